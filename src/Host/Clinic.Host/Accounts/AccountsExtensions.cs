@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace Clinic.Host.Accounts;
+
+internal static class AccountsExtensions
+{
+    public const string LoginPath = "/account/login";
+
+    public static IHostApplicationBuilder AddClinicAccounts(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<AccountsOptions>(builder.Configuration.GetSection(AccountsOptions.Section));
+        builder.Services.AddSingleton<ConfiguredAccounts>();
+
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options =>
+            {
+                options.LoginPath = LoginPath;
+                options.LogoutPath = "/account/logout";
+                options.AccessDeniedPath = "/account/denied";
+                options.Cookie.Name = "clinic.auth";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.ExpireTimeSpan = TimeSpan.FromMinutes(30);
+                options.SlidingExpiration = true;
+
+                // APIs answer 401/403; only pages redirect people to the login form.
+                options.Events.OnRedirectToLogin = context => RespondOrRedirect(context, StatusCodes.Status401Unauthorized);
+                options.Events.OnRedirectToAccessDenied = context => RespondOrRedirect(context, StatusCodes.Status403Forbidden);
+            });
+        builder.Services.AddAuthorization();
+        return builder;
+    }
+
+    private static Task RespondOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

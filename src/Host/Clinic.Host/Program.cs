@@ -1,0 +1,37 @@
+using Clinic.Host;
+using Clinic.Host.Accounts;
+using Clinic.Host.Messaging;
+using Clinic.Host.ServiceDefaults;
+using Clinic.Host.Shell;
+using Clinic.Modules.Content;
+using Clinic.Modules.Intake;
+using Clinic.Modules.Notifications;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddClinicShell();
+builder.AddClinicAccounts();
+builder.AddContentModule();
+builder.AddIntakeModule();
+builder.AddNotificationsModule();
+builder.AddClinicMessaging(bus => bus.AddIntakeConsumers().AddNotificationsConsumers());
+
+var app = builder.Build();
+
+if (await HostCommands.TryRunAsync(app, args))
+{
+    return;
+}
+
+app.UseClinicShell();
+app.MapDefaultEndpoints();
+app.MapContentEndpoints();
+app.MapIntakeEndpoints();
+app.MapNotificationsEndpoints();
+app.MapRazorPages();
+
+await app.RunAsync();
+
+/// <summary>Entry point; public so integration tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

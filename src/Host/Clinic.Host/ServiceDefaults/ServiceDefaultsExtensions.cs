@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Clinic.Host.ServiceDefaults;
+
+/// <summary>Telemetry and health, the same for every way the host runs.</summary>
+internal static class ServiceDefaultsExtensions
+{
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
+
+    /// <summary>Our own activity sources plus the libraries whose spans make one trace of a request's journey.</summary>
+    public static readonly string[] TraceSources = ["Clinic.*", "MassTransit", "Marten", "Npgsql"];
+
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(
+                serviceName: builder.Configuration["OTEL_SERVICE_NAME"] ?? "clinic",
+                serviceVersion: typeof(ServiceDefaultsExtensions).Assembly.GetName().Version?.ToString()))
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(options =>
+                    options.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
+                .AddSource(TraceSources))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddMeter("MassTransit", "Marten", "Npgsql"));
+
+        // Exporting is opt-in: set OTEL_EXPORTER_OTLP_ENDPOINT (docker-compose points it at the trace viewer).
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"])
+            .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+        // MassTransit adds its own bus check, tagged "ready", which covers RabbitMQ.
+        return builder;
+    }
+
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+}
+
+/// <summary>Ready only when PostgreSQL answers a query within the check's time budget.</summary>
+internal sealed class PostgresHealthCheck(IConfiguration configuration) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            await using var connection = new NpgsqlConnection(configuration.GetConnectionString("Postgres"));
+            await connection.OpenAsync(timeout.Token);
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync(timeout.Token);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL is unreachable.", e);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+namespace Clinic.Host.Shell;
+
+/// <summary>The site's frame: pages, error handling and status pages shared by every module.</summary>
+internal static class ShellExtensions
+{
+    public static IHostApplicationBuilder AddClinicShell(this IHostApplicationBuilder builder)
+    {
+        // Pages live beside the rest of their use case (module feature folders), not under /Pages.
+        builder.Services.AddRazorPages(options => options.RootDirectory = "/");
+        builder.Services.AddProblemDetails();
+        builder.Services.AddAntiforgery(options => options.Cookie.Name = "clinic.af");
+        return builder;
+    }
+
+    public static WebApplication UseClinicShell(this WebApplication app)
+    {
+        // APIs answer in RFC 7807 problem details; people get pages.
+        app.UseWhen(IsApi, api =>
+        {
+            api.UseExceptionHandler();
+            api.UseStatusCodePages();
+        });
+        app.UseWhen(context => !IsApi(context), pages =>
+        {
+            pages.UseExceptionHandler("/error");
+            pages.UseStatusCodePagesWithReExecute("/status/{0}");
+        });
+
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
+}

@@ -1,0 +1,68 @@
+using Clinic.Modules.Content.Contracts;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Clinic.Modules.Content.Conditions;
+
+/// <summary>
+/// Tells the other modules which conditions exist, once the host (and so the bus) has started.
+/// Publishing again on every start is harmless: consumers replace their copy.
+/// </summary>
+internal sealed partial class PublishConditionCatalog(
+    ConditionCatalog catalog,
+    IBus bus,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<PublishConditionCatalog> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!await WaitForStartAsync(stoppingToken))
+        {
+            return;
+        }
+
+        var message = new ConditionCatalogPublished(
+            [.. catalog.All.Select(c => new CatalogCondition(c.Slug, c.Name))],
+            time.GetUtcNow());
+
+        for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await bus.Publish(message, stoppingToken);
+                LogPublished(logger, message.Conditions.Count);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var delay = TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt)));
+                LogRetry(logger, e, delay);
+                await Task.Delay(delay, time, stoppingToken);
+            }
+        }
+    }
+
+    private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource();
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+        try
+        {
+            await started.Task;
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Published the condition catalogue ({Count} conditions)")]
+    private static partial void LogPublished(ILogger logger, int count);
+
+    [LoggerMessage(LogLevel.Warning, "Could not publish the condition catalogue; retrying in {Delay}")]
+    private static partial void LogRetry(ILogger logger, Exception exception, TimeSpan delay);
+}

@@ -1,0 +1,34 @@
+using Clinic.Modules.Intake.Domain;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Clinic.Modules.Intake.Audit;
+
+[Authorize(Roles = RequestHistoryQuery.AuditorRole)]
+internal sealed class IndexModel(IQuerySession session) : PageModel
+{
+    public IReadOnlyList<IntakeRequest> Latest { get; private set; } = [];
+
+    public string? NotFoundReference { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? reference, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(reference))
+        {
+            if (await RequestHistoryQuery.LoadAsync(session, reference.Trim(), cancellationToken) is { } history)
+            {
+                return Redirect($"/audit/requests/{history.RequestId}");
+            }
+
+            NotFoundReference = reference.Trim();
+        }
+
+        Latest = await session.Query<IntakeRequest>()
+            .OrderByDescending(r => r.SubmittedAt)
+            .Take(50)
+            .ToListAsync(cancellationToken);
+        return Page();
+    }
+}

@@ -1,0 +1,36 @@
+namespace Clinic.Modules.Intake.Domain;
+
+/// <summary>
+/// A request as its events describe it. Marten keeps it up to date inline with every append
+/// (one document per stream), so lookups by reference and idempotency checks are a single read.
+/// </summary>
+public sealed class IntakeRequest
+{
+    public Guid Id { get; set; }
+
+    public string Reference { get; set; } = "";
+
+    public string ConditionSlug { get; set; } = "";
+
+    public DateTimeOffset SubmittedAt { get; set; }
+
+    public List<Delivery> Deliveries { get; set; } = [];
+
+    public int Version { get; set; }
+
+    public static IntakeRequest Create(IntakeRequestSubmitted submitted) => new()
+    {
+        Id = submitted.RequestId,
+        Reference = submitted.Reference,
+        ConditionSlug = submitted.ConditionSlug,
+        SubmittedAt = submitted.SubmittedAt,
+    };
+
+    public void Apply(StaffNotified notified) =>
+        Deliveries.Add(new Delivery(notified.Channel, notified.Recipient, notified.NotifiedAt));
+
+    public bool WasNotified(string channel, string recipient) =>
+        Deliveries.Exists(d => d.Channel == channel && string.Equals(d.Recipient, recipient, StringComparison.OrdinalIgnoreCase));
+
+    public sealed record Delivery(string Channel, string Recipient, DateTimeOffset At);
+}

@@ -1,0 +1,76 @@
+using Clinic.Modules.Intake.Audit;
+using Clinic.Modules.Intake.ConditionOptions;
+using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.Forwarding;
+using Clinic.Modules.Intake.RecordStaffNotification;
+using Clinic.Modules.Intake.ScheduleCall;
+using JasperFx.Events.Daemon;
+using JasperFx.OpenTelemetry;
+using JasperFx.Events.Projections;
+using Marten;
+using MassTransit;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Clinic.Modules.Intake;
+
+/// <summary>
+/// Schedule A Call requests: the form, the event-sourced request history in Marten,
+/// forwarding to the other modules, and the auditor's read of that history.
+/// </summary>
+public static class IntakeModule
+{
+    public static IHostApplicationBuilder AddIntakeModule(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Postgres")
+            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not configured.");
+        var schema = builder.Configuration["Intake:Schema"] ?? "intake";
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<SubmitIntakeRequest>();
+
+        builder.Services.AddMarten(options =>
+            {
+                options.Connection(connectionString);
+                options.DatabaseSchemaName = schema;
+                options.OpenTelemetry.TrackConnections = TrackLevel.Normal;
+
+                options.Events.AddEventType<IntakeRequestSubmitted>();
+                options.Events.AddEventType<StaffNotified>();
+                options.Events.MetadataConfig.HeadersEnabled = true;
+                options.Events.MetadataConfig.CorrelationIdEnabled = true;
+                options.Events.MetadataConfig.CausationIdEnabled = true;
+                // Commit → subscription in milliseconds instead of the daemon's polling interval.
+                options.Events.UseListenNotifyForEventAppends = true;
+                // Leader election for the HotCold daemon through a transaction-scoped advisory lock.
+                options.Events.UseAdvisoryLockTransaction = true;
+
+                options.Projections.Snapshot<IntakeRequest>(SnapshotLifecycle.Inline)
+                    .UniqueIndex(r => r.Reference);
+                options.Schema.For<ConditionChoices>();
+            })
+            .UseLightweightSessions()
+            // Runs before the daemon starts (Marten registers it first), so the daemon never races a migration.
+            .ApplyAllDatabaseChangesOnStartup()
+            .AddSubscriptionWithServices<IntakeEventForwarder>(ServiceLifetime.Singleton)
+            .AddAsyncDaemon(DaemonMode.HotCold);
+
+        return builder;
+    }
+
+    public static IBusRegistrationConfigurator AddIntakeConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<ConditionCatalogPublishedConsumer>();
+        bus.AddConsumer<StaffNotifiedConsumer>();
+        return bus;
+    }
+
+    public static IEndpointRouteBuilder MapIntakeEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapAuditApi();
+        return app;
+    }
+}
