@@ -47,6 +47,9 @@ public static class IntakeModule
                 options.Events.UseListenNotifyForEventAppends = true;
                 // Leader election for the HotCold daemon through a transaction-scoped advisory lock.
                 options.Events.UseAdvisoryLockTransaction = true;
+                // The daemon's leader lock is per database; deriving it from the schema lets several
+                // stores (a dev host and a test run, say) share one database without stealing leadership.
+                options.Projections.DaemonLockId = StableLockId(schema);
 
                 options.Projections.Snapshot<IntakeRequest>(SnapshotLifecycle.Inline)
                     .UniqueIndex(r => r.Reference);
@@ -59,6 +62,18 @@ public static class IntakeModule
             .AddAsyncDaemon(DaemonMode.HotCold);
 
         return builder;
+    }
+
+    private static int StableLockId(string schema)
+    {
+        // FNV-1a: stable across processes and runtimes, unlike string.GetHashCode.
+        var hash = 2166136261u;
+        foreach (var c in schema)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash & 0x7FFFFFFF);
     }
 
     public static IBusRegistrationConfigurator AddIntakeConsumers(this IBusRegistrationConfigurator bus)

@@ -6,22 +6,20 @@ using Microsoft.Extensions.Logging;
 namespace Clinic.Modules.Content.Conditions;
 
 /// <summary>
-/// Tells the other modules which conditions exist, once the host (and so the bus) has started.
-/// Publishing again on every start is harmless: consumers replace their copy.
+/// Tells the other modules which conditions exist. Publishing again on every start is harmless:
+/// consumers replace their copy.
 /// </summary>
 internal sealed partial class PublishConditionCatalog(
     ConditionCatalog catalog,
-    IBus bus,
-    IHostApplicationLifetime lifetime,
+    IBusControl bus,
     TimeProvider time,
     ILogger<PublishConditionCatalog> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!await WaitForStartAsync(stoppingToken))
-        {
-            return;
-        }
+        // Healthy means every receive endpoint of this host has bound its queue. Publishing earlier,
+        // on a fresh broker, would reach an exchange with no queue bound yet and be dropped.
+        await bus.WaitForHealthStatus(BusHealthStatus.Healthy, stoppingToken);
 
         var message = new ConditionCatalogPublished(
             [.. catalog.All.Select(c => new CatalogCondition(c.Slug, c.Name))],
@@ -41,22 +39,6 @@ internal sealed partial class PublishConditionCatalog(
                 LogRetry(logger, e, delay);
                 await Task.Delay(delay, time, stoppingToken);
             }
-        }
-    }
-
-    private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource();
-        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
-        try
-        {
-            await started.Task;
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Clinic.EndToEndTests.Infrastructure;
+
+namespace Clinic.EndToEndTests;
+
+[Collection(ClinicCollection.Name)]
+public sealed class SiteTests(ClinicFixture clinic)
+{
+    [Fact]
+    public async Task The_home_page_lists_every_condition_and_each_condition_page_renders()
+    {
+        using var visitor = clinic.CreateBrowser();
+        var home = await visitor.GetStringAsync("/");
+
+        string[] slugs = ["depression", "suicidal-ideation", "postpartum-depression", "bipolar-depression",
+            "treatment-resistant-depression", "crps", "fibromyalgia", "ocd", "ptsd", "suicide"];
+        foreach (var slug in slugs)
+        {
+            Assert.Contains($"href=\"/conditions/{slug}\"", home, StringComparison.Ordinal);
+            var page = await visitor.GetAsync($"/conditions/{slug}");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+
+        var ptsd = await visitor.GetStringAsync("/conditions/ptsd");
+        Assert.Contains("Post-Traumatic Stress Disorder (PTSD)", ptsd, StringComparison.Ordinal);
+        Assert.Contains("prevalent in almost 8% of the general population", ptsd, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/conditions/ocd")]
+    [InlineData("/schedule")]
+    [InlineData("/no-such-page")]
+    public async Task Crisis_resources_are_on_every_page(string path)
+    {
+        using var visitor = clinic.CreateBrowser();
+        var html = await (await visitor.GetAsync(path)).Content.ReadAsStringAsync();
+
+        Assert.Contains("Call 911", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"tel:988\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_page_gets_a_helpful_404()
+    {
+        using var visitor = clinic.CreateBrowser();
+        var response = await visitor.GetAsync("/conditions/no-such-condition");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("We could not find that page", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/schedule\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_content_api_answers_unknown_conditions_with_problem_details()
+    {
+        using var client = clinic.CreateBrowser();
+        var response = await client.GetAsync("/api/content/conditions/no-such-condition");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Condition not found", problem.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task Liveness_and_readiness_report_healthy_when_postgres_and_rabbitmq_answer()
+    {
+        using var client = clinic.CreateBrowser();
+        Assert.Equal("Healthy", await client.GetStringAsync("/health/live"));
+        await Eventually.TrueAsync(
+            async () => await client.GetStringAsync("/health/ready") == "Healthy",
+            "readiness (PostgreSQL and the RabbitMQ bus)");
+    }
+}
