@@ -110,6 +110,14 @@ done
 smtp_port=2525
 maildir="$state_dir/mail"
 mkdir -p "$maildir"/tmp "$maildir"/new "$maildir"/cur
+# A sink left running by another checkout writes somewhere else: replace it with ours.
+for pid in $(pgrep -f "aiosmtpd -n -l 127.0.0.1:$smtp_port" || true); do
+  if ! tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF "$maildir"; then
+    log "replacing the SMTP sink of another checkout (pid $pid)"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+done
 if ! (exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null; then
   log "starting the SMTP sink (aiosmtpd) on 127.0.0.1:$smtp_port, Maildir $maildir"
   # Debian's python, not a pyenv shim: python3-aiosmtpd lives in the system interpreter.

@@ -70,7 +70,7 @@ public sealed class IntakePathTests(ClinicFixture clinic)
             $"StaffNotified in the stream of {reference}");
         Assert.Collection(
             events,
-            e => Assert.Equal("Canary-First", Assert.IsType<IntakeRequestSubmitted>(e.Data).FirstName),
+            e => Assert.Equal("Canary-First", Assert.IsType<IntakeRequestSubmitted>(e.Data).Request.FirstName),
             e =>
             {
                 var notified = Assert.IsType<StaffNotified>(e.Data);

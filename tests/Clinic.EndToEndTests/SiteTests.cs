@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Clinic.EndToEndTests.Infrastructure;
 
 namespace Clinic.EndToEndTests;
@@ -38,8 +39,14 @@ public sealed class SiteTests(ClinicFixture clinic)
         using var visitor = clinic.CreateBrowser();
         var html = await (await visitor.GetAsync(path)).Content.ReadAsStringAsync();
 
-        Assert.Contains("Call 911", html, StringComparison.Ordinal);
-        Assert.Contains("href=\"tel:988\"", html, StringComparison.Ordinal);
+        var banner = Regex.Match(html, "<aside class=\"crisis\".*?</aside>", RegexOptions.Singleline).Value;
+        Assert.Contains("In immediate danger? Call <a href=\"tel:911\">911</a>", banner, StringComparison.Ordinal);
+        Assert.Contains("call or text <a href=\"tel:988\">988</a>", banner, StringComparison.Ordinal);
+        Assert.Contains("988lifeline.org", banner, StringComparison.Ordinal);
+        Assert.Contains("Veterans: dial 988, then press 1.", banner, StringComparison.Ordinal);
+        Assert.Contains("text HOME to <a href=\"sms:741741\">741741</a>", banner, StringComparison.Ordinal);
+        // The old Lifeline number appears only as the former number, on the crisis page.
+        Assert.DoesNotContain("273-8255", banner, StringComparison.Ordinal);
     }
 
     [Fact]

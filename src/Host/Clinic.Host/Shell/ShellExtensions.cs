@@ -8,6 +8,7 @@ internal static class ShellExtensions
         // Pages live beside the rest of their use case (module feature folders), not under /Pages.
         builder.Services.AddRazorPages(options => options.RootDirectory = "/");
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
         builder.Services.AddAntiforgery(options => options.Cookie.Name = "clinic.af");
         return builder;
     }
@@ -30,7 +31,11 @@ internal static class ShellExtensions
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
+        // After authentication, so the cache can see who is signed in (and never caches their pages).
+        app.UseOutputCache();
         app.UseAntiforgery();
+        app.MapOpenApi();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using Clinic.Modules.Intake.Audit;
 using Clinic.Modules.Intake.ConditionOptions;
+using Clinic.Modules.Intake.CrisisLanguage;
 using Clinic.Modules.Intake.Domain;
 using Clinic.Modules.Intake.Forwarding;
 using Clinic.Modules.Intake.RecordStaffNotification;
@@ -31,6 +32,10 @@ public static class IntakeModule
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<SubmitIntakeRequest>();
+        // Loaded eagerly: a broken rule file stops the host at startup, naming the file and the field.
+        builder.Services.AddSingleton(CrisisLanguageRules.LoadEmbedded());
+        builder.Services.Configure<IntakeRateLimitOptions>(builder.Configuration.GetSection(IntakeRateLimitOptions.Section));
+        builder.Services.AddIntakeRateLimiting();
 
         builder.Services.AddMarten(options =>
             {
@@ -39,6 +44,8 @@ public static class IntakeModule
                 options.OpenTelemetry.TrackConnections = TrackLevel.Normal;
 
                 options.Events.AddEventType<IntakeRequestSubmitted>();
+                options.Events.AddEventType<SuspectedSpamReceived>();
+                options.Events.AddEventType<RequestMarkedUrgent>();
                 options.Events.AddEventType<StaffNotified>();
                 options.Events.MetadataConfig.HeadersEnabled = true;
                 options.Events.MetadataConfig.CorrelationIdEnabled = true;
@@ -85,6 +92,7 @@ public static class IntakeModule
 
     public static IEndpointRouteBuilder MapIntakeEndpoints(this IEndpointRouteBuilder app)
     {
+        app.MapScheduleCallApi();
         app.MapAuditApi();
         return app;
     }

@@ -17,6 +17,7 @@ public static class NotificationsModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Email.SmtpMailer>();
 
         // Every channel in this module (e-mail today; webhooks and the live feed later) is found by scanning.
         builder.Services.Scan(scan => scan
@@ -30,6 +31,7 @@ public static class NotificationsModule
     public static IBusRegistrationConfigurator AddNotificationsConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<IntakeRequestSubmittedConsumer>();
+        bus.AddConsumer<AcknowledgeVisitor.VisitorAcknowledgementRequestedConsumer>();
         return bus;
     }
 

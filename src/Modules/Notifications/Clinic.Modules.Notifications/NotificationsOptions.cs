@@ -16,6 +16,12 @@ internal sealed class NotificationsOptions
 
     [Required]
     public SmtpOptions Smtp { get; set; } = new();
+
+    /// <summary>Send visitors who ask for it an e-mail confirming their request (no health details).</summary>
+    public bool SendVisitorAcknowledgements { get; set; } = true;
+
+    /// <summary>How the clinic signs its e-mails to visitors.</summary>
+    public string ClinicName { get; set; } = "The Ketamine Clinic team";
 }
 
 internal sealed class SmtpOptions

@@ -1,4 +1,5 @@
 using Clinic.Modules.Content.Contracts;
+using Clinic.Modules.Content.Library;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace Clinic.Modules.Content.Conditions;
 /// consumers replace their copy.
 /// </summary>
 internal sealed partial class PublishConditionCatalog(
-    ConditionCatalog catalog,
+    ContentLibrary library,
     IBusControl bus,
     TimeProvider time,
     ILogger<PublishConditionCatalog> logger) : BackgroundService
@@ -22,7 +23,7 @@ internal sealed partial class PublishConditionCatalog(
         await bus.WaitForHealthStatus(BusHealthStatus.Healthy, stoppingToken);
 
         var message = new ConditionCatalogPublished(
-            [.. catalog.All.Select(c => new CatalogCondition(c.Slug, c.Name))],
+            [.. library.Conditions.Select(c => new CatalogCondition(c.Slug, c.Name))],
             time.GetUtcNow());
 
         for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)

@@ -1,9 +1,11 @@
-using Clinic.Modules.Content.Conditions;
+using Clinic.Modules.Content.Library;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
 
 namespace Clinic.Modules.Content.Home;
 
-internal sealed class IndexModel(ConditionCatalog catalog) : PageModel
+[OutputCache(PolicyName = ContentCaching.PolicyName)]
+internal sealed class IndexModel(ContentLibrary library) : PageModel
 {
-    public IReadOnlyList<Condition> Conditions => catalog.All;
+    public ContentLibrary Library => library;
 }

@@ -3,10 +3,8 @@ namespace Clinic.Modules.Intake.Domain;
 // The facts of a request's life, stored in Marten, one stream per request. Past tense, append-only.
 // Public only because Marten's generated storage code must see them; nothing outside Intake uses them.
 
-/// <summary>A visitor submitted the Schedule A Call form and it passed validation.</summary>
-public sealed record IntakeRequestSubmitted(
-    Guid RequestId,
-    string Reference,
+/// <summary>What the visitor asked for, as validated and normalised (trimmed) at submission.</summary>
+public sealed record ContactRequest(
     string FirstName,
     string LastName,
     string Email,
@@ -15,8 +13,36 @@ public sealed record IntakeRequestSubmitted(
     string ConditionSlug,
     string BestTimeToCall,
     string? Message,
+    bool WantsAcknowledgement);
+
+/// <summary>A visitor submitted a request that passed validation. Staff will be notified.</summary>
+/// <param name="Channel">"form" (the web page) or "api" (the JSON endpoint).</param>
+/// <param name="Fingerprint">A hash of the submitted values, to tell a resubmission from a different request.</param>
+public sealed record IntakeRequestSubmitted(
+    Guid RequestId,
+    string Reference,
+    ContactRequest Request,
     string TermsVersion,
+    string Channel,
+    string Fingerprint,
     DateTimeOffset SubmittedAt);
+
+/// <summary>
+/// A submission that tripped the anti-spam honeypot. Kept, never silently dropped, but staff are not
+/// alerted; a person can review it and restore it into the normal flow.
+/// </summary>
+public sealed record SuspectedSpamReceived(
+    Guid RequestId,
+    string Reference,
+    ContactRequest Request,
+    string TermsVersion,
+    string Channel,
+    string Fingerprint,
+    string Reason,
+    DateTimeOffset ReceivedAt);
+
+/// <summary>The free text matched crisis-language rules: staff should see this request first.</summary>
+public sealed record RequestMarkedUrgent(string RuleSetVersion, IReadOnlyList<string> MatchedRules, DateTimeOffset MarkedAt);
 
 /// <summary>Notifications reported that staff were told about the request through one channel.</summary>
 public sealed record StaffNotified(string Channel, string Recipient, DateTimeOffset NotifiedAt);

@@ -3,6 +3,7 @@ namespace Clinic.Modules.Intake.Domain;
 /// <summary>
 /// A request as its events describe it. Marten keeps it up to date inline with every append
 /// (one document per stream), so lookups by reference and idempotency checks are a single read.
+/// It holds no personal data: that stays in the events.
 /// </summary>
 public sealed class IntakeRequest
 {
@@ -14,6 +15,14 @@ public sealed class IntakeRequest
 
     public DateTimeOffset SubmittedAt { get; set; }
 
+    public string Fingerprint { get; set; } = "";
+
+    public bool IsSuspectedSpam { get; set; }
+
+    public bool IsUrgent { get; set; }
+
+    public string? UrgencyRuleSetVersion { get; set; }
+
     public List<Delivery> Deliveries { get; set; } = [];
 
     public int Version { get; set; }
@@ -22,9 +31,26 @@ public sealed class IntakeRequest
     {
         Id = submitted.RequestId,
         Reference = submitted.Reference,
-        ConditionSlug = submitted.ConditionSlug,
+        ConditionSlug = submitted.Request.ConditionSlug,
         SubmittedAt = submitted.SubmittedAt,
+        Fingerprint = submitted.Fingerprint,
     };
+
+    public static IntakeRequest Create(SuspectedSpamReceived received) => new()
+    {
+        Id = received.RequestId,
+        Reference = received.Reference,
+        ConditionSlug = received.Request.ConditionSlug,
+        SubmittedAt = received.ReceivedAt,
+        Fingerprint = received.Fingerprint,
+        IsSuspectedSpam = true,
+    };
+
+    public void Apply(RequestMarkedUrgent urgent)
+    {
+        IsUrgent = true;
+        UrgencyRuleSetVersion = urgent.RuleSetVersion;
+    }
 
     public void Apply(StaffNotified notified) =>
         Deliveries.Add(new Delivery(notified.Channel, notified.Recipient, notified.NotifiedAt));

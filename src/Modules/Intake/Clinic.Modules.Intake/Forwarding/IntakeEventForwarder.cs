@@ -14,6 +14,7 @@ namespace Clinic.Modules.Intake.Forwarding;
 /// The event store is Intake's outbox. Marten's async daemon pushes committed events here in order;
 /// each is published to RabbitMQ and awaited (publisher confirms), and only then does Marten record
 /// the subscription's progress. A crash in between re-publishes, never loses: consumers are idempotent.
+/// Suspected spam is not forwarded: staff are not alerted about it.
 /// </summary>
 internal sealed class IntakeEventForwarder : SubscriptionBase
 {
@@ -33,16 +34,36 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
         IDocumentOperations operations,
         CancellationToken cancellationToken)
     {
-        foreach (var @event in page.Events)
+        var submissions = page.Events.Where(e => e.Data is Domain.IntakeRequestSubmitted).ToList();
+        if (submissions.Count == 0)
         {
-            if (@event.Data is Domain.IntakeRequestSubmitted submitted)
+            return NullChangeListener.Instance;
+        }
+
+        // Urgency is a later event of the same commit; the inline snapshot already holds it.
+        var requests = (await operations.LoadManyAsync<Domain.IntakeRequest>(
+                cancellationToken, submissions.Select(e => e.StreamId)))
+            .ToDictionary(r => r.Id);
+
+        foreach (var @event in submissions)
+        {
+            var submitted = (Domain.IntakeRequestSubmitted)@event.Data;
+            var isUrgent = requests.TryGetValue(submitted.RequestId, out var request) && request.IsUrgent;
+            using var activity = StartForwardActivity(@event);
+
+            // Message ids derive from the event, so a re-publish after a crash is recognisably the same message.
+            await _bus.Publish(
+                new Integration.IntakeRequestSubmitted(
+                    submitted.RequestId, submitted.Reference, submitted.Request.ConditionSlug, isUrgent, submitted.SubmittedAt),
+                context => context.MessageId = @event.Id,
+                cancellationToken);
+
+            if (submitted.Request.WantsAcknowledgement)
             {
-                using var activity = StartForwardActivity(@event);
                 await _bus.Publish(
-                    new Integration.IntakeRequestSubmitted(
-                        submitted.RequestId, submitted.Reference, submitted.ConditionSlug, submitted.SubmittedAt),
-                    // The event's id makes redelivery recognisable downstream.
-                    context => context.MessageId = @event.Id,
+                    new Integration.VisitorAcknowledgementRequested(
+                        submitted.RequestId, submitted.Reference, submitted.Request.FirstName, submitted.Request.Email, submitted.SubmittedAt),
+                    context => context.MessageId = Domain.DeterministicGuid.From("acknowledgement", @event.Id.ToString("N")),
                     cancellationToken);
             }
         }

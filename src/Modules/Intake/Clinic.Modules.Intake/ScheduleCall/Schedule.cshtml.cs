@@ -12,11 +12,20 @@ internal sealed class ScheduleModel(IQuerySession query, SubmitIntakeRequest sub
     [BindProperty]
     public ScheduleCallForm Form { get; set; } = new();
 
+    /// <summary>Identifies this copy of the form, so a double click or a resubmit stores one request.</summary>
+    [BindProperty]
+    public string? FormInstanceId { get; set; }
+
+    /// <summary>The honeypot: hidden from people and assistive technology, so only bots fill it in.</summary>
+    [BindProperty]
+    public string? Fax { get; set; }
+
     public ConditionChoices Choices { get; private set; } = new();
 
     public async Task OnGetAsync(string? condition, CancellationToken cancellationToken)
     {
         Choices = await ConditionChoices.LoadAsync(query, cancellationToken);
+        FormInstanceId = Guid.NewGuid().ToString("N");
         if (condition is not null && Choices.Offers(condition))
         {
             Form.Condition = condition;
@@ -42,7 +51,10 @@ internal sealed class ScheduleModel(IQuerySession query, SubmitIntakeRequest sub
             return Page();
         }
 
-        var submitted = await submit.HandleAsync(Form, cancellationToken);
-        return RedirectToPage("Confirmation", new { reference = submitted.Reference });
+        var instance = Guid.TryParse(FormInstanceId, out var id) ? id.ToString("N") : null;
+        var result = await submit.HandleAsync(
+            new Submission(Form, "form", instance, HoneypotTripped: !string.IsNullOrEmpty(Fax)),
+            cancellationToken);
+        return RedirectToPage("Confirmation", new { reference = result.Reference });
     }
 }

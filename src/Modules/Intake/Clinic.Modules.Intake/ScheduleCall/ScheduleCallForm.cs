@@ -21,6 +21,9 @@ public sealed class ScheduleCallForm
 
     public bool AcceptTerms { get; set; }
 
+    /// <summary>The visitor would like an e-mail confirming we received the request (it carries no health details).</summary>
+    public bool SendAcknowledgement { get; set; }
+
     public static readonly IReadOnlyList<(string Value, string Label)> ContactMethods =
     [
         ("phone", "Phone call"),

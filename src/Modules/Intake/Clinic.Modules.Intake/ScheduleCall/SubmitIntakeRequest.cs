@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Clinic.Modules.Intake.CrisisLanguage;
 using Clinic.Modules.Intake.Domain;
 using Marten;
 using Marten.Exceptions;
@@ -6,56 +9,121 @@ using Npgsql;
 
 namespace Clinic.Modules.Intake.ScheduleCall;
 
-internal sealed record SubmittedRequest(Guid RequestId, string Reference);
+/// <param name="Channel">"form" or "api".</param>
+/// <param name="IdempotencyKey">The form instance id or the API's Idempotency-Key; null when the caller sent none.</param>
+/// <param name="HoneypotTripped">The hidden anti-spam field was filled in.</param>
+internal sealed record Submission(ScheduleCallForm Form, string Channel, string? IdempotencyKey, bool HoneypotTripped);
+
+internal enum SubmissionOutcome
+{
+    /// <summary>Stored now.</summary>
+    Accepted,
+
+    /// <summary>The same submission was stored before (a double click, a resubmit, a retried API call).</summary>
+    Replayed,
+
+    /// <summary>The idempotency key was used before for different content.</summary>
+    KeyReusedForDifferentRequest,
+}
+
+internal sealed record SubmissionResult(SubmissionOutcome Outcome, Guid RequestId, string Reference, bool IsUrgent);
 
 /// <summary>
-/// Stores a validated request as the first event of its own stream. When this returns, the request
-/// is committed in PostgreSQL; forwarding to other modules happens from the event store, not from here.
+/// Stores a validated request as the first event(s) of its own stream. When this returns Accepted or
+/// Replayed, the request is committed in PostgreSQL; forwarding to other modules happens from the
+/// event store, not from here.
 /// </summary>
-internal sealed class SubmitIntakeRequest(IDocumentSession session, TimeProvider time)
+internal sealed class SubmitIntakeRequest(IDocumentSession session, CrisisLanguageRules crisisRules, TimeProvider time)
 {
     public const string TermsVersion = "2026-11-draft";
-    private const int ReferenceAttempts = 3;
+    private const int Attempts = 4;
 
-    public async Task<SubmittedRequest> HandleAsync(ScheduleCallForm form, CancellationToken cancellationToken)
+    public async Task<SubmissionResult> HandleAsync(Submission submission, CancellationToken cancellationToken)
     {
         using var activity = IntakeTelemetry.Source.StartActivity("intake.submit");
+        var request = Normalise(submission.Form);
+        var fingerprint = Fingerprint(request);
+        // Checked for suspected spam too: a person who tripped the honeypot by accident still sees crisis help.
+        var crisis = crisisRules.Match(request.Message);
+        // The same key always names the same stream, so a repeat collides instead of duplicating.
+        var requestId = submission.IdempotencyKey is { } key ? DeterministicGuid.From(submission.Channel, key) : Guid.CreateVersion7();
+
         for (var attempt = 1; ; attempt++)
         {
-            var submitted = new IntakeRequestSubmitted(
-                RequestId: Guid.CreateVersion7(),
-                Reference: ReferenceNumber.New(),
-                FirstName: form.FirstName!.Trim(),
-                LastName: form.LastName!.Trim(),
-                Email: form.Email!.Trim(),
-                Phone: form.Phone!.Trim(),
-                PreferredContact: form.PreferredContact!,
-                ConditionSlug: form.Condition!,
-                BestTimeToCall: form.BestTimeToCall!,
-                Message: string.IsNullOrWhiteSpace(form.Message) ? null : form.Message.Trim(),
-                TermsVersion: TermsVersion,
-                SubmittedAt: time.GetUtcNow());
+            var reference = ReferenceNumber.New();
+            var now = time.GetUtcNow();
+            var events = new List<object>
+            {
+                submission.HoneypotTripped
+                    ? new SuspectedSpamReceived(requestId, reference, request, TermsVersion, submission.Channel, fingerprint, "honeypot field filled", now)
+                    : new IntakeRequestSubmitted(requestId, reference, request, TermsVersion, submission.Channel, fingerprint, now),
+            };
+            if (crisis is not null)
+            {
+                events.Add(new RequestMarkedUrgent(crisis.RuleSetVersion, crisis.MatchedRules, now));
+            }
 
-            // The trace context rides on the event so the forwarder can continue this trace later.
+            // The trace context rides on the events so the forwarder can continue this trace later.
             if (Activity.Current is { } current)
             {
                 session.SetHeader(IntakeTelemetry.TraceParentHeader, current.Id!);
             }
 
-            session.Events.StartStream<IntakeRequest>(submitted.RequestId, submitted);
+            session.Events.StartStream<IntakeRequest>(requestId, [.. events]);
             try
             {
                 await session.SaveChangesAsync(cancellationToken);
-                activity?.SetTag("clinic.request.id", submitted.RequestId);
-                return new SubmittedRequest(submitted.RequestId, submitted.Reference);
+                activity?.SetTag("clinic.request.id", requestId);
+                return new SubmissionResult(SubmissionOutcome.Accepted, requestId, reference, crisis is not null);
             }
-            catch (MartenCommandException e) when (IsDuplicateReference(e) && attempt < ReferenceAttempts)
+            catch (Exception e) when (IsStreamCollision(e) && attempt < Attempts)
+            {
+                session.EjectAllPendingChanges();
+                var existing = await session.LoadAsync<IntakeRequest>(requestId, cancellationToken);
+                if (existing?.Fingerprint == fingerprint)
+                {
+                    activity?.SetTag("clinic.request.id", requestId);
+                    return new SubmissionResult(SubmissionOutcome.Replayed, existing.Id, existing.Reference, existing.IsUrgent);
+                }
+
+                if (submission.Channel == "api")
+                {
+                    return new SubmissionResult(SubmissionOutcome.KeyReusedForDifferentRequest, requestId, existing?.Reference ?? "", false);
+                }
+
+                // The same form page sent again with different answers (back, edit, submit): a new request.
+                requestId = Guid.CreateVersion7();
+            }
+            catch (MartenCommandException e) when (IsDuplicateReference(e) && attempt < Attempts)
             {
                 // 50 random bits rarely collide; when they do, draw again rather than fail the visitor.
                 session.EjectAllPendingChanges();
             }
         }
     }
+
+    private static ContactRequest Normalise(ScheduleCallForm form) => new(
+        FirstName: form.FirstName!.Trim(),
+        LastName: form.LastName!.Trim(),
+        Email: form.Email!.Trim(),
+        Phone: form.Phone!.Trim(),
+        PreferredContact: form.PreferredContact!,
+        ConditionSlug: form.Condition!,
+        BestTimeToCall: form.BestTimeToCall!,
+        Message: string.IsNullOrWhiteSpace(form.Message) ? null : form.Message.Trim(),
+        WantsAcknowledgement: form.SendAcknowledgement);
+
+    private static string Fingerprint(ContactRequest request)
+    {
+        var canonical = string.Join('\u001f',
+            request.FirstName, request.LastName, request.Email.ToUpperInvariant(), request.Phone,
+            request.PreferredContact, request.ConditionSlug, request.BestTimeToCall, request.Message ?? "",
+            request.WantsAcknowledgement ? "1" : "0");
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    private static bool IsStreamCollision(Exception e) =>
+        e is Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException;
 
     private static bool IsDuplicateReference(Exception e) =>
         e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg

@@ -1,54 +1,49 @@
-using System.Diagnostics;
 using Clinic.Modules.Notifications.NotifyStaff;
-using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace Clinic.Modules.Notifications.Email;
 
-/// <summary>E-mails the alert to the configured staff addresses through a real SMTP server (MailKit).</summary>
-internal sealed class EmailChannel(IOptions<NotificationsOptions> options) : INotificationChannel
+/// <summary>E-mails the alert to the configured staff addresses.</summary>
+internal sealed class EmailChannel(SmtpMailer mailer, IOptions<NotificationsOptions> options) : INotificationChannel
 {
     public string Name => "email";
 
     public async Task<IReadOnlyList<Delivery>> DeliverAsync(StaffAlert alert, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var message = Compose(alert, settings);
-
-        using var activity = NotificationsTelemetry.Source.StartActivity("smtp.send", ActivityKind.Client);
-        activity?.SetTag("server.address", settings.Smtp.Host);
-        activity?.SetTag("server.port", settings.Smtp.Port);
-
-        using var client = new SmtpClient();
-        await client.ConnectAsync(settings.Smtp.Host, settings.Smtp.Port, settings.Smtp.Security, cancellationToken);
-        if (!string.IsNullOrEmpty(settings.Smtp.UserName))
-        {
-            await client.AuthenticateAsync(settings.Smtp.UserName, settings.Smtp.Password ?? "", cancellationToken);
-        }
-
-        await client.SendAsync(message, cancellationToken);
-        await client.DisconnectAsync(quit: true, cancellationToken);
-
-        return [.. settings.StaffRecipients.Select(r => new Delivery(Name, r))];
+        var recipients = options.Value.StaffRecipients;
+        await mailer.SendAsync(Compose(alert, recipients), cancellationToken);
+        return [.. recipients.Select(r => new Delivery(Name, r))];
     }
 
-    private static MimeMessage Compose(StaffAlert alert, NotificationsOptions settings)
+    private MimeMessage Compose(StaffAlert alert, IEnumerable<string> recipients)
     {
         var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(settings.Smtp.From));
-        foreach (var recipient in settings.StaffRecipients)
+        message.From.Add(mailer.From);
+        foreach (var recipient in recipients)
         {
             message.To.Add(MailboxAddress.Parse(recipient));
         }
 
-        message.Subject = $"New call request {alert.Reference}";
+        if (alert.IsUrgent)
+        {
+            message.Priority = MessagePriority.Urgent;
+            message.Importance = MessageImportance.High;
+        }
+
+        message.Subject = alert.IsUrgent
+            ? $"URGENT call request {alert.Reference}: crisis language in the message"
+            : $"New call request {alert.Reference}";
+        var priority = alert.IsUrgent
+            ? "Priority: URGENT. The visitor's message matched crisis-language rules. Please call first."
+            : "Priority: routine.";
         message.Body = new TextPart("plain")
         {
             Text = $"""
                 A visitor asked the clinic to call them.
 
                 Reference: {alert.Reference}
+                {priority}
                 Condition: {alert.ConditionSlug}
                 Submitted: {alert.SubmittedAt:yyyy-MM-dd HH:mm} UTC
 

@@ -18,6 +18,7 @@ internal sealed class IntakeRequestSubmittedConsumer(
             request.RequestId,
             request.Reference,
             request.ConditionSlug,
+            request.IsUrgent,
             request.SubmittedAt,
             new Uri(options.Value.SiteBaseUrl, $"audit/requests/{request.RequestId}"));
 

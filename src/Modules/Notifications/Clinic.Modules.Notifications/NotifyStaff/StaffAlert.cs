@@ -4,7 +4,7 @@ namespace Clinic.Modules.Notifications.NotifyStaff;
 /// What staff are told about a new request. By design it holds no names, contact details or message
 /// text: only what staff need to open the request in the access-controlled staff area.
 /// </summary>
-internal sealed record StaffAlert(Guid RequestId, string Reference, string ConditionSlug, DateTimeOffset SubmittedAt, Uri Link);
+internal sealed record StaffAlert(Guid RequestId, string Reference, string ConditionSlug, bool IsUrgent, DateTimeOffset SubmittedAt, Uri Link);
 
 internal sealed record Delivery(string Channel, string Recipient);
 

@@ -1,0 +1,31 @@
+namespace Clinic.Modules.Content.Library;
+
+internal sealed record FactList(string Heading, IReadOnlyList<string> Items);
+
+internal sealed record Condition(
+    string Slug,
+    string Name,
+    IReadOnlyList<string> Description,
+    FactList? Facts,
+    FactList? WarningSigns);
+
+/// <summary>A research article as the clinic's original page cites it. Fields the page does not give are null.</summary>
+internal sealed record Article(
+    string Id,
+    string Title,
+    IReadOnlyList<string> Authors,
+    bool EtAl,
+    string? Source,
+    int? Year,
+    string? Month,
+    string? Volume,
+    string? Issue,
+    string? Pages,
+    IReadOnlyList<string> Conditions,
+    IReadOnlyList<string> AsListed);
+
+internal sealed record Highlight(string Title, string Text);
+
+internal sealed record CrisisAction(string Label, string Href);
+
+internal sealed record CrisisResource(string Id, string Title, string Text, IReadOnlyList<CrisisAction> Actions);

@@ -1,0 +1,29 @@
+using Clinic.Modules.Intake.Domain;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Clinic.Modules.Intake.ScheduleCall;
+
+internal sealed class ConfirmationModel(IQuerySession query) : PageModel
+{
+    public string Reference { get; private set; } = "";
+
+    public bool IsUrgent { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string reference, CancellationToken cancellationToken)
+    {
+        var normalised = reference.ToUpperInvariant();
+        var request = ReferenceNumber.LooksLikeReference(normalised)
+            ? await query.Query<IntakeRequest>().FirstOrDefaultAsync(r => r.Reference == normalised, cancellationToken)
+            : null;
+        if (request is null)
+        {
+            return NotFound();
+        }
+
+        Reference = request.Reference;
+        IsUrgent = request.IsUrgent;
+        return Page();
+    }
+}

@@ -1,0 +1,49 @@
+using Clinic.Modules.Intake.Contracts;
+using Clinic.Modules.Notifications.Email;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Clinic.Modules.Notifications.AcknowledgeVisitor;
+
+/// <summary>
+/// Confirms to a visitor, when they asked for it, that their request arrived. The e-mail holds their
+/// reference and what happens next, and deliberately nothing about their health or their message.
+/// </summary>
+internal sealed class VisitorAcknowledgementRequestedConsumer(SmtpMailer mailer, IOptions<NotificationsOptions> options)
+    : IConsumer<VisitorAcknowledgementRequested>
+{
+    public async Task Consume(ConsumeContext<VisitorAcknowledgementRequested> context)
+    {
+        var settings = options.Value;
+        if (!settings.SendVisitorAcknowledgements)
+        {
+            return;
+        }
+
+        var request = context.Message;
+        var message = new MimeMessage();
+        message.From.Add(mailer.From);
+        message.To.Add(new MailboxAddress(request.FirstName, request.EmailAddress));
+        message.Subject = $"We received your request ({request.Reference})";
+        message.Body = new TextPart("plain")
+        {
+            Text = $"""
+                Hello {request.FirstName},
+
+                Thank you for asking us to call you. Your reference is {request.Reference}.
+
+                A member of our team will call you, usually within one business day (Monday to Friday),
+                at the time you chose. Please keep your reference if you contact us.
+
+                Requests are not monitored around the clock. If you are in crisis, call or text 988
+                (Suicide & Crisis Lifeline), or call 911 if you are in immediate danger.
+
+                {settings.ClinicName}
+
+                You are receiving this because you asked for a confirmation on our website.
+                """,
+        };
+        await mailer.SendAsync(message, context.CancellationToken);
+    }
+}
