@@ -115,3 +115,56 @@ public sealed class ScheduleCallValidatorTests
         Assert.Empty(ScheduleCallValidator.Validate(form, Choices));
     }
 }
+
+public sealed class ScheduleCallValidatorTextRulesTests
+{
+    private static readonly ConditionChoices Choices = new() { Conditions = [new("ptsd", "PTSD")] };
+
+    private static ScheduleCallForm Form(string? firstName = "Ann", string? message = null) => new()
+    {
+        FirstName = firstName,
+        LastName = "Lee",
+        Email = "ann@example.com",
+        Phone = "555 123 4567",
+        PreferredContact = "phone",
+        Condition = "ptsd",
+        BestTimeToCall = "anytime",
+        Message = message,
+        AcceptTerms = true,
+    };
+
+    [Theory]
+    [InlineData("Anne-Marie")]
+    [InlineData("O'Brien")]
+    [InlineData("O\u2019Brien")]
+    [InlineData("José")]
+    [InlineData("Zoë")]
+    [InlineData("李")]
+    [InlineData("J. R.")]
+    public void Real_names_pass(string name) => Assert.Empty(ScheduleCallValidator.Validate(Form(firstName: name), Choices));
+
+    [Theory]
+    [InlineData("<b>Ann</b>")]
+    [InlineData("Robert'); DROP TABLE students;--")]
+    [InlineData("Ann\u0000")]
+    [InlineData("Ann123")]
+    public void Names_with_markup_code_or_digits_are_refused(string name) =>
+        Assert.Equal("FirstName", Assert.Single(ScheduleCallValidator.Validate(Form(firstName: name), Choices)).Key);
+
+    [Theory]
+    [InlineData("I feel <3 about this, and 2 < 3.")]
+    [InlineData("I tried everything; drop me a line when you can.")]
+    [InlineData("Please select a time from Monday.")]
+    [InlineData("What's the cost? Or is it covered?")]
+    public void Ordinary_messages_pass(string message) => Assert.Empty(ScheduleCallValidator.Validate(Form(message: message), Choices));
+
+    [Theory]
+    [InlineData("<script>alert('x')</script>")]
+    [InlineData("<img src=x onerror=alert(1)>")]
+    [InlineData("click javascript:alert(1)")]
+    [InlineData("'; DROP TABLE intake.mt_events; --")]
+    [InlineData("x' OR '1'='1")]
+    [InlineData("1 UNION SELECT password FROM users")]
+    public void Messages_that_look_like_code_are_refused(string message) =>
+        Assert.Equal("Message", Assert.Single(ScheduleCallValidator.Validate(Form(message: message), Choices)).Key);
+}

@@ -5,6 +5,8 @@ using System.Text.RegularExpressions;
 using Clinic.Host.Accounts;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +38,13 @@ public sealed partial class ClinicFixture : IAsyncLifetime
     /// <summary>Generated per run: the repository holds no passwords.</summary>
     public string Password { get; } = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
 
+    /// <summary>Submissions one simulated visitor may make per window in these tests.</summary>
+    public const int RateLimitPerClient = 5;
+
     public WebApplicationFactory<Program> App { get; private set; } = null!;
+
+    /// <summary>Where the host listens (http://127.0.0.1:port/).</summary>
+    public Uri BaseAddress { get; private set; } = null!;
 
     internal IMailInbox Inbox => _services.Inbox;
 
@@ -66,6 +74,8 @@ public sealed partial class ClinicFixture : IAsyncLifetime
                 ["Accounts:Users:1:UserName"] = StaffUserName,
                 ["Accounts:Users:1:PasswordHash"] = passwordHash,
                 ["Accounts:Users:1:Roles:0"] = "Staff",
+                ["Intake:RateLimit:PermitLimit"] = RateLimitPerClient.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Intake:RateLimit:Window"] = "00:10:00",
             };
             foreach (var (key, value) in settings)
             {
@@ -73,11 +83,20 @@ public sealed partial class ClinicFixture : IAsyncLifetime
             }
 
             web.ConfigureTestServices(services =>
-                services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans)));
+            {
+                services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
+                services.AddSingleton<IStartupFilter, SimulatedClientAddress>();
+            });
         });
 
+        // Real Kestrel on a free loopback port, so a real browser can visit too.
+        App.UseKestrel(0);
+        App.StartServer();
+        var addresses = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseAddress = new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+
         // Starts the host: Marten applies the schema, the bus connects, Content publishes its catalogue.
-        using var client = App.CreateClient();
+        using var client = CreateBrowser();
         await Eventually.TrueAsync(
             async () => (await client.GetStringAsync("/schedule")).Contains("value=\"ptsd\"", StringComparison.Ordinal),
             "Intake to receive Content's condition catalogue over RabbitMQ");
@@ -96,8 +115,17 @@ public sealed partial class ClinicFixture : IAsyncLifetime
         await _services.DisposeAsync();
     }
 
-    public HttpClient CreateBrowser() =>
-        App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    /// <summary>A new visitor: its own cookies and its own (simulated) client address.</summary>
+    public HttpClient CreateBrowser(string? clientAddress = null)
+    {
+        // A plain HTTP client over the loopback socket, as a browser would connect.
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+        {
+            BaseAddress = BaseAddress,
+        };
+        client.DefaultRequestHeaders.Add(SimulatedClientAddress.Header, clientAddress ?? SimulatedClientAddress.NewAddress());
+        return client;
+    }
 
     public async Task<HttpClient> SignInAsync(string userName)
     {
@@ -173,18 +201,33 @@ internal sealed class SpanLog : ICollection<Activity>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
-/// <summary>Posts forms the way a browser does: with the antiforgery token from the page it came from.</summary>
+/// <summary>Posts forms the way a browser does: with the hidden fields (antiforgery token, form id) of the page it came from.</summary>
 internal static partial class FormPosting
 {
-    public static async Task<HttpResponseMessage> PostFormAsync(this HttpClient browser, string url, Dictionary<string, string> fields)
+    public static async Task<HttpResponseMessage> PostFormAsync(this HttpClient browser, string url, Dictionary<string, string> fields) =>
+        await (await FormPage.OpenAsync(browser, url)).SubmitAsync(fields);
+}
+
+/// <summary>A form page as loaded once; submitting it twice is a double click or a browser resubmit.</summary>
+internal sealed partial class FormPage(HttpClient browser, string url, IReadOnlyDictionary<string, string> hidden)
+{
+    public IReadOnlyDictionary<string, string> Hidden => hidden;
+
+    public static async Task<FormPage> OpenAsync(HttpClient browser, string url)
     {
-        var page = await browser.GetStringAsync(url);
-        var token = AntiforgeryField().Match(page);
-        Assert.True(token.Success, $"{url} has no antiforgery token.");
-        return await browser.PostAsync(url, new FormUrlEncodedContent(
-            fields.Append(KeyValuePair.Create("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)))));
+        var html = await browser.GetStringAsync(url);
+        var hidden = HiddenInput().Matches(html).ToDictionary(
+            m => WebUtility.HtmlDecode(m.Groups["name"].Value),
+            m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        Assert.True(hidden.ContainsKey("__RequestVerificationToken"), $"{url} has no antiforgery token.");
+        return new FormPage(browser, url, hidden);
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
+    /// <summary>Sends the fields; the page's hidden inputs go too, unless a field of the same name was given
+    /// (as a browser sends a ticked checkbox rather than its hidden "false").</summary>
+    public Task<HttpResponseMessage> SubmitAsync(Dictionary<string, string> fields) =>
+        browser.PostAsync(url, new FormUrlEncodedContent(fields.Concat(hidden.Where(h => !fields.ContainsKey(h.Key)))));
+
+    [GeneratedRegex("<input (?=[^>]*type=\"hidden\")(?=[^>]*name=\"(?<name>[^\"]+)\")(?=[^>]*value=\"(?<value>[^\"]*)\")[^>]*>")]
+    private static partial Regex HiddenInput();
 }

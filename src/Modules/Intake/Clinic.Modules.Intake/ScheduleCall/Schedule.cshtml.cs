@@ -3,10 +3,12 @@ using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Clinic.Modules.Intake.ScheduleCall;
 
 /// <summary>The Schedule A Call form: shows it, validates it on the server, and stores the request.</summary>
+[EnableRateLimiting(IntakeRateLimiting.PolicyName)]
 internal sealed class ScheduleModel(IQuerySession query, SubmitIntakeRequest submit) : PageModel
 {
     [BindProperty]

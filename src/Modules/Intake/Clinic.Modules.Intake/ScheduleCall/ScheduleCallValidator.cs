@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net.Mail;
+using System.Text.RegularExpressions;
 using Clinic.Modules.Intake.ConditionOptions;
 
 namespace Clinic.Modules.Intake.ScheduleCall;
@@ -7,7 +9,7 @@ namespace Clinic.Modules.Intake.ScheduleCall;
 /// The rules a request must pass before anything is stored. One set of rules for every way in:
 /// errors are keyed by the form field they belong to, so a page can show each next to its field.
 /// </summary>
-internal static class ScheduleCallValidator
+internal static partial class ScheduleCallValidator
 {
     public const int MaxNameLength = 100;
     public const int MaxEmailLength = 254;
@@ -64,6 +66,11 @@ internal static class ScheduleCallValidator
         {
             Fail(nameof(form.Message), "Your message contains characters we cannot store; please retype it.");
         }
+        else if (form.Message is not null && (MarkupTag().IsMatch(form.Message) || SqlStatement().IsMatch(form.Message)))
+        {
+            // Stored text is always encoded on output; refusing code-like text keeps staff views and exports plain.
+            Fail(nameof(form.Message), "Your message contains text that looks like code (for example <tags>); please rephrase it in plain words.");
+        }
 
         if (!form.AcceptTerms)
         {
@@ -84,11 +91,23 @@ internal static class ScheduleCallValidator
         {
             fail(field, $"Please shorten your {label} to {MaxNameLength} characters or fewer.");
         }
-        else if (name.Any(char.IsControl))
+        else if (!name.All(IsNameCharacter))
         {
-            fail(field, $"Your {label} contains characters we cannot store; please retype it.");
+            fail(field, $"Please use only letters, spaces, hyphens, apostrophes and full stops in your {label}.");
         }
     }
+
+    private static bool IsNameCharacter(char c) =>
+        char.IsLetter(c) || c is ' ' or '-' or '\'' or '\u2019' or '.'
+        || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
+
+    /// <summary>An HTML or XML tag, comment or script URL ("I feel &lt;3" and "a &lt; b" are fine).</summary>
+    [GeneratedRegex(@"<\s*[a-zA-Z!/?]|javascript\s*:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    private static partial Regex MarkupTag();
+
+    /// <summary>Text shaped like an injected SQL statement or condition, not like a sentence.</summary>
+    [GeneratedRegex(@"(;|--|/\*)\s*(drop|delete|truncate|alter|insert|update|select|exec)\s+(table|from|into|database|schema|\*)\b|'\s*or\s*'?\w+'?\s*=\s*'?\w+|\bunion\s+(all\s+)?select\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    private static partial Regex SqlStatement();
 
     private static bool IsEmailAddress(string email) =>
         MailAddress.TryCreate(email, out var address)

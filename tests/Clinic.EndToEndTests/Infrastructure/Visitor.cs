@@ -1,0 +1,59 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Clinic.Modules.Intake.Domain;
+using Marten;
+
+namespace Clinic.EndToEndTests.Infrastructure;
+
+/// <summary>Form values a real visitor might send, and what a submission leaves behind.</summary>
+internal static partial class Visitor
+{
+    public static Dictionary<string, string> Form(
+        string firstName = "Dana",
+        string message = "Evenings are best.",
+        string condition = "ptsd",
+        bool acknowledge = false,
+        string email = "dana.visitor@example.com") => new()
+    {
+        ["Form.FirstName"] = firstName,
+        ["Form.LastName"] = "Rivera",
+        ["Form.Email"] = email,
+        ["Form.Phone"] = "555-010-2222",
+        ["Form.PreferredContact"] = "phone",
+        ["Form.Condition"] = condition,
+        ["Form.BestTimeToCall"] = "evening",
+        ["Form.Message"] = message,
+        ["Form.AcceptTerms"] = "true",
+        ["Form.SendAcknowledgement"] = acknowledge ? "true" : "false",
+    };
+
+    /// <summary>The reference a successful POST redirected to.</summary>
+    public static string ReferenceOf(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var match = ConfirmationPath().Match(response.Headers.Location!.OriginalString);
+        Assert.True(match.Success, $"Redirected to {response.Headers.Location} instead of a confirmation.");
+        return match.Groups[1].Value;
+    }
+
+    public static async Task<IntakeRequest> RequestAsync(this ClinicFixture clinic, string reference)
+    {
+        await using var session = clinic.Store.QuerySession();
+        return await session.Query<IntakeRequest>().SingleAsync(r => r.Reference == reference);
+    }
+
+    public static async Task<IReadOnlyList<object>> EventsAsync(this ClinicFixture clinic, Guid requestId)
+    {
+        await using var session = clinic.Store.QuerySession();
+        return [.. (await session.Events.FetchStreamAsync(requestId)).Select(e => e.Data)];
+    }
+
+    public static async Task<ReceivedMail> MailAboutAsync(this ClinicFixture clinic, string reference, string to) =>
+        await Eventually.GetAsync(
+            async () => (await clinic.Inbox.ReadAllAsync()).FirstOrDefault(m =>
+                m.Message.Subject?.Contains(reference, StringComparison.Ordinal) == true && m.EnvelopeRecipients.Contains(to)),
+            $"an e-mail about {reference} to {to}");
+
+    [GeneratedRegex("^/schedule/confirmation/(KC-[0-9A-Z]{5}-[0-9A-Z]{5})$")]
+    private static partial Regex ConfirmationPath();
+}

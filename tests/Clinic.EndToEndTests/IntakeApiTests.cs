@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Clinic.EndToEndTests.Infrastructure;
+
+namespace Clinic.EndToEndTests;
+
+/// <summary>POST /api/intake/requests: the form's rules as JSON, with problem details and idempotency.</summary>
+[Collection(ClinicCollection.Name)]
+public sealed class IntakeApiTests(ClinicFixture clinic)
+{
+    private static Dictionary<string, object?> Body(string message = "Afternoons please.") => new()
+    {
+        ["firstName"] = "Jordan",
+        ["lastName"] = "Okafor",
+        ["email"] = "jordan@example.com",
+        ["phone"] = "+1 555 010 3333",
+        ["preferredContact"] = "email",
+        ["condition"] = "fibromyalgia",
+        ["bestTimeToCall"] = "afternoon",
+        ["message"] = message,
+        ["acceptTerms"] = true,
+    };
+
+    private static HttpRequestMessage Post(object body, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/intake/requests") { Content = JsonContent.Create(body) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return request;
+    }
+
+    [Fact]
+    public async Task A_valid_request_is_created_and_a_retry_with_the_same_key_returns_the_same_reference()
+    {
+        using var client = clinic.CreateBrowser();
+        var key = Guid.NewGuid().ToString();
+        var before = await clinic.CountStreamsAsync();
+
+        var created = await client.SendAsync(Post(Body(), key));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var first = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var reference = first.GetProperty("reference").GetString()!;
+        Assert.False(first.GetProperty("urgent").GetBoolean());
+
+        var retried = await client.SendAsync(Post(Body(), key));
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal("true", retried.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(reference, (await retried.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reference").GetString());
+        Assert.Equal(before + 1, await clinic.CountStreamsAsync());
+
+        await clinic.MailAboutAsync(reference, ClinicFixture.StaffAddress);
+    }
+
+    [Fact]
+    public async Task Reusing_a_key_for_a_different_request_is_refused()
+    {
+        using var client = clinic.CreateBrowser();
+        var key = Guid.NewGuid().ToString();
+        Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(Post(Body("One."), key))).StatusCode);
+
+        var reused = await client.SendAsync(Post(Body("Two."), key));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+        Assert.Equal("application/problem+json", reused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Idempotency-Key", (await reused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Crisis_language_is_reported_urgent()
+    {
+        using var client = clinic.CreateBrowser();
+        var created = await client.SendAsync(Post(Body("I have been thinking about ending my life.")));
+        Assert.True((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("urgent").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Invalid_fields_are_listed_one_by_one_in_problem_details_and_nothing_is_stored()
+    {
+        using var client = clinic.CreateBrowser();
+        var before = await clinic.CountStreamsAsync();
+        var body = Body();
+        body["email"] = "not-an-email";
+        body["acceptTerms"] = "yes";
+        body["phone"] = 5550103333;
+        body["condition"] = "flu";
+        body["nickname"] = "JJ";
+
+        var response = await client.SendAsync(Post(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["acceptTerms", "condition", "email", "nickname", "phone"], errors.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal("Must be true or false.", errors.GetProperty("acceptTerms")[0].GetString());
+        Assert.Equal("Must be a string.", errors.GetProperty("phone")[0].GetString());
+        Assert.Equal(before, await clinic.CountStreamsAsync());
+    }
+
+    [Theory]
+    [InlineData("{not json", "application/json", HttpStatusCode.BadRequest)]
+    [InlineData("[1,2,3]", "application/json", HttpStatusCode.BadRequest)]
+    [InlineData("firstName=Ann", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType)]
+    public async Task Malformed_bodies_get_problem_details_not_a_500(string body, string contentType, HttpStatusCode expected)
+    {
+        using var client = clinic.CreateBrowser();
+        var response = await client.PostAsync("/api/intake/requests", new StringContent(body, Encoding.UTF8, contentType));
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_intake_and_content_apis()
+    {
+        using var client = clinic.CreateBrowser();
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+
+        Assert.Contains("/api/intake/requests", paths);
+        Assert.Contains("/api/content/conditions", paths);
+        Assert.Contains("/api/content/conditions/{slug}", paths);
+        Assert.Contains("/api/content/articles", paths);
+        Assert.Contains("/api/content/crisis-resources", paths);
+    }
+}
