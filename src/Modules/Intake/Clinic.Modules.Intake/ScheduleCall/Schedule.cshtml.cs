@@ -47,6 +47,13 @@ internal sealed class ScheduleModel(IQuerySession query, SubmitIntakeRequest sub
             }
         }
 
+        // The binder's own message for a non-boolean checkbox value repeats the value; ours does not.
+        if (ModelState[$"{nameof(Form)}.{nameof(Form.SendAcknowledgement)}"]?.Errors.Count > 0)
+        {
+            ModelState.Remove($"{nameof(Form)}.{nameof(Form.SendAcknowledgement)}");
+            ModelState.AddModelError($"{nameof(Form)}.{nameof(Form.SendAcknowledgement)}", "Please tick the box, or leave it empty.");
+        }
+
         if (!ModelState.IsValid)
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
