@@ -1,3 +1,7 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.Extensions.WebEncoders;
+
 namespace Clinic.Host.Shell;
 
 /// <summary>The site's frame: pages, error handling and status pages shared by every module.</summary>
@@ -9,6 +13,9 @@ internal static class ShellExtensions
         builder.Services.AddRazorPages(options => options.RootDirectory = "/");
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        // Names like "Sörensen" stay readable in the HTML; <, >, & and quotes are still always encoded.
+        builder.Services.Configure<WebEncoderOptions>(options =>
+            options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddAntiforgery(options => options.Cookie.Name = "clinic.af");
         return builder;
     }

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Clinic.EndToEndTests.Infrastructure;
+
+namespace Clinic.EndToEndTests;
+
+[Collection(ClinicCollection.Name)]
+public sealed partial class ContentSiteTests(ClinicFixture clinic)
+{
+    private static int Citations(string html) => CitationItem().Matches(html).Count;
+
+    [Fact]
+    public async Task The_research_library_lists_every_citation_and_filters_and_searches_them()
+    {
+        using var visitor = clinic.CreateBrowser();
+
+        var all = await visitor.GetStringAsync("/research");
+        Assert.Equal(35, Citations(all));
+        Assert.Contains("Showing 35 of 35 articles.", all, StringComparison.Ordinal);
+        Assert.Contains("<cite>Subanesthetic ketamine infusion therapy", all, StringComparison.Ordinal);
+        Assert.Contains("Pain Med. 2004 Sep;5(3):263-75.", all, StringComparison.Ordinal);
+
+        var crps = await visitor.GetStringAsync("/research?condition=crps");
+        Assert.Equal(4, Citations(crps));
+        Assert.Contains("<option value=\"crps\" selected=\"selected\">", crps, StringComparison.Ordinal);
+
+        var search = await visitor.GetStringAsync("/research?q=sorensen");
+        Assert.Equal(1, Citations(search));
+        Assert.Contains("J. Sörensen", search, StringComparison.Ordinal);
+        Assert.Contains("value=\"sorensen\"", search, StringComparison.Ordinal);
+
+        var none = await visitor.GetStringAsync("/research?condition=ocd&q=%3Cscript%3E");
+        Assert.Equal(0, Citations(none));
+        Assert.Contains("No articles match.", none, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", none, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_condition_page_shows_its_description_facts_warning_signs_and_articles()
+    {
+        using var visitor = clinic.CreateBrowser();
+
+        var depression = await visitor.GetStringAsync("/conditions/depression");
+        Assert.Contains("<h2 id=\"facts-heading\">Depression Facts</h2>", depression, StringComparison.Ordinal);
+        Assert.Equal(10, Citations(depression));
+
+        var suicide = await visitor.GetStringAsync("/conditions/suicide");
+        Assert.Contains("Suicidal Ideation Warning Signs", suicide, StringComparison.Ordinal);
+        Assert.Contains("Talking about wanting to die.", suicide, StringComparison.Ordinal);
+        Assert.Contains("We have not listed articles for this topic yet.", suicide, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_treatment_crisis_terms_and_privacy_pages_exist()
+    {
+        using var visitor = clinic.CreateBrowser();
+
+        var treatment = await visitor.GetStringAsync("/ketamine-treatment");
+        Assert.Contains("Long-Term Symptom Relief", treatment, StringComparison.Ordinal);
+        Assert.Contains("Fast &amp; Effective", treatment, StringComparison.Ordinal);
+
+        var crisis = await visitor.GetStringAsync("/crisis-resources");
+        Assert.Contains("former number, 1-800-273-8255", crisis, StringComparison.Ordinal);
+        Assert.Contains("href=\"sms:741741\"", crisis, StringComparison.Ordinal);
+
+        foreach (var legal in new[] { "/terms", "/privacy" })
+        {
+            var page = await visitor.GetStringAsync(legal);
+            Assert.Contains("Placeholder text.", page, StringComparison.Ordinal);
+        }
+
+        var form = await visitor.GetStringAsync("/schedule");
+        Assert.Contains("This form is not monitored around the clock.", form, StringComparison.Ordinal);
+        Assert.Contains("usually within one business day", form, StringComparison.Ordinal);
+        Assert.Contains("href=\"/terms\"", form, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Content_pages_and_api_answers_come_from_the_output_cache_after_the_first_view()
+    {
+        using var visitor = clinic.CreateBrowser();
+        await visitor.GetAsync("/conditions/fibromyalgia");
+        await visitor.GetAsync("/api/content/articles?condition=ptsd");
+
+        var page = await visitor.GetAsync("/conditions/fibromyalgia");
+        var api = await visitor.GetAsync("/api/content/articles?condition=ptsd");
+
+        Assert.NotNull(page.Headers.Age);
+        Assert.NotNull(api.Headers.Age);
+        // The form carries a per-visitor antiforgery token, so it must never be cached.
+        Assert.Null((await visitor.GetAsync("/schedule")).Headers.Age);
+        Assert.Null((await visitor.GetAsync("/schedule")).Headers.Age);
+    }
+
+    [Fact]
+    public async Task The_content_api_serves_conditions_articles_and_crisis_resources()
+    {
+        using var client = clinic.CreateBrowser();
+
+        var conditions = await client.GetFromJsonAsync<JsonElement>("/api/content/conditions");
+        Assert.Equal(10, conditions.GetArrayLength());
+
+        var ptsd = await client.GetFromJsonAsync<JsonElement>("/api/content/conditions/ptsd");
+        Assert.Equal(5, ptsd.GetProperty("articles").GetArrayLength());
+
+        var articles = await client.GetFromJsonAsync<JsonElement>("/api/content/articles?q=castillo");
+        var castillo = Assert.Single(articles.EnumerateArray());
+        Assert.Equal(2, castillo.GetProperty("conditions").GetArrayLength());
+
+        var crisis = await client.GetFromJsonAsync<JsonElement>("/api/content/crisis-resources");
+        Assert.Equal(4, crisis.GetProperty("resources").GetArrayLength());
+
+        var badFilter = await client.GetAsync("/api/content/articles?condition=flu");
+        Assert.Equal(HttpStatusCode.BadRequest, badFilter.StatusCode);
+        Assert.Equal("application/problem+json", badFilter.Content.Headers.ContentType?.MediaType);
+    }
+
+    [GeneratedRegex("<li class=\"citation\"")]
+    private static partial Regex CitationItem();
+}
