@@ -53,6 +53,10 @@ wait_for_port() {
 }
 
 ensure_packages postgresql rabbitmq-server python3-aiosmtpd
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browsers here).
+if [ "${1:-}" = "--browser" ]; then
+  ensure_packages chromium
+fi
 
 # ---------------------------------------------------------------- PostgreSQL
 pg_password=$(secret postgres)
@@ -136,6 +140,7 @@ CLINIC_SMTP="127.0.0.1:$smtp_port"
 CLINIC_TEST_SMTP="127.0.0.1:$smtp_port"
 CLINIC_TEST_SMTP_MAILDIR="$maildir"
 CLINIC_MAILDIR="$maildir"
+CLINIC_TEST_CHROMIUM="$(command -v chromium || true)"
 ENV
 chmod 600 "$state_dir/services.env"
 log "PostgreSQL 127.0.0.1:5432, RabbitMQ 127.0.0.1:5672 (UI http://127.0.0.1:15672, user clinic), SMTP sink 127.0.0.1:$smtp_port"

@@ -50,6 +50,21 @@ public sealed partial class ClinicFixture : IAsyncLifetime
 
     internal SpanLog Spans { get; } = new();
 
+    internal Browsers Browsers { get; } = new();
+
+    /// <summary>A fresh browser tab with its own cookies and simulated client address, on the running site.</summary>
+    public async Task<Microsoft.Playwright.IPage> OpenPageAsync()
+    {
+        var browser = await Browsers.GetAsync();
+        var context = await browser.NewContextAsync(new()
+        {
+            BaseURL = BaseAddress.ToString(),
+            ExtraHTTPHeaders = new Dictionary<string, string> { [SimulatedClientAddress.Header] = SimulatedClientAddress.NewAddress() },
+            ViewportSize = new() { Width = 1100, Height = 900 },
+        });
+        return await context.NewPageAsync();
+    }
+
     public IDocumentStore Store => App.Services.GetRequiredService<IDocumentStore>();
 
     public async Task InitializeAsync()
@@ -104,6 +119,7 @@ public sealed partial class ClinicFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await Browsers.DisposeAsync();
         await App.DisposeAsync();
         await using (var connection = new NpgsqlConnection(_services.PostgresConnectionString))
         {
