@@ -17,7 +17,7 @@ public sealed class IntakeApiTests(ClinicFixture clinic)
         ["email"] = "jordan@example.com",
         ["phone"] = "+1 555 010 3333",
         ["preferredContact"] = "email",
-        ["condition"] = "fibromyalgia",
+        ["condition"] = "depression",
         ["bestTimeToCall"] = "afternoon",
         ["message"] = message,
         ["acceptTerms"] = true,

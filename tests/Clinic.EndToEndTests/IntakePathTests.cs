@@ -59,32 +59,28 @@ public sealed class IntakePathTests(ClinicFixture clinic)
         Assert.DoesNotContain("Canary", body, StringComparison.Ordinal);
         Assert.DoesNotContain("555-010-9999", body, StringComparison.Ordinal);
 
-        // The request's stream holds the submission, then the notification.
+        // The request's stream holds the submission, then one notification per routed channel.
         var events = await Eventually.GetAsync(
             async () =>
             {
                 await using var session = clinic.Store.QuerySession();
                 var stream = await session.Events.FetchStreamAsync(requestId);
-                return stream.Count >= 2 ? stream : null;
+                return stream.Count >= 4 ? stream : null;
             },
-            $"StaffNotified in the stream of {reference}");
-        Assert.Collection(
-            events,
-            e => Assert.Equal("Canary-First", Assert.IsType<IntakeRequestSubmitted>(e.Data).Request.FirstName),
-            e =>
-            {
-                var notified = Assert.IsType<StaffNotified>(e.Data);
-                Assert.Equal("email", notified.Channel);
-                Assert.Equal(ClinicFixture.StaffAddress, notified.Recipient);
-            });
+            $"StaffNotified for every channel in the stream of {reference}");
+        Assert.Equal("Canary-First", Assert.IsType<IntakeRequestSubmitted>(events[0].Data).Request.FirstName);
+        var notified = events.Skip(1).Select(e => Assert.IsType<StaffNotified>(e.Data)).ToList();
+        Assert.Equal(
+            [("email", ClinicFixture.StaffAddress), ("feed", "staff-inbox"), ("webhook", ClinicFixture.WebhookName)],
+            notified.Select(n => (n.Channel, n.Recipient)).Order());
 
-        // The auditor sees both, in order, with type, timestamp and version.
+        // The auditor sees all of it, in order, with type, timestamp and version.
         using var auditor = await clinic.SignInAsync(ClinicFixture.AuditorUserName);
         var history = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/requests/{requestId}/events");
         Assert.Equal(reference, history.GetProperty("reference").GetString());
         var listed = history.GetProperty("events").EnumerateArray().ToList();
-        Assert.Equal(["IntakeRequestSubmitted", "StaffNotified"], listed.Select(e => e.GetProperty("type").GetString()));
-        Assert.Equal([1L, 2L], listed.Select(e => e.GetProperty("version").GetInt64()));
+        Assert.Equal(["IntakeRequestSubmitted", "StaffNotified", "StaffNotified", "StaffNotified"], listed.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal([1L, 2L, 3L, 4L], listed.Select(e => e.GetProperty("version").GetInt64()));
         Assert.All(listed, e => Assert.True(e.GetProperty("timestamp").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5)));
 
         var page = await auditor.GetStringAsync($"/audit/requests/{requestId}");

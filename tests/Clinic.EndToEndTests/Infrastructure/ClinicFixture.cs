@@ -30,6 +30,9 @@ public sealed partial class ClinicFixture : IAsyncLifetime
     public const string StaffAddress = "intake-team@clinic.test";
     public const string AuditorUserName = "audrey.auditor";
     public const string StaffUserName = "sam.staff";
+    public const string AdminUserName = "ada.admin";
+    public const string OnCallAddress = "on-call@clinic.test";
+    public const string WebhookName = "test-relay";
 
     private TestServices _services = null!;
 
@@ -52,6 +55,8 @@ public sealed partial class ClinicFixture : IAsyncLifetime
 
     internal Browsers Browsers { get; } = new();
 
+    internal WebhookReceiver Webhooks { get; private set; } = null!;
+
     /// <summary>A fresh browser tab with its own cookies and simulated client address, on the running site.</summary>
     public async Task<Microsoft.Playwright.IPage> OpenPageAsync()
     {
@@ -70,6 +75,7 @@ public sealed partial class ClinicFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _services = await TestServices.StartAsync();
+        Webhooks = await WebhookReceiver.StartAsync();
         var passwordHash = ConfiguredAccounts.HashPassword(Password);
         App = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
@@ -79,7 +85,22 @@ public sealed partial class ClinicFixture : IAsyncLifetime
                 ["ConnectionStrings:RabbitMq"] = _services.RabbitMqUri.ToString(),
                 ["Intake:Schema"] = Schema,
                 ["Notifications:SiteBaseUrl"] = "http://clinic.test/",
-                ["Notifications:StaffRecipients:0"] = StaffAddress,
+                ["Notifications:Schema"] = Schema + "_notifications",
+                ["Notifications:Routing:Routine:0:Channel"] = "email",
+                ["Notifications:Routing:Routine:0:Recipients:0"] = StaffAddress,
+                ["Notifications:Routing:Routine:1:Channel"] = "webhook",
+                ["Notifications:Routing:Routine:1:Recipients:0"] = WebhookName,
+                ["Notifications:Routing:Routine:2:Channel"] = "feed",
+                ["Notifications:Routing:Routine:2:Recipients:0"] = "staff-inbox",
+                ["Notifications:Routing:Urgent:0:Channel"] = "email",
+                ["Notifications:Routing:Urgent:0:Recipients:0"] = StaffAddress,
+                ["Notifications:Routing:Urgent:0:Recipients:1"] = OnCallAddress,
+                ["Notifications:Routing:Urgent:1:Channel"] = "webhook",
+                ["Notifications:Routing:Urgent:1:Recipients:0"] = WebhookName,
+                ["Notifications:Routing:Urgent:2:Channel"] = "feed",
+                ["Notifications:Routing:Urgent:2:Recipients:0"] = "staff-inbox",
+                [$"Notifications:Webhooks:{WebhookName}:Url"] = Webhooks.Url.ToString(),
+                [$"Notifications:Webhooks:{WebhookName}:Secret"] = WebhookReceiver.Secret,
                 ["Notifications:Smtp:Host"] = _services.SmtpHost,
                 ["Notifications:Smtp:Port"] = _services.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Notifications:Smtp:Security"] = "None",
@@ -89,6 +110,9 @@ public sealed partial class ClinicFixture : IAsyncLifetime
                 ["Accounts:Users:1:UserName"] = StaffUserName,
                 ["Accounts:Users:1:PasswordHash"] = passwordHash,
                 ["Accounts:Users:1:Roles:0"] = "Staff",
+                ["Accounts:Users:2:UserName"] = AdminUserName,
+                ["Accounts:Users:2:PasswordHash"] = passwordHash,
+                ["Accounts:Users:2:Roles:0"] = "Admin",
                 ["Intake:RateLimit:PermitLimit"] = RateLimitPerClient.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Intake:RateLimit:Window"] = "00:10:00",
             };
@@ -121,10 +145,11 @@ public sealed partial class ClinicFixture : IAsyncLifetime
     {
         await Browsers.DisposeAsync();
         await App.DisposeAsync();
+        await Webhooks.DisposeAsync();
         await using (var connection = new NpgsqlConnection(_services.PostgresConnectionString))
         {
             await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", connection);
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE; DROP SCHEMA IF EXISTS {Schema}_notifications CASCADE", connection);
             await drop.ExecuteNonQueryAsync();
         }
 

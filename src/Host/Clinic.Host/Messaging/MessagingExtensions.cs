@@ -2,7 +2,32 @@ using MassTransit;
 
 namespace Clinic.Host.Messaging;
 
-/// <summary>The one bus of the host. Modules contribute their consumers; the host owns the transport.</summary>
+/// <summary>The receive endpoints (queues) this host configured, so operators can see their _error queues.</summary>
+internal sealed class ReceiveEndpointNames
+{
+    private readonly HashSet<string> _names = [];
+
+    public IReadOnlyList<string> All
+    {
+        get
+        {
+            lock (_names)
+            {
+                return [.. _names.Order()];
+            }
+        }
+    }
+
+    public void Add(string name)
+    {
+        lock (_names)
+        {
+            _names.Add(name);
+        }
+    }
+}
+
+/// <summary>The one bus of the host. Modules contribute their consumers (each with its own retry policy); the host owns the transport.</summary>
 internal static class MessagingExtensions
 {
     public static IHostApplicationBuilder AddClinicMessaging(
@@ -11,22 +36,19 @@ internal static class MessagingExtensions
     {
         var rabbitUri = builder.Configuration.GetConnectionString("RabbitMq")
             ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not configured (an amqp:// URI).");
+        var endpoints = new ReceiveEndpointNames();
+        builder.Services.AddSingleton(endpoints);
 
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            bus.AddConfigureEndpointsCallback((_, name, _) => endpoints.Add(name));
             addModuleConsumers(bus);
 
             bus.UsingRabbitMq((context, rabbit) =>
             {
+                // Publisher confirms are on by default: a publish completes only once the broker has the message.
                 rabbit.Host(new Uri(rabbitUri));
-                // Transient faults (SMTP down, a lock conflict) are retried with growing pauses before
-                // the message is moved to the endpoint's _error queue.
-                rabbit.UseMessageRetry(retry => retry.Exponential(
-                    retryLimit: 6,
-                    minInterval: TimeSpan.FromMilliseconds(200),
-                    maxInterval: TimeSpan.FromSeconds(30),
-                    intervalDelta: TimeSpan.FromSeconds(1)));
                 rabbit.ConfigureEndpoints(context);
             });
         });

@@ -39,7 +39,8 @@ internal static class ServiceDefaultsExtensions
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"])
-            .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+            .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
+            .AddCheck<Operations.ErrorQueueHealthCheck>("rabbitmq-error-queues", tags: ["ops"]);
         // MassTransit adds its own bus check, tagged "ready", which covers RabbitMQ.
         return builder;
     }

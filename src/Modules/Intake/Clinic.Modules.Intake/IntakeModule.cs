@@ -36,6 +36,7 @@ public static class IntakeModule
         builder.Services.AddSingleton(CrisisLanguageRules.LoadEmbedded());
         builder.Services.Configure<IntakeRateLimitOptions>(builder.Configuration.GetSection(IntakeRateLimitOptions.Section));
         builder.Services.AddIntakeRateLimiting();
+        builder.Services.AddHealthChecks().AddCheck<ForwarderLagHealthCheck>("intake-forwarder-lag", tags: ["ops"]);
 
         builder.Services.AddMarten(options =>
             {
@@ -47,6 +48,7 @@ public static class IntakeModule
                 options.Events.AddEventType<SuspectedSpamReceived>();
                 options.Events.AddEventType<RequestMarkedUrgent>();
                 options.Events.AddEventType<StaffNotified>();
+                options.Events.AddEventType<NotificationFailed>();
                 options.Events.MetadataConfig.HeadersEnabled = true;
                 options.Events.MetadataConfig.CorrelationIdEnabled = true;
                 options.Events.MetadataConfig.CausationIdEnabled = true;
@@ -85,8 +87,12 @@ public static class IntakeModule
 
     public static IBusRegistrationConfigurator AddIntakeConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<ConditionCatalogPublishedConsumer>();
-        bus.AddConsumer<StaffNotifiedConsumer>();
+        // Transient faults here are lock conflicts and brief database blips: retry quickly, then _error.
+        static void Transient<T>(IConsumerConfigurator<T> c) where T : class =>
+            c.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
+        bus.AddConsumer<ConditionCatalogPublishedConsumer>(Transient);
+        bus.AddConsumer<StaffNotifiedConsumer>(Transient);
+        bus.AddConsumer<StaffNotificationFailedConsumer>(Transient);
         return bus;
     }
 

@@ -1,39 +1,80 @@
+using Clinic.Modules.Notifications.AcknowledgeVisitor;
+using Clinic.Modules.Notifications.Delivery;
+using Clinic.Modules.Notifications.Email;
+using Clinic.Modules.Notifications.Feed;
 using Clinic.Modules.Notifications.NotifyStaff;
+using Clinic.Modules.Notifications.Webhooks;
+using Marten;
 using MassTransit;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Clinic.Modules.Notifications;
 
-/// <summary>Tells staff about new requests and reports every delivery back to Intake.</summary>
+/// <summary>The delivery log's own Marten store, in Notifications' own schema.</summary>
+public interface INotificationsStore : IDocumentStore;
+
+/// <summary>Tells staff about new requests through the routed channels and reports every delivery back.</summary>
 public static class NotificationsModule
 {
+    /// <summary>Retry schedule of one delivery: enough to ride out an SMTP or webhook outage of several minutes.</summary>
+    private static readonly TimeSpan[] DeliveryRetries =
+        [.. new[] { 1, 2, 5, 10, 20, 30, 60, 60, 120, 180, 300 }.Select(s => TimeSpan.FromSeconds(s))];
+
     public static IHostApplicationBuilder AddNotificationsModule(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<NotificationsOptions>()
             .Bind(builder.Configuration.GetSection(NotificationsOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<NotificationsOptions>, NotificationsOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<Email.SmtpMailer>();
+        builder.Services.AddSingleton<SmtpMailer>();
+        builder.Services.AddSingleton<StaffFeedHub>();
+        builder.Services.AddHttpClient(WebhookChannel.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15));
 
-        // Every channel in this module (e-mail today; webhooks and the live feed later) is found by scanning.
+        // Every channel in this module (e-mail, signed webhooks, the live staff feed) is found by scanning.
         builder.Services.Scan(scan => scan
             .FromAssemblyOf<INotificationChannel>()
             .AddClasses(classes => classes.AssignableTo<INotificationChannel>(), publicOnly: false)
             .As<INotificationChannel>()
             .WithSingletonLifetime());
+
+        var connectionString = builder.Configuration.GetConnectionString("Postgres")
+            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not configured.");
+        var schema = builder.Configuration[$"{NotificationsOptions.Section}:Schema"] ?? "notifications";
+        builder.Services.AddMartenStore<INotificationsStore>(options =>
+            {
+                options.Connection(connectionString);
+                options.DatabaseSchemaName = schema;
+                options.Schema.For<DeliveryRecord>().UseOptimisticConcurrency(true);
+            })
+            .ApplyAllDatabaseChangesOnStartup();
         return builder;
     }
 
     public static IBusRegistrationConfigurator AddNotificationsConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<IntakeRequestSubmittedConsumer>();
-        bus.AddConsumer<AcknowledgeVisitor.VisitorAcknowledgementRequestedConsumer>();
+        bus.AddConsumer<IntakeRequestSubmittedConsumer>(c => c.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1))));
+        bus.AddConsumer<DeliverStaffAlertConsumer>(c => c.UseMessageRetry(r =>
+        {
+            r.Intervals(DeliveryRetries);
+            r.Ignore<PermanentDeliveryFailure>();
+        }));
+        bus.AddConsumer<DeliveryFaultConsumer>(c => c.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1))));
+        bus.AddConsumer<VisitorAcknowledgementRequestedConsumer>(c => c.UseMessageRetry(r => r.Intervals(DeliveryRetries)));
+        // A temporary queue per host: every host's connected staff browsers get every feed item.
+        bus.AddConsumer<StaffFeedItemConsumer>().Endpoint(e => e.Temporary = true);
         return bus;
     }
 
-    public static IEndpointRouteBuilder MapNotificationsEndpoints(this IEndpointRouteBuilder app) => app;
+    public static IEndpointRouteBuilder MapNotificationsEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapStaffFeed();
+        return app;
+    }
 }

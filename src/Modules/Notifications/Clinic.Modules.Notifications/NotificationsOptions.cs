@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Clinic.Modules.Notifications.Routing;
+using Clinic.Modules.Notifications.Webhooks;
 
 namespace Clinic.Modules.Notifications;
 
@@ -10,12 +12,16 @@ internal sealed class NotificationsOptions
     [Required]
     public Uri SiteBaseUrl { get; set; } = new("http://localhost:5080/");
 
-    /// <summary>Staff e-mail addresses that receive every new-request alert.</summary>
-    [MinLength(1, ErrorMessage = "Notifications:StaffRecipients must list at least one staff e-mail address.")]
-    public List<string> StaffRecipients { get; set; } = [];
-
     [Required]
     public SmtpOptions Smtp { get; set; } = new();
+
+    public RoutingOptions Routing { get; set; } = new();
+
+    /// <summary>Signed webhook endpoints by name, used as recipients of the "webhook" channel.</summary>
+    public Dictionary<string, WebhookEndpoint> Webhooks { get; set; } = [];
+
+    /// <summary>PostgreSQL schema of the delivery log.</summary>
+    public string Schema { get; set; } = "notifications";
 
     /// <summary>Send visitors who ask for it an e-mail confirming their request (no health details).</summary>
     public bool SendVisitorAcknowledgements { get; set; } = true;
@@ -41,4 +47,7 @@ internal sealed class SmtpOptions
 
     [Required]
     public string From { get; set; } = "Clinic <no-reply@clinic.invalid>";
+
+    /// <summary>How long one SMTP operation may take before the attempt counts as failed.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
 }

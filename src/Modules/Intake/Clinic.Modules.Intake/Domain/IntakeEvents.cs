@@ -44,5 +44,11 @@ public sealed record SuspectedSpamReceived(
 /// <summary>The free text matched crisis-language rules: staff should see this request first.</summary>
 public sealed record RequestMarkedUrgent(string RuleSetVersion, IReadOnlyList<string> MatchedRules, DateTimeOffset MarkedAt);
 
+/// <summary>
+/// Telling staff through one channel failed: first while retries continue, then finally when they are
+/// exhausted. The reason names the fault only.
+/// </summary>
+public sealed record NotificationFailed(string Channel, string Recipient, string Reason, bool Final, DateTimeOffset FailedAt);
+
 /// <summary>Notifications reported that staff were told about the request through one channel.</summary>
 public sealed record StaffNotified(string Channel, string Recipient, DateTimeOffset NotifiedAt);

@@ -25,6 +25,8 @@ public sealed class IntakeRequest
 
     public List<Delivery> Deliveries { get; set; } = [];
 
+    public List<Failure> Failures { get; set; } = [];
+
     public int Version { get; set; }
 
     public static IntakeRequest Create(IntakeRequestSubmitted submitted) => new()
@@ -55,8 +57,16 @@ public sealed class IntakeRequest
     public void Apply(StaffNotified notified) =>
         Deliveries.Add(new Delivery(notified.Channel, notified.Recipient, notified.NotifiedAt));
 
+    public void Apply(NotificationFailed failed) =>
+        Failures.Add(new Failure(failed.Channel, failed.Recipient, failed.Reason, failed.Final, failed.FailedAt));
+
+    public bool HasFailure(string channel, string recipient, bool final) =>
+        Failures.Exists(f => f.Channel == channel && f.Final == final && string.Equals(f.Recipient, recipient, StringComparison.OrdinalIgnoreCase));
+
     public bool WasNotified(string channel, string recipient) =>
         Deliveries.Exists(d => d.Channel == channel && string.Equals(d.Recipient, recipient, StringComparison.OrdinalIgnoreCase));
 
     public sealed record Delivery(string Channel, string Recipient, DateTimeOffset At);
+
+    public sealed record Failure(string Channel, string Recipient, string Reason, bool Final, DateTimeOffset At);
 }

@@ -1,30 +1,24 @@
 using Clinic.Modules.Notifications.NotifyStaff;
-using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace Clinic.Modules.Notifications.Email;
 
-/// <summary>E-mails the alert to the configured staff addresses.</summary>
-internal sealed class EmailChannel(SmtpMailer mailer, IOptions<NotificationsOptions> options) : INotificationChannel
+/// <summary>
+/// E-mails the alert to one staff address. The Message-ID is the delivery id, so if a crash forces a
+/// re-send, mail clients see the same message again rather than a second notification.
+/// </summary>
+internal sealed class EmailChannel(SmtpMailer mailer) : INotificationChannel
 {
-    public string Name => "email";
+    public string Name => ChannelNames.Email;
 
-    public async Task<IReadOnlyList<Delivery>> DeliverAsync(StaffAlert alert, CancellationToken cancellationToken)
-    {
-        var recipients = options.Value.StaffRecipients;
-        await mailer.SendAsync(Compose(alert, recipients), cancellationToken);
-        return [.. recipients.Select(r => new Delivery(Name, r))];
-    }
+    public Task DeliverAsync(StaffAlert alert, string recipient, string deliveryId, CancellationToken cancellationToken) =>
+        mailer.SendAsync(Compose(alert, recipient, deliveryId), cancellationToken);
 
-    private MimeMessage Compose(StaffAlert alert, IEnumerable<string> recipients)
+    private MimeMessage Compose(StaffAlert alert, string recipient, string deliveryId)
     {
-        var message = new MimeMessage();
+        var message = new MimeMessage { MessageId = $"{deliveryId}@clinic.notifications" };
         message.From.Add(mailer.From);
-        foreach (var recipient in recipients)
-        {
-            message.To.Add(MailboxAddress.Parse(recipient));
-        }
-
+        message.To.Add(MailboxAddress.Parse(recipient));
         if (alert.IsUrgent)
         {
             message.Priority = MessagePriority.Urgent;

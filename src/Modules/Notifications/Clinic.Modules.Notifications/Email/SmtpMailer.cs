@@ -17,7 +17,7 @@ internal sealed class SmtpMailer(IOptions<NotificationsOptions> options)
         activity?.SetTag("server.address", smtp.Host);
         activity?.SetTag("server.port", smtp.Port);
 
-        using var client = new SmtpClient();
+        using var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
         await client.ConnectAsync(smtp.Host, smtp.Port, smtp.Security, cancellationToken);
         if (!string.IsNullOrEmpty(smtp.UserName))
         {

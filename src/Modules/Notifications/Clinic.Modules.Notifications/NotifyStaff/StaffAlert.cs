@@ -6,13 +6,27 @@ namespace Clinic.Modules.Notifications.NotifyStaff;
 /// </summary>
 internal sealed record StaffAlert(Guid RequestId, string Reference, string ConditionSlug, bool IsUrgent, DateTimeOffset SubmittedAt, Uri Link);
 
-internal sealed record Delivery(string Channel, string Recipient);
-
 /// <summary>A way of telling staff about a request. Each implementation in this module is picked up by scanning.</summary>
 internal interface INotificationChannel
 {
+    /// <summary>The name routes use ("email", "webhook", "feed").</summary>
     string Name { get; }
 
-    /// <summary>Delivers the alert; returns one entry per recipient reached. Throws when delivery failed.</summary>
-    Task<IReadOnlyList<Delivery>> DeliverAsync(StaffAlert alert, CancellationToken cancellationToken);
+    /// <summary>
+    /// Delivers the alert to one recipient of this channel (an address, an endpoint name). The delivery id
+    /// is stable across retries, so a receiver can recognise a repeat. Throws when delivery failed.
+    /// </summary>
+    Task DeliverAsync(StaffAlert alert, string recipient, string deliveryId, CancellationToken cancellationToken);
+}
+
+/// <summary>A failure that retrying cannot fix (for example a webhook answering 400): fail at once.</summary>
+internal sealed class PermanentDeliveryFailure(string message) : Exception(message);
+
+/// <summary>The channel names routes may use.</summary>
+internal static class ChannelNames
+{
+    public const string Email = "email";
+    public const string Webhook = "webhook";
+    public const string Feed = "feed";
+    public static readonly string[] All = [Email, Webhook, Feed];
 }

@@ -1,0 +1,26 @@
+namespace Clinic.Modules.Notifications.Delivery;
+
+/// <summary>
+/// The delivery log: one row per request, channel and recipient. A claim is taken before sending and
+/// completed after, so a redelivered message never sends twice; a claim left by a crashed worker is
+/// taken over after <see cref="ClaimTimeout"/>. Public only for Marten's generated storage code.
+/// </summary>
+public sealed class DeliveryRecord
+{
+    public static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(45);
+
+    public string Id { get; set; } = "";
+
+    public Guid RequestId { get; set; }
+
+    public string Channel { get; set; } = "";
+
+    public string Recipient { get; set; } = "";
+
+    public DateTimeOffset ClaimedAt { get; set; }
+
+    public DateTimeOffset? DeliveredAt { get; set; }
+
+    /// <summary>How many times a worker started sending (more than one means a takeover after a crash).</summary>
+    public int Attempts { get; set; }
+}

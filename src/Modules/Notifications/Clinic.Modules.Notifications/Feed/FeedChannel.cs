@@ -1,0 +1,27 @@
+using Clinic.Modules.Notifications.NotifyStaff;
+using MassTransit;
+
+namespace Clinic.Modules.Notifications.Feed;
+
+/// <summary>The live staff inbox: delivered means handed to every host for its connected staff browsers.</summary>
+internal sealed class FeedChannel(IBus bus) : INotificationChannel
+{
+    public const string Recipient = "staff-inbox";
+
+    public string Name => ChannelNames.Feed;
+
+    public Task DeliverAsync(StaffAlert alert, string recipient, string deliveryId, CancellationToken cancellationToken) =>
+        bus.Publish(
+            new StaffFeedItem(deliveryId, alert.RequestId, alert.Reference, alert.IsUrgent, alert.ConditionSlug, alert.SubmittedAt, alert.Link),
+            cancellationToken);
+}
+
+/// <summary>Runs on every host (a temporary queue each) and pushes the item to that host's feed.</summary>
+internal sealed class StaffFeedItemConsumer(StaffFeedHub hub) : IConsumer<StaffFeedItem>
+{
+    public Task Consume(ConsumeContext<StaffFeedItem> context)
+    {
+        hub.Publish(context.Message);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,34 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Clinic.Modules.Notifications.Feed;
+
+/// <summary>GET /staff/feed: Server-Sent Events of new requests for signed-in staff. No personal data.</summary>
+internal static class StaffFeedEndpoint
+{
+    public static readonly string[] Roles = ["Staff", "Admin"];
+
+    public static void MapStaffFeed(this IEndpointRouteBuilder app) =>
+        app.MapGet("/staff/feed", (HttpContext http, StaffFeedHub hub, CancellationToken cancellationToken) =>
+            {
+                // Proxies must not buffer or cache a live stream of (reference-only) alerts.
+                http.Response.Headers.CacheControl = "no-store";
+                http.Response.Headers["X-Accel-Buffering"] = "no";
+                var lastEventId = http.Request.Headers["Last-Event-ID"].ToString();
+                return TypedResults.ServerSentEvents(Stream(hub, lastEventId.Length == 0 ? null : lastEventId, cancellationToken));
+            })
+            .WithTags("Staff")
+            .RequireAuthorization(policy => policy.RequireRole(Roles))
+            .ExcludeFromDescription();
+
+    private static async IAsyncEnumerable<SseItem<StaffFeedItem>> Stream(StaffFeedHub hub, string? lastEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in hub.SubscribeAsync(lastEventId, cancellationToken))
+        {
+            yield return new SseItem<StaffFeedItem>(item, item.Urgent ? "urgent-request" : "request") { EventId = item.Id };
+        }
+    }
+}

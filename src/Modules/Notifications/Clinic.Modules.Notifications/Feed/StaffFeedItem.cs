@@ -1,0 +1,7 @@
+namespace Clinic.Modules.Notifications.Feed;
+
+/// <summary>
+/// Internal to Notifications: one new-request alert for the live staff inbox. Published to every host
+/// (each has its own temporary queue), which pushes it to the staff browsers connected there.
+/// </summary>
+public sealed record StaffFeedItem(string Id, Guid RequestId, string Reference, bool Urgent, string Condition, DateTimeOffset SubmittedAt, Uri Link);

@@ -1,0 +1,18 @@
+namespace Clinic.Modules.Notifications.NotifyStaff;
+
+/// <summary>
+/// Internal to Notifications: deliver one alert through one channel to one recipient. One message per
+/// route, so each is retried on its own and a slow webhook never holds back an e-mail.
+/// </summary>
+public sealed record DeliverStaffAlert(
+    Guid RequestId,
+    string Reference,
+    string ConditionSlug,
+    bool IsUrgent,
+    DateTimeOffset SubmittedAt,
+    string Channel,
+    string Recipient)
+{
+    /// <summary>The business key of this delivery: the same request, channel and recipient is one notification.</summary>
+    public string DeliveryId => $"{RequestId:N}.{Channel}.{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Recipient.ToUpperInvariant())))[..16]}";
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Clinic.Modules.Notifications.NotifyStaff;
+using Microsoft.Extensions.Options;
+
+namespace Clinic.Modules.Notifications.Webhooks;
+
+/// <summary>
+/// Posts the alert as signed JSON to a named endpoint. The body has a "text" field, so a Slack or Teams
+/// incoming-webhook relay can forward it as it is; the delivery id header lets a receiver drop repeats.
+/// </summary>
+internal sealed class WebhookChannel(IHttpClientFactory clients, IOptionsMonitor<NotificationsOptions> options, TimeProvider time) : INotificationChannel
+{
+    public const string HttpClientName = "clinic-webhooks";
+
+    public string Name => ChannelNames.Webhook;
+
+    public async Task DeliverAsync(StaffAlert alert, string recipient, string deliveryId, CancellationToken cancellationToken)
+    {
+        var endpoint = options.CurrentValue.Webhooks[recipient];
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            text = alert.IsUrgent
+                ? $"URGENT call request {alert.Reference} (crisis language in the message; condition: {alert.ConditionSlug}). Open: {alert.Link}"
+                : $"New call request {alert.Reference} (condition: {alert.ConditionSlug}). Open: {alert.Link}",
+            reference = alert.Reference,
+            urgent = alert.IsUrgent,
+            condition = alert.ConditionSlug,
+            submittedAt = alert.SubmittedAt,
+            link = alert.Link,
+            deliveryId,
+        });
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(endpoint.Secret, timestamp, body));
+        request.Headers.Add(WebhookSignature.DeliveryIdHeader, deliveryId);
+
+        using var response = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var status = (int)response.StatusCode;
+        var message = $"Webhook '{recipient}' answered {status}.";
+        // A 4xx other than timeout/throttling will not get better by retrying: the request itself is wrong.
+        throw status is >= 400 and < 500 && response.StatusCode is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
+            ? new PermanentDeliveryFailure(message)
+            : new HttpRequestException(message, null, response.StatusCode);
+    }
+}

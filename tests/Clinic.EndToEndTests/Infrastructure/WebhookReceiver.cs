@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Clinic.Modules.Notifications.Webhooks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Clinic.EndToEndTests.Infrastructure;
+
+internal sealed record ReceivedWebhook(string DeliveryId, string Reference, bool Urgent, string Condition, string Text);
+
+/// <summary>
+/// A real HTTP receiver on loopback, as a Slack/Teams relay would be: it checks the signature and the
+/// replay window, records what arrived, and can be told to fail for a condition (to test retries).
+/// </summary>
+internal sealed class WebhookReceiver : IAsyncDisposable
+{
+    public const string Secret = "test-webhook-secret-0123456789-abcdefghij";
+
+    /// <summary>Requests about this condition fail once with 503, then succeed.</summary>
+    public const string FlakyCondition = "fibromyalgia";
+
+    /// <summary>Requests about this condition are refused with 400, every time.</summary>
+    public const string RefusedCondition = "crps";
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<ReceivedWebhook> _received = new();
+    private readonly ConcurrentDictionary<string, int> _attempts = new();
+
+    private WebhookReceiver(WebApplication app) => _app = app;
+
+    public Uri Url { get; private set; } = null!;
+
+    public int BadSignatures;
+
+    public IReadOnlyList<ReceivedWebhook> Received => [.. _received];
+
+    public static async Task<WebhookReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var receiver = new WebhookReceiver(builder.Build());
+        receiver._app.MapPost("/hooks/relay", receiver.HandleAsync);
+        await receiver._app.StartAsync();
+        var address = receiver._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        receiver.Url = new Uri(new Uri(address), "/hooks/relay");
+        return receiver;
+    }
+
+    private async Task<IResult> HandleAsync(HttpRequest request)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer);
+        var body = buffer.ToArray();
+        if (!WebhookSignature.Verify(Secret, request.Headers[WebhookSignature.TimestampHeader], request.Headers[WebhookSignature.SignatureHeader], body, DateTimeOffset.UtcNow))
+        {
+            Interlocked.Increment(ref BadSignatures);
+            return Results.Unauthorized();
+        }
+
+        var json = JsonDocument.Parse(body).RootElement;
+        var delivery = new ReceivedWebhook(
+            request.Headers[WebhookSignature.DeliveryIdHeader].ToString(),
+            json.GetProperty("reference").GetString()!,
+            json.GetProperty("urgent").GetBoolean(),
+            json.GetProperty("condition").GetString()!,
+            json.GetProperty("text").GetString()!);
+        var attempt = _attempts.AddOrUpdate(delivery.DeliveryId, 1, (_, n) => n + 1);
+        if (delivery.Condition == RefusedCondition)
+        {
+            return Results.BadRequest();
+        }
+
+        if (delivery.Condition == FlakyCondition && attempt == 1)
+        {
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        _received.Enqueue(delivery);
+        return Results.NoContent();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
