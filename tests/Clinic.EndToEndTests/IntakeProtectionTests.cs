@@ -135,7 +135,9 @@ public sealed class IntakeProtectionTests(ClinicFixture clinic)
 
         // The form counts against the same limit; reading pages never does; other visitors are unaffected.
         Assert.Equal(HttpStatusCode.OK, (await flooder.GetAsync("/schedule")).StatusCode);
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await flooder.PostFormAsync("/schedule", Visitor.Form())).StatusCode);
+        var page = await flooder.PostFormAsync("/schedule", Visitor.Form());
+        Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
+        Assert.Contains("Please wait a moment before sending again", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var someoneElse = clinic.CreateBrowser();
         Visitor.ReferenceOf(await someoneElse.PostFormAsync("/schedule", Visitor.Form()));
     }

@@ -168,3 +168,14 @@ public sealed class ScheduleCallValidatorTextRulesTests
     public void Messages_that_look_like_code_are_refused(string message) =>
         Assert.Equal("Message", Assert.Single(ScheduleCallValidator.Validate(Form(message: message), Choices)).Key);
 }
+
+public sealed class RateLimitPartitionTests
+{
+    [Theory]
+    [InlineData("203.0.113.7", "203.0.113.7")]
+    [InlineData("::ffff:203.0.113.7", "203.0.113.7")]
+    [InlineData("2001:db8:1:2:aaaa::1", "20010DB800010002::/64")]
+    [InlineData("2001:db8:1:2:ffff:ffff:ffff:ffff", "20010DB800010002::/64")]
+    public void Ipv6_clients_share_a_bucket_per_64_so_rotating_addresses_does_not_bypass_the_limit(string address, string expected) =>
+        Assert.Equal(expected, Clinic.Modules.Intake.ScheduleCall.IntakeRateLimiting.PartitionKey(System.Net.IPAddress.Parse(address)));
+}

@@ -1,6 +1,7 @@
 using Clinic.Host;
 using Clinic.Host.Accounts;
 using Clinic.Host.Messaging;
+using Clinic.Host.Privacy;
 using Clinic.Host.ServiceDefaults;
 using Clinic.Host.Shell;
 using Clinic.Modules.Content;
@@ -15,6 +16,7 @@ builder.AddClinicAccounts();
 builder.AddContentModule();
 builder.AddIntakeModule();
 builder.AddNotificationsModule();
+builder.UseRedactedMartenLogging();
 builder.AddClinicMessaging(bus => bus.AddIntakeConsumers().AddNotificationsConsumers());
 
 var app = builder.Build();

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using OpenTelemetry.Trace;
 
@@ -55,6 +56,8 @@ public sealed partial class ClinicFixture : IAsyncLifetime
 
     internal Browsers Browsers { get; } = new();
 
+    internal LogCapture Logs { get; } = new();
+
     internal WebhookReceiver Webhooks { get; private set; } = null!;
 
     /// <summary>A fresh browser tab with its own cookies and simulated client address, on the running site.</summary>
@@ -84,6 +87,7 @@ public sealed partial class ClinicFixture : IAsyncLifetime
                 ["ConnectionStrings:Postgres"] = _services.PostgresConnectionString,
                 ["ConnectionStrings:RabbitMq"] = _services.RabbitMqUri.ToString(),
                 ["Intake:Schema"] = Schema,
+                ["Messaging:EndpointPrefix"] = Schema,
                 ["Notifications:SiteBaseUrl"] = "http://clinic.test/",
                 ["Notifications:Schema"] = Schema + "_notifications",
                 ["Notifications:Routing:Routine:0:Channel"] = "email",
@@ -121,15 +125,19 @@ public sealed partial class ClinicFixture : IAsyncLifetime
                 web.UseSetting(key, value);
             }
 
+            // A free loopback port, so runs never collide with each other or a running site.
+            web.UseUrls("http://127.0.0.1:0");
+
             web.ConfigureTestServices(services =>
             {
                 services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
                 services.AddSingleton<IStartupFilter, SimulatedClientAddress>();
+                services.AddSingleton<ILoggerProvider>(Logs);
             });
         });
 
         // Real Kestrel on a free loopback port, so a real browser can visit too.
-        App.UseKestrel(0);
+        App.UseKestrel();
         App.StartServer();
         var addresses = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
@@ -143,8 +151,10 @@ public sealed partial class ClinicFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        var queues = App.Services.GetRequiredService<Clinic.Host.Messaging.ReceiveEndpointNames>().All;
         await Browsers.DisposeAsync();
         await App.DisposeAsync();
+        await DeleteQueuesAsync(queues);
         await Webhooks.DisposeAsync();
         await using (var connection = new NpgsqlConnection(_services.PostgresConnectionString))
         {
@@ -157,6 +167,22 @@ public sealed partial class ClinicFixture : IAsyncLifetime
     }
 
     /// <summary>A new visitor: its own cookies and its own (simulated) client address.</summary>
+    /// <summary>This run's queues (and their error queues) go when it ends: the broker may be a shared local one.</summary>
+    private async Task DeleteQueuesAsync(IEnumerable<string> names)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = _services.RabbitMqUri };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        foreach (var name in names.Where(n => n.StartsWith(Schema.Replace('_', '-'), StringComparison.Ordinal)))
+        {
+            foreach (var queue in new[] { name, name + "_error", name + "_skipped" })
+            {
+                await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false);
+                await channel.ExchangeDeleteAsync(queue);
+            }
+        }
+    }
+
     public HttpClient CreateBrowser(string? clientAddress = null)
     {
         // A plain HTTP client over the loopback socket, as a browser would connect.

@@ -13,8 +13,8 @@ internal sealed class SimulatedClientAddress : IStartupFilter
     public const string Header = "X-Test-Client-Address";
     private static int _next;
 
-    /// <summary>A fresh address from the IPv6 documentation range (never routed anywhere).</summary>
-    public static string NewAddress() => $"2001:db8::{Interlocked.Increment(ref _next):x}";
+    /// <summary>A fresh address from the IPv6 documentation range (never routed anywhere), in its own /64.</summary>
+    public static string NewAddress() => $"2001:db8:{Interlocked.Increment(ref _next):x}::1";
 
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {

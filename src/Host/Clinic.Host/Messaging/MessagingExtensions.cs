@@ -39,9 +39,12 @@ internal static class MessagingExtensions
         var endpoints = new ReceiveEndpointNames();
         builder.Services.AddSingleton(endpoints);
 
+        // A prefix gives a test run (or a second environment on one broker) its own queues.
+        var prefix = builder.Configuration["Messaging:EndpointPrefix"];
+
         builder.Services.AddMassTransit(bus =>
         {
-            bus.SetKebabCaseEndpointNameFormatter();
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, includeNamespace: false));
             bus.AddConfigureEndpointsCallback((_, name, _) => endpoints.Add(name));
             addModuleConsumers(bus);
 

@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.HttpOverrides;
 using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 
@@ -17,11 +18,22 @@ internal static class ShellExtensions
         builder.Services.Configure<WebEncoderOptions>(options =>
             options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddAntiforgery(options => options.Cookie.Name = "clinic.af");
+        // Behind a reverse proxy the client's address (for rate limits) and scheme come from its headers;
+        // only the proxies listed in ReverseProxy:KnownProxies (and loopback) are believed.
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in builder.Configuration.GetSection("ReverseProxy:KnownProxies").Get<string[]>() ?? [])
+            {
+                options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+        });
         return builder;
     }
 
     public static WebApplication UseClinicShell(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         // APIs answer in RFC 7807 problem details; people get pages.
         app.UseWhen(IsApi, api =>
         {

@@ -5,9 +5,14 @@ namespace Clinic.Modules.Intake.Contracts;
 /// consumers that need details ask Intake's staff views, which are access-controlled.
 /// </summary>
 /// <param name="IsUrgent">The visitor's message matched crisis-language rules: notify on every urgent channel.</param>
+/// <param name="IsSuspectedSpam">
+/// Tripped the anti-spam check. Suspected spam is forwarded only when it is also urgent: a person in
+/// crisis who set off the spam check by accident must still reach staff.
+/// </param>
 public sealed record IntakeRequestSubmitted(
     Guid RequestId,
     string Reference,
     string ConditionSlug,
     bool IsUrgent,
+    bool IsSuspectedSpam,
     DateTimeOffset SubmittedAt);

@@ -54,11 +54,9 @@ public static class IntakeModule
                 options.Events.MetadataConfig.CausationIdEnabled = true;
                 // Commit → subscription in milliseconds instead of the daemon's polling interval.
                 options.Events.UseListenNotifyForEventAppends = true;
-                // Leader election for the HotCold daemon through a transaction-scoped advisory lock.
+                // Leader election for the HotCold daemon through a transaction-scoped advisory lock
+                // (the session-level variant needs DistributedLock multiplexing, which Npgsql data sources refuse).
                 options.Events.UseAdvisoryLockTransaction = true;
-                // The daemon's leader lock is per database; deriving it from the schema lets several
-                // stores (a dev host and a test run, say) share one database without stealing leadership.
-                options.Projections.DaemonLockId = StableLockId(schema);
 
                 options.Projections.Snapshot<IntakeRequest>(SnapshotLifecycle.Inline)
                     .UniqueIndex(r => r.Reference);
@@ -71,18 +69,6 @@ public static class IntakeModule
             .AddAsyncDaemon(DaemonMode.HotCold);
 
         return builder;
-    }
-
-    private static int StableLockId(string schema)
-    {
-        // FNV-1a: stable across processes and runtimes, unlike string.GetHashCode.
-        var hash = 2166136261u;
-        foreach (var c in schema)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return (int)(hash & 0x7FFFFFFF);
     }
 
     public static IBusRegistrationConfigurator AddIntakeConsumers(this IBusRegistrationConfigurator bus)

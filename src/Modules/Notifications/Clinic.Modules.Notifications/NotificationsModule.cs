@@ -34,6 +34,7 @@ public static class NotificationsModule
         builder.Services.AddSingleton<IValidateOptions<NotificationsOptions>, NotificationsOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SmtpMailer>();
+        builder.Services.AddSingleton<DeliveryLog>();
         builder.Services.AddSingleton<StaffFeedHub>();
         builder.Services.AddHttpClient(WebhookChannel.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15));
 
@@ -68,7 +69,11 @@ public static class NotificationsModule
         bus.AddConsumer<DeliveryFaultConsumer>(c => c.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1))));
         bus.AddConsumer<VisitorAcknowledgementRequestedConsumer>(c => c.UseMessageRetry(r => r.Intervals(DeliveryRetries)));
         // A temporary queue per host: every host's connected staff browsers get every feed item.
-        bus.AddConsumer<StaffFeedItemConsumer>().Endpoint(e => e.Temporary = true);
+        bus.AddConsumer<StaffFeedItemConsumer>().Endpoint(e =>
+        {
+            e.Temporary = true;
+            e.InstanceId = $"{Environment.MachineName}-{Environment.ProcessId}".ToLowerInvariant();
+        });
         return bus;
     }
 

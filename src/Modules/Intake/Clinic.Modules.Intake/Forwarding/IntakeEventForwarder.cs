@@ -14,7 +14,7 @@ namespace Clinic.Modules.Intake.Forwarding;
 /// The event store is Intake's outbox. Marten's async daemon pushes committed events here in order;
 /// each is published to RabbitMQ and awaited (publisher confirms), and only then does Marten record
 /// the subscription's progress. A crash in between re-publishes, never loses: consumers are idempotent.
-/// Suspected spam is not forwarded: staff are not alerted about it.
+/// Suspected spam is not forwarded (staff are not alerted) unless it is also urgent.
 /// </summary>
 internal sealed class IntakeEventForwarder : SubscriptionBase
 {
@@ -26,6 +26,7 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
         _bus = bus;
         Name = SubscriptionName;
         IncludeType<Domain.IntakeRequestSubmitted>();
+        IncludeType<Domain.SuspectedSpamReceived>();
     }
 
     public override async Task<IChangeListener> ProcessEventsAsync(
@@ -34,35 +35,43 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
         IDocumentOperations operations,
         CancellationToken cancellationToken)
     {
-        var submissions = page.Events.Where(e => e.Data is Domain.IntakeRequestSubmitted).ToList();
-        if (submissions.Count == 0)
+        var arrivals = page.Events.Where(e => e.Data is Domain.IntakeRequestSubmitted or Domain.SuspectedSpamReceived).ToList();
+        if (arrivals.Count == 0)
         {
             return NullChangeListener.Instance;
         }
 
         // Urgency is a later event of the same commit; the inline snapshot already holds it.
         var requests = (await operations.LoadManyAsync<Domain.IntakeRequest>(
-                cancellationToken, submissions.Select(e => e.StreamId)))
+                cancellationToken, arrivals.Select(e => e.StreamId)))
             .ToDictionary(r => r.Id);
 
-        foreach (var @event in submissions)
+        foreach (var @event in arrivals)
         {
-            var submitted = (Domain.IntakeRequestSubmitted)@event.Data;
-            var isUrgent = requests.TryGetValue(submitted.RequestId, out var request) && request.IsUrgent;
+            var isUrgent = requests.TryGetValue(@event.StreamId, out var request) && request.IsUrgent;
+            var (requestId, reference, contact, at, spam) = @event.Data switch
+            {
+                Domain.IntakeRequestSubmitted s => (s.RequestId, s.Reference, s.Request, s.SubmittedAt, false),
+                Domain.SuspectedSpamReceived s => (s.RequestId, s.Reference, s.Request, s.ReceivedAt, true),
+                _ => throw new InvalidOperationException("unreachable"),
+            };
+            if (spam && !isUrgent)
+            {
+                continue;
+            }
+
             using var activity = StartForwardActivity(@event);
 
             // Message ids derive from the event, so a re-publish after a crash is recognisably the same message.
             await _bus.Publish(
-                new Integration.IntakeRequestSubmitted(
-                    submitted.RequestId, submitted.Reference, submitted.Request.ConditionSlug, isUrgent, submitted.SubmittedAt),
+                new Integration.IntakeRequestSubmitted(requestId, reference, contact.ConditionSlug, isUrgent, spam, at),
                 context => context.MessageId = @event.Id,
                 cancellationToken);
 
-            if (submitted.Request.WantsAcknowledgement)
+            if (contact.WantsAcknowledgement && !spam)
             {
                 await _bus.Publish(
-                    new Integration.VisitorAcknowledgementRequested(
-                        submitted.RequestId, submitted.Reference, submitted.Request.FirstName, submitted.Request.Email, submitted.SubmittedAt),
+                    new Integration.VisitorAcknowledgementRequested(requestId, reference, contact.FirstName, contact.Email, at),
                     context => context.MessageId = Domain.DeterministicGuid.From("acknowledgement", @event.Id.ToString("N")),
                     cancellationToken);
             }

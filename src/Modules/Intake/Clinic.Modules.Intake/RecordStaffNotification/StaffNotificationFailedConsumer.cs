@@ -11,7 +11,7 @@ internal sealed class StaffNotificationFailedConsumer(IDocumentSession session) 
     public async Task Consume(ConsumeContext<Integration.StaffNotificationFailed> context)
     {
         var message = context.Message;
-        var stream = await session.Events.FetchForWriting<IntakeRequest>(message.RequestId, context.CancellationToken);
+        var stream = await session.Events.FetchForExclusiveWriting<IntakeRequest>(message.RequestId, context.CancellationToken);
         if (stream.Aggregate is null)
         {
             throw new InvalidOperationException($"No intake request with id {message.RequestId}.");

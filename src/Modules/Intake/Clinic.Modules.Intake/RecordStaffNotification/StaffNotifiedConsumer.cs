@@ -15,9 +15,9 @@ internal sealed class StaffNotifiedConsumer(IDocumentSession session) : IConsume
     {
         var message = context.Message;
 
-        // FetchForWriting holds the stream's version: a concurrent duplicate fails with a concurrency
-        // error and is retried, and then finds the delivery already recorded.
-        var stream = await session.Events.FetchForWriting<IntakeRequest>(message.RequestId, context.CancellationToken);
+        // Deliveries of one request arrive together; an exclusive lock on the stream makes them queue
+        // rather than fail and retry (a failed append also leaves a gap the async daemon must wait out).
+        var stream = await session.Events.FetchForExclusiveWriting<IntakeRequest>(message.RequestId, context.CancellationToken);
         if (stream.Aggregate is null)
         {
             throw new InvalidOperationException($"No intake request with id {message.RequestId}.");

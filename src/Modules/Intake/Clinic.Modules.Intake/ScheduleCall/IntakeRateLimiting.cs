@@ -26,6 +26,28 @@ internal static class IntakeRateLimiting
 {
     public const string PolicyName = "intake-submissions";
 
+    /// <summary>One bucket per IPv4 address, and per /64 for IPv6 (one household or device gets a whole /64).</summary>
+    internal static string PartitionKey(System.Net.IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            var bytes = address.GetAddressBytes();
+            return Convert.ToHexString(bytes, 0, 8) + "::/64";
+        }
+
+        return address.ToString();
+    }
+
     public static void AddIntakeRateLimiting(this IServiceCollection services)
     {
         services.AddRateLimiter(limiter =>
@@ -38,7 +60,7 @@ internal static class IntakeRateLimiting
                 }
 
                 var options = context.RequestServices.GetRequiredService<IOptionsMonitor<IntakeRateLimitOptions>>().CurrentValue;
-                var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                var client = PartitionKey(context.Connection.RemoteIpAddress);
                 return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = options.PermitLimit,
@@ -54,6 +76,12 @@ internal static class IntakeRateLimiting
                     : 60;
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                if (!http.Request.Path.StartsWithSegments("/api"))
+                {
+                    // People get the site's page (status pages re-execute on an empty body); APIs get problem details.
+                    return;
+                }
+
                 await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = http,

@@ -91,8 +91,9 @@ internal sealed class SubmitIntakeRequest(IDocumentSession session, CrisisLangua
                     return new SubmissionResult(SubmissionOutcome.KeyReusedForDifferentRequest, requestId, existing?.Reference ?? "", false);
                 }
 
-                // The same form page sent again with different answers (back, edit, submit): a new request.
-                requestId = Guid.CreateVersion7();
+                // The same form page sent again with different answers (back, edit, submit): a new request,
+                // itself idempotent (a double click on the edited form is still one request).
+                requestId = DeterministicGuid.From(submission.Channel, $"{submission.IdempotencyKey}:{fingerprint}");
             }
             catch (MartenCommandException e) when (IsDuplicateReference(e) && attempt < Attempts)
             {

@@ -1,4 +1,5 @@
 using Clinic.Modules.Intake.Contracts;
+using Clinic.Modules.Notifications.Delivery;
 using Clinic.Modules.Notifications.Email;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace Clinic.Modules.Notifications.AcknowledgeVisitor;
 /// Confirms to a visitor, when they asked for it, that their request arrived. The e-mail holds their
 /// reference and what happens next, and deliberately nothing about their health or their message.
 /// </summary>
-internal sealed class VisitorAcknowledgementRequestedConsumer(SmtpMailer mailer, IOptions<NotificationsOptions> options)
+internal sealed class VisitorAcknowledgementRequestedConsumer(SmtpMailer mailer, DeliveryLog log, IOptions<NotificationsOptions> options)
     : IConsumer<VisitorAcknowledgementRequested>
 {
     public async Task Consume(ConsumeContext<VisitorAcknowledgementRequested> context)
@@ -44,6 +45,10 @@ internal sealed class VisitorAcknowledgementRequestedConsumer(SmtpMailer mailer,
                 You are receiving this because you asked for a confirmation on our website.
                 """,
         };
-        await mailer.SendAsync(message, context.CancellationToken);
+        // Once per request, however often the message arrives. The log records "visitor", never the address.
+        message.MessageId = $"{request.RequestId:N}.acknowledgement@clinic.notifications";
+        await log.DeliverOnceAsync(
+            $"{request.RequestId:N}.acknowledgement", request.RequestId, "email", "visitor",
+            token => mailer.SendAsync(message, token), context.CancellationToken);
     }
 }

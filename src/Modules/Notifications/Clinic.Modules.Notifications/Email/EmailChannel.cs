@@ -25,9 +25,12 @@ internal sealed class EmailChannel(SmtpMailer mailer) : INotificationChannel
             message.Importance = MessageImportance.High;
         }
 
-        message.Subject = alert.IsUrgent
-            ? $"URGENT call request {alert.Reference}: crisis language in the message"
-            : $"New call request {alert.Reference}";
+        message.Subject = (alert.IsUrgent, alert.IsSuspectedSpam) switch
+        {
+            (true, true) => $"URGENT call request {alert.Reference}: crisis language (flagged as possible spam)",
+            (true, false) => $"URGENT call request {alert.Reference}: crisis language in the message",
+            _ => $"New call request {alert.Reference}",
+        };
         var priority = alert.IsUrgent
             ? "Priority: URGENT. The visitor's message matched crisis-language rules. Please call first."
             : "Priority: routine.";

@@ -18,13 +18,36 @@ internal sealed class SmtpMailer(IOptions<NotificationsOptions> options)
         activity?.SetTag("server.port", smtp.Port);
 
         using var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
-        await client.ConnectAsync(smtp.Host, smtp.Port, smtp.Security, cancellationToken);
-        if (!string.IsNullOrEmpty(smtp.UserName))
+        try
         {
-            await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", cancellationToken);
-        }
+            await client.ConnectAsync(smtp.Host, smtp.Port, smtp.Security, cancellationToken);
+            if (!string.IsNullOrEmpty(smtp.UserName))
+            {
+                await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", cancellationToken);
+            }
 
-        await client.SendAsync(message, cancellationToken);
-        await client.DisconnectAsync(quit: true, cancellationToken);
+            await client.SendAsync(message, cancellationToken);
+            await client.DisconnectAsync(quit: true, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A server's refusal often quotes the recipient ("<x@y>: rejected"), and the exception would
+            // then travel into logs, spans and the _error queue's headers. Keep only codes, never text.
+            throw SmtpDeliveryException.From(e);
+        }
     }
+}
+
+/// <summary>An SMTP failure described by codes only, safe to log and to carry in message headers.</summary>
+internal sealed class SmtpDeliveryException(string message) : Exception(message)
+{
+    public static SmtpDeliveryException From(Exception e) => e switch
+    {
+        SmtpCommandException command => new($"SMTP server refused the {command.ErrorCode} with status {(int)command.StatusCode}."),
+        SmtpProtocolException => new("SMTP protocol error."),
+        System.Net.Sockets.SocketException socket => new($"SMTP server unreachable ({socket.SocketErrorCode})."),
+        TimeoutException => new("SMTP server timed out."),
+        MailKit.Security.AuthenticationException => new("SMTP authentication failed."),
+        _ => new($"SMTP delivery failed ({e.GetType().Name})."),
+    };
 }

@@ -1,5 +1,6 @@
 using Clinic.Modules.Notifications.NotifyStaff;
 using MassTransit;
+using Microsoft.Extensions.Logging;
 
 namespace Clinic.Modules.Notifications.Feed;
 
@@ -17,11 +18,15 @@ internal sealed class FeedChannel(IBus bus) : INotificationChannel
 }
 
 /// <summary>Runs on every host (a temporary queue each) and pushes the item to that host's feed.</summary>
-internal sealed class StaffFeedItemConsumer(StaffFeedHub hub) : IConsumer<StaffFeedItem>
+internal sealed partial class StaffFeedItemConsumer(StaffFeedHub hub, ILogger<StaffFeedItemConsumer> logger) : IConsumer<StaffFeedItem>
 {
     public Task Consume(ConsumeContext<StaffFeedItem> context)
     {
         hub.Publish(context.Message);
+        LogPushed(logger, context.Message.Reference, hub.SubscriberCount);
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(LogLevel.Information, "Pushed the alert for {Reference} to {Subscribers} connected staff browsers")]
+    private static partial void LogPushed(ILogger logger, string reference, int subscribers);
 }

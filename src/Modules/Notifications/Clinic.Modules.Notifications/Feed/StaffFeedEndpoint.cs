@@ -24,11 +24,14 @@ internal static class StaffFeedEndpoint
             .RequireAuthorization(policy => policy.RequireRole(Roles))
             .ExcludeFromDescription();
 
-    private static async IAsyncEnumerable<SseItem<StaffFeedItem>> Stream(StaffFeedHub hub, string? lastEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SseItem<object>> Stream(StaffFeedHub hub, string? lastEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Sent at once so the response (and its headers) starts now: a browser's EventSource reports
+        // "open" and a client knows it is subscribed before the first request arrives.
+        yield return new SseItem<object>(new { connected = true }, "ready");
         await foreach (var item in hub.SubscribeAsync(lastEventId, cancellationToken))
         {
-            yield return new SseItem<StaffFeedItem>(item, item.Urgent ? "urgent-request" : "request") { EventId = item.Id };
+            yield return new SseItem<object>(item, item.Urgent ? "urgent-request" : "request") { EventId = item.Id };
         }
     }
 }

@@ -9,6 +9,7 @@ public sealed record DeliverStaffAlert(
     string Reference,
     string ConditionSlug,
     bool IsUrgent,
+    bool IsSuspectedSpam,
     DateTimeOffset SubmittedAt,
     string Channel,
     string Recipient)

@@ -11,10 +11,7 @@ internal sealed class DeliveryFaultConsumer : IConsumer<Fault<DeliverStaffAlert>
     public Task Consume(ConsumeContext<Fault<DeliverStaffAlert>> context)
     {
         var exception = context.Message.Exceptions.FirstOrDefault();
-        var reason = exception is null ? "unknown fault" : $"{exception.ExceptionType.Split('.').Last()}: {exception.Message}";
-        var failed = DeliverStaffAlertConsumer.Failed(context.Message.Message, new DeliveryFailure(reason), final: true);
-        return context.Publish(failed with { Reason = reason.Length <= 200 ? reason : reason[..200] }, context.CancellationToken);
+        var reason = exception is null ? "unknown fault" : exception.Message;
+        return context.Publish(DeliverStaffAlertConsumer.Failed(context.Message.Message, reason, final: true), context.CancellationToken);
     }
-
-    private sealed class DeliveryFailure(string message) : Exception(message);
 }

@@ -12,7 +12,7 @@ internal sealed class IntakeRequestSubmittedConsumer(IOptionsMonitor<Notificatio
         var request = context.Message;
         var deliveries = options.CurrentValue.Routing.For(request.IsUrgent)
             .Select(route => new DeliverStaffAlert(
-                request.RequestId, request.Reference, request.ConditionSlug, request.IsUrgent, request.SubmittedAt,
+                request.RequestId, request.Reference, request.ConditionSlug, request.IsUrgent, request.IsSuspectedSpam, request.SubmittedAt,
                 route.Channel, route.Recipient))
             .ToList();
 

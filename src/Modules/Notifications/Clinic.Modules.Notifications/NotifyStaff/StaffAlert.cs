@@ -4,7 +4,8 @@ namespace Clinic.Modules.Notifications.NotifyStaff;
 /// What staff are told about a new request. By design it holds no names, contact details or message
 /// text: only what staff need to open the request in the access-controlled staff area.
 /// </summary>
-internal sealed record StaffAlert(Guid RequestId, string Reference, string ConditionSlug, bool IsUrgent, DateTimeOffset SubmittedAt, Uri Link);
+/// <param name="IsSuspectedSpam">Tripped the anti-spam check but used crisis language: alerted anyway, flagged.</param>
+internal sealed record StaffAlert(Guid RequestId, string Reference, string ConditionSlug, bool IsUrgent, bool IsSuspectedSpam, DateTimeOffset SubmittedAt, Uri Link);
 
 /// <summary>A way of telling staff about a request. Each implementation in this module is picked up by scanning.</summary>
 internal interface INotificationChannel

@@ -1,0 +1,88 @@
+using Marten;
+
+namespace Clinic.Modules.Notifications.Delivery;
+
+/// <summary>
+/// Claims and completes deliveries in the delivery log, so each (request, channel, recipient) is sent
+/// once however often its message is delivered. Recipients are staff addresses, endpoint names or a
+/// role ("visitor"): the log never holds a visitor's details.
+/// </summary>
+internal sealed class DeliveryLog(INotificationsStore store, TimeProvider time)
+{
+    /// <summary>Runs <paramref name="send"/> unless this delivery is already done; returns when it was delivered.</summary>
+    public async Task<DateTimeOffset> DeliverOnceAsync(
+        string deliveryId, Guid requestId, string channel, string recipient,
+        Func<CancellationToken, Task> send, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var record = await ClaimAsync(session, deliveryId, requestId, channel, recipient, cancellationToken);
+        if (record.DeliveredAt is { } done)
+        {
+            return done;
+        }
+
+        try
+        {
+            await send(cancellationToken);
+        }
+        catch
+        {
+            // Not sent: release the claim so the retry (this worker's or another's) may send at once.
+            record.ClaimedAt = DateTimeOffset.MinValue;
+            session.Store(record);
+            await session.SaveChangesAsync(CancellationToken.None);
+            throw;
+        }
+
+        record.DeliveredAt = time.GetUtcNow();
+        session.Store(record);
+        await session.SaveChangesAsync(cancellationToken);
+        return record.DeliveredAt.Value;
+    }
+
+    /// <summary>
+    /// Takes the delivery for this worker, or finds it done. A live claim by another worker means
+    /// "in progress": fail this attempt so it is retried later and then finds the outcome.
+    /// </summary>
+    private async Task<DeliveryRecord> ClaimAsync(
+        IDocumentSession session, string deliveryId, Guid requestId, string channel, string recipient, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var record = await session.LoadAsync<DeliveryRecord>(deliveryId, cancellationToken);
+        if (record is null)
+        {
+            record = new DeliveryRecord { Id = deliveryId, RequestId = requestId, Channel = channel, Recipient = recipient, ClaimedAt = now, Attempts = 1 };
+            session.Insert(record);
+            try
+            {
+                await session.SaveChangesAsync(cancellationToken);
+                return record;
+            }
+            catch (JasperFx.DocumentAlreadyExistsException)
+            {
+                throw new DeliveryInProgressException(deliveryId);
+            }
+        }
+
+        if (record.DeliveredAt is not null)
+        {
+            return record;
+        }
+
+        if (now - record.ClaimedAt < DeliveryRecord.ClaimTimeout)
+        {
+            throw new DeliveryInProgressException(deliveryId);
+        }
+
+        // The worker that claimed it stopped (a crash): take over. The row uses optimistic concurrency,
+        // so of two workers taking over at once, one fails here and retries.
+        record.ClaimedAt = now;
+        record.Attempts++;
+        session.Store(record);
+        await session.SaveChangesAsync(cancellationToken);
+        return record;
+    }
+}
+
+internal sealed class DeliveryInProgressException(string deliveryId)
+    : Exception($"Delivery {deliveryId} is being sent by another worker; retrying later.");

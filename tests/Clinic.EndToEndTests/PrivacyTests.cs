@@ -1,0 +1,50 @@
+using System.Net.Http.Json;
+using Clinic.EndToEndTests.Infrastructure;
+using Clinic.Modules.Intake.Domain;
+
+namespace Clinic.EndToEndTests;
+
+/// <summary>Visitors' details never reach logs or traces, even on the paths that fail on purpose.</summary>
+[Collection(ClinicCollection.Name)]
+public sealed class PrivacyTests(ClinicFixture clinic)
+{
+    [Fact]
+    public async Task Canary_values_in_every_field_appear_in_no_log_line_and_no_span()
+    {
+        string[] canaries = ["Zyxcanaryfirst", "Zyxcanarylast", "zyx.canary@example.com", "555 0199 7777", "Zyxcanary message text"];
+        var form = Visitor.Form(firstName: canaries[0], message: canaries[4], acknowledge: true, email: canaries[2]);
+        form["Form.LastName"] = canaries[1];
+        form["Form.Phone"] = canaries[3];
+
+        // A double submit of one form, and a reused API key: both take the failing-on-purpose paths.
+        using var visitor = clinic.CreateBrowser();
+        var page = await FormPage.OpenAsync(visitor, "/schedule");
+        var reference = Visitor.ReferenceOf(await page.SubmitAsync(form));
+        Visitor.ReferenceOf(await page.SubmitAsync(form));
+        var body = new Dictionary<string, object>
+        {
+            ["firstName"] = canaries[0], ["lastName"] = canaries[1], ["email"] = canaries[2], ["phone"] = canaries[3],
+            ["preferredContact"] = "phone", ["condition"] = "ocd", ["bestTimeToCall"] = "morning", ["message"] = canaries[4], ["acceptTerms"] = true,
+        };
+        var key = Guid.NewGuid().ToString();
+        await visitor.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/intake/requests") { Content = JsonContent.Create(body), Headers = { { "Idempotency-Key", key } } });
+        body["message"] = canaries[4] + " changed";
+        await visitor.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/intake/requests") { Content = JsonContent.Create(body), Headers = { { "Idempotency-Key", key } } });
+
+        await clinic.MailAboutAsync(reference, canaries[2]);
+        var requestId = (await clinic.RequestAsync(reference)).Id;
+        await Eventually.TrueAsync(async () => (await clinic.EventsAsync(requestId)).OfType<StaffNotified>().Count() >= 3, "the deliveries");
+
+        // The capture sees the host's logs (so the checks below can fail), including this request's handling.
+        Assert.Contains(clinic.Logs.Lines, l => l.Contains("Configured endpoint", StringComparison.Ordinal));
+        Assert.Contains(clinic.Logs.Lines, l => l.Contains("R-RETRY", StringComparison.Ordinal) || l.Contains("Marten command failed", StringComparison.Ordinal) || l.Contains("Bus started", StringComparison.Ordinal));
+        foreach (var canary in canaries)
+        {
+            Assert.DoesNotContain(clinic.Logs.Lines, l => l.Contains(canary, StringComparison.OrdinalIgnoreCase));
+            Assert.DoesNotContain(clinic.Spans.Snapshot(), s =>
+                s.DisplayName.Contains(canary, StringComparison.OrdinalIgnoreCase) ||
+                s.TagObjects.Any(t => t.Value?.ToString()?.Contains(canary, StringComparison.OrdinalIgnoreCase) == true) ||
+                s.Events.Any(e => e.Tags.Any(t => t.Value?.ToString()?.Contains(canary, StringComparison.OrdinalIgnoreCase) == true)));
+        }
+    }
+}
