@@ -13,6 +13,7 @@ internal static class ShellExtensions
         // Pages live beside the rest of their use case (module feature folders), not under /Pages.
         builder.Services.AddRazorPages(options => options.RootDirectory = "/");
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddOpenApi();
         // Names like "Sörensen" stay readable in the HTML; <, >, & and quotes are still always encoded.
         builder.Services.Configure<WebEncoderOptions>(options =>
@@ -42,8 +43,9 @@ internal static class ShellExtensions
         });
         app.UseWhen(context => !IsApi(context), pages =>
         {
-            pages.UseExceptionHandler("/error");
+            // Outside the exception handler, so a handled failure's empty 503 still gets its page.
             pages.UseStatusCodePagesWithReExecute("/status/{0}");
+            pages.UseExceptionHandler("/error");
         });
 
         app.UseStaticFiles();
