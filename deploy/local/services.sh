@@ -19,6 +19,8 @@ as_root() {
 
 apt_updated=0
 ensure_packages() {
+  local recommends=--no-install-recommends
+  if [ "${1:-}" = "--with-recommends" ]; then recommends=""; shift; fi
   local missing=()
   for pkg in "$@"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -31,7 +33,8 @@ ensure_packages() {
   fi
   log "installing ${missing[*]}"
   # policy-rc.d keeps packages from auto-starting services bound to every interface; we start them ourselves.
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # shellcheck disable=SC2086
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $recommends "${missing[@]}" >/dev/null
 }
 
 secret() {
@@ -55,7 +58,8 @@ wait_for_port() {
 ensure_packages postgresql rabbitmq-server python3-aiosmtpd
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browsers here).
 if [ "${1:-}" = "--browser" ]; then
-  ensure_packages chromium
+  # With its recommended packages (fonts among them), as the browser tests were verified.
+  ensure_packages --with-recommends chromium
 fi
 
 # ---------------------------------------------------------------- PostgreSQL
