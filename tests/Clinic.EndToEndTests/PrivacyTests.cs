@@ -38,6 +38,8 @@ public sealed class PrivacyTests(ClinicFixture clinic)
         // The capture sees the host's logs (so the checks below can fail), including this request's handling.
         Assert.Contains(clinic.Logs.Lines, l => l.Contains("Configured endpoint", StringComparison.Ordinal));
         Assert.Contains(clinic.Logs.Lines, l => l.Contains("R-RETRY", StringComparison.Ordinal) || l.Contains("Marten command failed", StringComparison.Ordinal) || l.Contains("Bus started", StringComparison.Ordinal));
+        // Webhook URLs can hold their secret in the path (Slack, Teams), so they are never logged either.
+        Assert.DoesNotContain(clinic.Logs.Lines, l => l.Contains(clinic.Webhooks.Url.AbsolutePath, StringComparison.Ordinal));
         foreach (var canary in canaries)
         {
             Assert.DoesNotContain(clinic.Logs.Lines, l => l.Contains(canary, StringComparison.OrdinalIgnoreCase));

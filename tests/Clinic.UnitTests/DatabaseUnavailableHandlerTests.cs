@@ -29,7 +29,7 @@ public sealed class DatabaseUnavailableHandlerTests
         Assert.Equal(503, context.Response.StatusCode);
         Assert.Equal("30", context.Response.Headers.RetryAfter.ToString());
         context.Response.Body.Position = 0;
-        Assert.Contains("Nothing was saved", await new StreamReader(context.Response.Body).ReadToEndAsync(), StringComparison.Ordinal);
+        Assert.Contains("may not have been saved", await new StreamReader(context.Response.Body).ReadToEndAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,9 +5,10 @@ using Npgsql;
 namespace Clinic.Host.Shell;
 
 /// <summary>
-/// PostgreSQL down or unreachable is not a bug in the request: answer 503 with Retry-After, saying that
-/// nothing was saved (a 2xx is only ever sent after the commit). APIs get problem details; people get
-/// the site's 503 page, which also repeats the crisis lines.
+/// PostgreSQL down or unreachable is not a bug in the request: answer 503 with Retry-After (a 2xx is
+/// only ever sent after the commit). A connection lost during the commit itself may still have saved
+/// the request, so the answer says "may not" and points to a safe retry (submissions are idempotent).
+/// APIs get problem details; people get the site's 503 page, which also repeats the crisis lines.
 /// </summary>
 internal sealed partial class DatabaseUnavailableHandler(IProblemDetailsService problems, ILogger<DatabaseUnavailableHandler> logger) : IExceptionHandler
 {
@@ -32,7 +33,7 @@ internal sealed partial class DatabaseUnavailableHandler(IProblemDetailsService 
                 {
                     Status = StatusCodes.Status503ServiceUnavailable,
                     Title = "Temporarily unavailable",
-                    Detail = $"Nothing was saved. Please try again in {RetryAfterSeconds} seconds (with the same Idempotency-Key).",
+                    Detail = $"The request may not have been saved. Please send it again in {RetryAfterSeconds} seconds with the same Idempotency-Key; a repeat never creates a second request.",
                 },
             });
         }

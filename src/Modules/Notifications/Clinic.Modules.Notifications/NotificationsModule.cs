@@ -36,7 +36,9 @@ public static class NotificationsModule
         builder.Services.AddSingleton<SmtpMailer>();
         builder.Services.AddSingleton<DeliveryLog>();
         builder.Services.AddSingleton<StaffFeedHub>();
-        builder.Services.AddHttpClient(WebhookChannel.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15));
+        // No request logging: Slack/Teams-style webhook URLs carry their secret in the path.
+        builder.Services.AddHttpClient(WebhookChannel.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15))
+            .RemoveAllLoggers();
 
         // Every channel in this module (e-mail, signed webhooks, the live staff feed) is found by scanning.
         builder.Services.Scan(scan => scan
@@ -67,7 +69,11 @@ public static class NotificationsModule
             r.Ignore<PermanentDeliveryFailure>();
         }));
         bus.AddConsumer<DeliveryFaultConsumer>(c => c.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1))));
-        bus.AddConsumer<VisitorAcknowledgementRequestedConsumer>(c => c.UseMessageRetry(r => r.Intervals(DeliveryRetries)));
+        bus.AddConsumer<VisitorAcknowledgementRequestedConsumer>(c => c.UseMessageRetry(r =>
+        {
+            r.Intervals(DeliveryRetries);
+            r.Ignore<PermanentDeliveryFailure>();
+        }));
         // A temporary queue per host: every host's connected staff browsers get every feed item.
         bus.AddConsumer<StaffFeedItemConsumer>().Endpoint(e =>
         {

@@ -9,6 +9,9 @@ namespace Clinic.Modules.Notifications.Delivery;
 /// </summary>
 internal sealed class DeliveryLog(INotificationsStore store, TimeProvider time)
 {
+    /// <summary>One send, all steps together, must finish well inside the claim's lifetime.</summary>
+    public static readonly TimeSpan SendDeadline = TimeSpan.FromSeconds(30);
+
     /// <summary>Runs <paramref name="send"/> unless this delivery is already done; returns when it was delivered.</summary>
     public async Task<DateTimeOffset> DeliverOnceAsync(
         string deliveryId, Guid requestId, string channel, string recipient,
@@ -23,7 +26,9 @@ internal sealed class DeliveryLog(INotificationsStore store, TimeProvider time)
 
         try
         {
-            await send(cancellationToken);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(SendDeadline);
+            await send(deadline.Token);
         }
         catch
         {
@@ -34,9 +39,10 @@ internal sealed class DeliveryLog(INotificationsStore store, TimeProvider time)
             throw;
         }
 
+        // Sent: record it even if the host is stopping, or the alert would be sent again after a takeover.
         record.DeliveredAt = time.GetUtcNow();
         session.Store(record);
-        await session.SaveChangesAsync(cancellationToken);
+        await session.SaveChangesAsync(CancellationToken.None);
         return record.DeliveredAt.Value;
     }
 
@@ -79,7 +85,15 @@ internal sealed class DeliveryLog(INotificationsStore store, TimeProvider time)
         record.ClaimedAt = now;
         record.Attempts++;
         session.Store(record);
-        await session.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (JasperFx.ConcurrencyException)
+        {
+            throw new DeliveryInProgressException(deliveryId);
+        }
+
         return record;
     }
 }

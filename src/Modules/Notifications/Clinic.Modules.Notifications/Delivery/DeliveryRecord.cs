@@ -7,7 +7,8 @@ namespace Clinic.Modules.Notifications.Delivery;
 /// </summary>
 public sealed class DeliveryRecord
 {
-    public static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(45);
+    /// <summary>Comfortably longer than <see cref="DeliveryLog.SendDeadline"/>, so a live send is never taken over.</summary>
+    public static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(60);
 
     public string Id { get; set; } = "";
 

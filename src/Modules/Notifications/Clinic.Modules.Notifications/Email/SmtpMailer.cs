@@ -33,7 +33,9 @@ internal sealed class SmtpMailer(IOptions<NotificationsOptions> options)
         {
             // A server's refusal often quotes the recipient ("<x@y>: rejected"), and the exception would
             // then travel into logs, spans and the _error queue's headers. Keep only codes, never text.
-            throw SmtpDeliveryException.From(e);
+            throw e is SmtpCommandException { StatusCode: >= (SmtpStatusCode)500 } refused
+                ? new NotifyStaff.PermanentDeliveryFailure($"SMTP server refused the {refused.ErrorCode} permanently (status {(int)refused.StatusCode}).")
+                : SmtpDeliveryException.From(e);
         }
     }
 }

@@ -2,7 +2,7 @@ namespace Clinic.Modules.Notifications.NotifyStaff;
 
 /// <summary>
 /// Internal to Notifications: deliver one alert through one channel to one recipient. One message per
-/// route, so each is retried on its own and a slow webhook never holds back an e-mail.
+/// route, so each is retried and recorded on its own.
 /// </summary>
 public sealed record DeliverStaffAlert(
     Guid RequestId,

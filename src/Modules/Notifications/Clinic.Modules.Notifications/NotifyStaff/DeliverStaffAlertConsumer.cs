@@ -30,7 +30,7 @@ internal sealed class DeliverStaffAlertConsumer(
                 token => channel.DeliverAsync(alert, message.Recipient, message.DeliveryId, token),
                 context.CancellationToken);
         }
-        catch (Exception e) when (e is not (OperationCanceledException or DeliveryInProgressException) && context.GetRetryAttempt() == 0)
+        catch (Exception e) when (e is not DeliveryInProgressException && !context.CancellationToken.IsCancellationRequested && context.GetRetryAttempt() == 0)
         {
             // Staff can see at once that a channel is failing; retries go on, and the final outcome follows.
             await context.Publish(Failed(message, e.Message, final: false), context.CancellationToken);

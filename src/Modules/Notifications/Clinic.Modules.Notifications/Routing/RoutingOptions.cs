@@ -1,8 +1,8 @@
 namespace Clinic.Modules.Notifications.Routing;
 
 /// <summary>
-/// Who hears about what, from configuration (Notifications:Routing). Suspected spam never reaches
-/// Notifications at all: Intake keeps it for review and alerts no one.
+/// Who hears about what, from configuration (Notifications:Routing). Suspected spam reaches
+/// Notifications only when it is also urgent, and then follows the urgent routes, flagged.
 /// </summary>
 internal sealed class RoutingOptions
 {

@@ -22,10 +22,11 @@ internal sealed class WebhookChannel(IHttpClientFactory clients, IOptionsMonitor
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
             text = alert.IsUrgent
-                ? $"URGENT call request {alert.Reference} (crisis language in the message; condition: {alert.ConditionSlug}). Open: {alert.Link}"
+                ? $"URGENT call request {alert.Reference} (crisis language in the message{(alert.IsSuspectedSpam ? "; flagged as possible spam" : "")}; condition: {alert.ConditionSlug}). Open: {alert.Link}"
                 : $"New call request {alert.Reference} (condition: {alert.ConditionSlug}). Open: {alert.Link}",
             reference = alert.Reference,
             urgent = alert.IsUrgent,
+            suspectedSpam = alert.IsSuspectedSpam,
             condition = alert.ConditionSlug,
             submittedAt = alert.SubmittedAt,
             link = alert.Link,
