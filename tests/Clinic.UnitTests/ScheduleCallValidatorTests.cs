@@ -5,12 +5,12 @@ namespace Clinic.UnitTests;
 
 public sealed class ScheduleCallValidatorTests
 {
-    private static readonly ConditionChoices Choices = new()
+    internal static readonly ConditionChoices Choices = new()
     {
         Conditions = [new("depression", "Depression"), new("ptsd", "PTSD")],
     };
 
-    private static ScheduleCallForm ValidForm() => new()
+    internal static ScheduleCallForm ValidForm() => new()
     {
         FirstName = "Ann",
         LastName = "Lee",
@@ -118,20 +118,15 @@ public sealed class ScheduleCallValidatorTests
 
 public sealed class ScheduleCallValidatorTextRulesTests
 {
-    private static readonly ConditionChoices Choices = new() { Conditions = [new("ptsd", "PTSD")] };
+    private static readonly ConditionChoices Choices = ScheduleCallValidatorTests.Choices;
 
-    private static ScheduleCallForm Form(string? firstName = "Ann", string? message = null) => new()
+    private static ScheduleCallForm Form(string? firstName = "Ann", string? message = null)
     {
-        FirstName = firstName,
-        LastName = "Lee",
-        Email = "ann@example.com",
-        Phone = "555 123 4567",
-        PreferredContact = "phone",
-        Condition = "ptsd",
-        BestTimeToCall = "anytime",
-        Message = message,
-        AcceptTerms = true,
-    };
+        var form = ScheduleCallValidatorTests.ValidForm();
+        form.FirstName = firstName;
+        form.Message = message;
+        return form;
+    }
 
     [Theory]
     [InlineData("Anne-Marie")]
