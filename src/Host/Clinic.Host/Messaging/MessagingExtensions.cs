@@ -44,6 +44,8 @@ internal static class MessagingExtensions
 
         builder.Services.AddMassTransit(bus =>
         {
+            // MassTransit otherwise reports usage to its vendor over the internet; a clinic's host calls out to no one.
+            bus.DisableUsageTelemetry();
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, includeNamespace: false));
             bus.AddConfigureEndpointsCallback((_, name, _) => endpoints.Add(name));
             addModuleConsumers(bus);

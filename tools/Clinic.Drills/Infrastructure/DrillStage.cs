@@ -1,0 +1,182 @@
+using System.Globalization;
+using Npgsql;
+
+namespace Clinic.Drills.Infrastructure;
+
+/// <summary>Where the drill runs: the services it may stop, the published host, and where evidence goes.</summary>
+internal sealed record DrillSettings(string Postgres, Uri RabbitMq, string HostDll, string OutputDirectory);
+
+/// <summary>
+/// One scenario's private world: its own database schemas, its own RabbitMQ virtual host, its own SMTP
+/// sink and webhook receiver, and the hosts it starts. Nothing is shared with other scenarios or runs.
+/// </summary>
+internal sealed class DrillStage : IAsyncDisposable
+{
+    public const string StaffAddress = "intake-team@clinic.invalid";
+    private readonly DrillSettings _settings;
+    private readonly List<ClinicHost> _hosts = [];
+    private readonly string _vhost;
+
+    private DrillStage(DrillSettings settings, string scenario)
+    {
+        _settings = settings;
+        var run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+        Schema = $"drill_{scenario.Replace('-', '_')}_{run}";
+        _vhost = $"clinic-drill-{scenario}-{run}";
+        Directory = Path.Combine(settings.OutputDirectory, scenario);
+        if (System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+
+        System.IO.Directory.CreateDirectory(Directory);
+        Smtp = new SmtpSink(Path.Combine(Directory, "mail"));
+        Webhooks = new WebhookSink();
+    }
+
+    public string Schema { get; }
+
+    public string Directory { get; }
+
+    public SmtpSink Smtp { get; }
+
+    public WebhookSink Webhooks { get; }
+
+    public IReadOnlyList<ClinicHost> Hosts => _hosts;
+
+    public IReadOnlyList<ClinicHost> RunningHosts => [.. _hosts.Where(h => h.IsRunning)];
+
+    public static async Task<DrillStage> CreateAsync(DrillSettings settings, string scenario)
+    {
+        var stage = new DrillStage(settings, scenario);
+        await Shell.RunAsync("rabbitmqctl", "-q", "add_vhost", stage._vhost);
+        await Shell.RunAsync("rabbitmqctl", "-q", "set_permissions", "-p", stage._vhost, settings.RabbitMq.UserInfo.Split(':')[0], ".*", ".*", ".*");
+        await stage.Smtp.StartAsync();
+        await stage.Webhooks.StartAsync();
+        return stage;
+    }
+
+    /// <summary>A host configured like production, pointed at this stage's services; the first one applies the schema.</summary>
+    public async Task<ClinicHost> StartHostAsync(string name)
+    {
+        var host = new ClinicHost(name, _settings.HostDll, HostEnvironment(name), Path.Combine(Directory, $"{name}.log"));
+        if (_hosts.Count == 0)
+        {
+            await host.MigrateAsync();
+        }
+
+        _hosts.Add(host);
+        await host.StartAsync();
+        return host;
+    }
+
+    private Dictionary<string, string> HostEnvironment(string name)
+    {
+        var rabbit = new UriBuilder(_settings.RabbitMq) { Path = "/" + Uri.EscapeDataString(_vhost) }.Uri;
+        return new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            // The application name shows in pg_stat_activity, which is how the drill sees the daemon's leader.
+            ["ConnectionStrings__Postgres"] = $"{_settings.Postgres};Application Name={name}",
+            ["ConnectionStrings__RabbitMq"] = rabbit.ToString(),
+            ["Intake__Schema"] = Schema,
+            ["Notifications__Schema"] = Schema + "_notifications",
+            ["Intake__RateLimit__PermitLimit"] = "1000000",
+            ["Notifications__SiteBaseUrl"] = "http://clinic.drill/",
+            ["Notifications__Smtp__Host"] = "127.0.0.1",
+            ["Notifications__Smtp__Port"] = Smtp.Port.ToString(CultureInfo.InvariantCulture),
+            ["Notifications__Smtp__Security"] = "None",
+            ["Notifications__Smtp__Timeout"] = "00:00:05",
+            ["Notifications__Routing__Routine__0__Channel"] = "email",
+            ["Notifications__Routing__Routine__0__Recipients__0"] = StaffAddress,
+            ["Notifications__Routing__Routine__1__Channel"] = "webhook",
+            ["Notifications__Routing__Routine__1__Recipients__0"] = "relay",
+            ["Notifications__Routing__Urgent__0__Channel"] = "email",
+            ["Notifications__Routing__Urgent__0__Recipients__0"] = StaffAddress,
+            ["Notifications__Routing__Urgent__1__Channel"] = "webhook",
+            ["Notifications__Routing__Urgent__1__Recipients__0"] = "relay",
+            ["Notifications__Webhooks__relay__Url"] = Webhooks.Url.ToString(),
+            ["Notifications__Webhooks__relay__Secret"] = WebhookSink.Secret,
+            ["Notifications__SendVisitorAcknowledgements"] = "false",
+            ["Logging__LogLevel__Default"] = "Information",
+        };
+    }
+
+    /// <summary>How many events of a type (Marten's alias, e.g. "staff_notified") the intake store holds.</summary>
+    public async Task<int> CountEventsAsync(string type)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand($"select count(*) from {Schema}.mt_events where type = $1", connection) { Parameters = { new() { Value = type } } };
+        return Convert.ToInt32(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The references of every request the intake store holds.</summary>
+    public async Task<HashSet<string>> StoredReferencesAsync()
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand($"select data->>'Reference' from {Schema}.mt_doc_intakerequest", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var references = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync())
+        {
+            references.Add(reader.GetString(0));
+        }
+
+        return references;
+    }
+
+    /// <summary>
+    /// The hosts holding a daemon leadership lock right now. With transaction-scoped advisory locks the
+    /// leader keeps one transaction open for as long as it leads; short append transactions are not leaders.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> LeadersAsync()
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            select distinct a.application_name
+            from pg_locks l join pg_stat_activity a on a.pid = l.pid
+            where l.locktype = 'advisory' and l.granted and l.classid = 0 and l.objsubid = 1
+              and a.application_name = any($1)
+              and a.state = 'idle in transaction' and now() - a.xact_start > interval '2 seconds'
+            """,
+            connection) { Parameters = { new() { Value = _hosts.Select(h => h.Name).ToArray() } } };
+        await using var reader = await command.ExecuteReaderAsync();
+        var leaders = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            leaders.Add(reader.GetString(0));
+        }
+
+        return leaders;
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync()
+    {
+        var connection = new NpgsqlConnection(_settings.Postgres);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in _hosts)
+        {
+            await host.DisposeAsync();
+        }
+
+        await Smtp.DisposeAsync();
+        await Webhooks.DisposeAsync();
+        await Shell.RunAsync("rabbitmqctl", "-q", "delete_vhost", _vhost);
+        try
+        {
+            await using var connection = await OpenAsync();
+            await using var drop = new NpgsqlCommand($"drop schema if exists {Schema} cascade; drop schema if exists {Schema}_notifications cascade", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // Evidence stays in the logs; a leftover schema is harmless.
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Clinic.Drills.Infrastructure;
+using Clinic.Drills.Reliability;
+
+// Fire drills for the intake pipeline, run against the published host and real services.
+//   Clinic.Drills reliability [--only name,name] [--host path/to/Clinic.Host.dll] [--out dir]
+// Services come from CLINIC_TEST_POSTGRES and CLINIC_TEST_RABBITMQ (./clinic writes them); the drill
+// stops and restarts RabbitMQ and PostgreSQL, so run it alone, never beside the test suite.
+var arguments = args.ToList();
+if (arguments.FirstOrDefault() != "reliability")
+{
+    Console.Error.WriteLine("usage: Clinic.Drills reliability [--only name,...] [--host Clinic.Host.dll] [--out dir]");
+    Console.Error.WriteLine("scenarios: " + string.Join(", ", Scenarios.All.Select(s => s.Name)));
+    return 2;
+}
+
+string? Option(string name) => arguments.IndexOf(name) is var i and >= 0 && i + 1 < arguments.Count ? arguments[i + 1] : null;
+string Required(string variable) => Environment.GetEnvironmentVariable(variable)
+    ?? throw new InvalidOperationException($"{variable} is not set; run through ./clinic reliability.");
+
+var only = Option("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+var unknown = only?.Except(Scenarios.All.Select(s => s.Name)).ToList();
+if (unknown is { Count: > 0 })
+{
+    Console.Error.WriteLine($"unknown scenario(s): {string.Join(", ", unknown)}");
+    return 2;
+}
+
+var settings = new DrillSettings(
+    Required("CLINIC_TEST_POSTGRES"),
+    new Uri(Required("CLINIC_TEST_RABBITMQ")),
+    Path.GetFullPath(Option("--host") ?? "artifacts/host/Clinic.Host.dll"),
+    Path.GetFullPath(Option("--out") ?? "artifacts/drills"));
+Directory.CreateDirectory(settings.OutputDirectory);
+
+var results = new List<ScenarioResult>();
+foreach (var scenario in Scenarios.All.Where(s => only is null || only.Contains(s.Name)))
+{
+    void Progress(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
+    Progress($"{scenario.Title}: starting");
+    ScenarioResult result;
+    try
+    {
+        result = await scenario.RunAsync(settings, Progress);
+    }
+    catch (Exception e)
+    {
+        result = new ScenarioResult(scenario.Name, scenario.Title, scenario.MustHold, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, [], [$"the drill itself failed: {e.Message}"]);
+    }
+
+    results.Add(result);
+    Progress($"{scenario.Title}: {(result.Passed ? "PASS" : "FAIL " + string.Join("; ", result.Failures))}");
+}
+
+var table = Report.Markdown(results);
+Console.WriteLine();
+Console.WriteLine(table);
+await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "reliability.md"), table);
+await File.WriteAllTextAsync(
+    Path.Combine(settings.OutputDirectory, "reliability.json"),
+    JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+Console.WriteLine($"Written to {settings.OutputDirectory}/reliability.{{md,json}}; host logs and mail under {settings.OutputDirectory}/<scenario>/.");
+return results.All(r => r.Passed) ? 0 : 1;
+
+internal static class Report
+{
+    public static string Markdown(IReadOnlyList<ScenarioResult> results)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| Scenario | Offered | Accepted | Notified / owed | Lost | Duplicates | Same-id re-sends | 503 answers | Other errors | Time | Result |");
+        text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
+        foreach (var r in results)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.Title} | {r.Offered} | {r.Accepted} | {r.Notified} / {r.Expected} | {r.Lost} | {r.Duplicates} | {r.ResentSameId} | {r.Refused} | {r.Errors} | {r.Seconds:0} s | {(r.Passed ? "pass" : "**FAIL**")} |");
+        }
+
+        text.AppendLine();
+        foreach (var r in results)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- **{r.Title}** — must hold: {r.MustHold}.");
+            foreach (var line in r.Observations.Concat(r.Failures.Select(f => "FAILED: " + f)))
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  - {line}");
+            }
+        }
+
+        return text.ToString();
+    }
+}

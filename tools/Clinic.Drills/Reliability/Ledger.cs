@@ -1,0 +1,116 @@
+using System.Globalization;
+using Clinic.Drills.Infrastructure;
+
+namespace Clinic.Drills.Reliability;
+
+/// <summary>
+/// Counts, by reference, what arrived at the SMTP sink and the webhook receiver against what clients
+/// were told was accepted, and checks the store agrees.
+/// </summary>
+internal sealed class Ledger
+{
+    public int Accepted { get; private init; }
+    public int Expected { get; private init; }
+    public int Notified { get; private init; }
+    public int Lost { get; private init; }
+    public int Duplicates { get; private init; }
+    public int ResentSameId { get; private init; }
+    public int Errors { get; private init; }
+    public List<string> Observations { get; } = [];
+    public List<string> Failures { get; } = [];
+
+    /// <summary>Waits until every owed notification has arrived and been recorded (or the deadline passes), then a quiet spell for late repeats.</summary>
+    public static async Task<Ledger> SettleAsync(DrillStage stage, IntakeLoad load, IntakeLoad warmUp, TimeSpan deadline)
+    {
+        var giveUpAt = DateTime.UtcNow + deadline;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        Ledger ledger;
+        while (true)
+        {
+            ledger = await CountAsync(stage, load, warmUp);
+            if ((ledger.Lost == 0 && ledger.Failures.Count == 0) || DateTime.UtcNow > giveUpAt)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        var settled = waited.Elapsed;
+        var complete = ledger.Lost == 0;
+        // Repeats would come late (a retry, a takeover after a crash): keep listening a little longer.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        ledger = await CountAsync(stage, load, warmUp);
+        var seconds = Math.Round(settled.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        ledger.Observations.Add(complete
+            ? $"the last owed notification arrived {seconds} s after the load ended"
+            : $"stopped waiting {seconds} s after the load ended");
+        return ledger;
+    }
+
+    private static async Task<Ledger> CountAsync(DrillStage stage, IntakeLoad load, IntakeLoad warmUp)
+    {
+        var submissions = load.Submissions.Concat(warmUp.Submissions).ToList();
+        var accepted = submissions.Where(s => s.Reference is not null).Select(s => s.Reference!).ToHashSet(StringComparer.Ordinal);
+        var unacknowledged = submissions.Count(s => s.Reference is null);
+        var channels = new Dictionary<string, IReadOnlyList<Receipt>>
+        {
+            ["e-mail"] = [.. stage.Smtp.Read().Where(r => r.Recipient.Contains(DrillStage.StaffAddress, StringComparison.OrdinalIgnoreCase))],
+            ["webhook"] = stage.Webhooks.Received,
+        };
+
+        int notified = 0, duplicates = 0, resent = 0, strangers = 0;
+        foreach (var (_, receipts) in channels)
+        {
+            var byReference = receipts.GroupBy(r => r.Reference).ToDictionary(g => g.Key, g => g.ToList());
+            notified += accepted.Count(byReference.ContainsKey);
+            foreach (var (reference, copies) in byReference)
+            {
+                var distinct = copies.Select(c => c.DeliveryId).Distinct().Count();
+                duplicates += distinct - 1;
+                resent += copies.Count - distinct;
+                strangers += accepted.Contains(reference) ? 0 : 1;
+            }
+        }
+
+        var stored = await stage.StoredReferencesAsync();
+        var recorded = await stage.CountEventsAsync("staff_notified");
+        var notStored = accepted.Count(r => !stored.Contains(r));
+        var errors = load.Count(a => a.Length == 3 && a != "503" && a[0] is '4' or '5');
+        var ledger = new Ledger
+        {
+            Accepted = accepted.Count,
+            Expected = accepted.Count * channels.Count,
+            Notified = notified,
+            Lost = accepted.Count * channels.Count - notified,
+            Duplicates = duplicates,
+            ResentSameId = resent,
+            Errors = errors,
+        };
+
+        var answers = string.Join(", ", load.Answers.OrderByDescending(a => a.Value).Select(a => $"{a.Key}: {a.Value}"));
+        ledger.Observations.Add($"answers: {answers}");
+        if (resent > 0)
+        {
+            ledger.Observations.Add($"{resent} notification(s) re-sent with the same delivery id after a crash between send and record");
+        }
+
+        Check(ledger, ledger.Lost == 0, $"{ledger.Lost} owed notification(s) never arrived");
+        Check(ledger, duplicates == 0, $"{duplicates} duplicate notification(s)");
+        Check(ledger, unacknowledged == 0, $"{unacknowledged} request(s) never acknowledged although clients kept retrying");
+        Check(ledger, notStored == 0, $"{notStored} acknowledged request(s) are not in the store");
+        Check(ledger, errors == 0, $"{errors} error answer(s) other than 503");
+        Check(ledger, strangers == 0, $"{strangers} notification(s) about references no client was given");
+        Check(ledger, recorded == stored.Count * channels.Count, $"{recorded} StaffNotified event(s) recorded for {stored.Count} stored request(s) × {channels.Count} channels");
+        Check(ledger, stage.Webhooks.BadSignatures == 0, $"{stage.Webhooks.BadSignatures} webhook(s) with a bad signature");
+        return ledger;
+    }
+
+    private static void Check(Ledger ledger, bool holds, string failure)
+    {
+        if (!holds)
+        {
+            ledger.Failures.Add(failure);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Globalization;
+using Clinic.Drills.Infrastructure;
+
+namespace Clinic.Drills.Reliability;
+
+internal static class Scenarios
+{
+    public static IReadOnlyList<Scenario> All { get; } =
+        [new BrokerOutage(), new HostKilledRepeatedly(), new SmtpOutage(), new DatabaseOutage(), new LeaderKilled()];
+
+    public static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
+}
+
+internal sealed class BrokerOutage : Scenario
+{
+    public override string Name => "rabbitmq-outage";
+    public override string Title => "RabbitMQ stopped 35 s under load";
+    public override string MustHold => "every request acknowledged during and around the outage is notified exactly once after recovery";
+
+    protected override async Task DisruptAsync(DrillStage stage, IntakeLoad load, List<string> observations, List<string> failures)
+    {
+        var clock = Stopwatch.StartNew();
+        await At(clock, 15);
+        var before = load.Submissions.Count(s => s.Reference is not null);
+        var down = Stopwatch.StartNew();
+        try
+        {
+            await Shell.RunAsync("rabbitmqctl", "-q", "stop_app");
+            await At(clock, 50);
+        }
+        finally
+        {
+            await Shell.RunAsync("rabbitmqctl", "-q", "start_app");
+        }
+
+        var during = load.Submissions.Count(s => s.Reference is not null) - before;
+        observations.Add($"broker down {Scenarios.Seconds(down.Elapsed)}; {during} request(s) acknowledged meanwhile");
+        if (during == 0)
+        {
+            failures.Add("no request was acknowledged while the broker was down: intake must not depend on RabbitMQ");
+        }
+    }
+}
+
+internal sealed class HostKilledRepeatedly : Scenario
+{
+    public override string Name => "host-sigkill";
+    public override string Title => "Host SIGKILLed 4 times under load";
+    public override string MustHold => "0 acknowledged requests lost, 0 duplicate notifications";
+
+    protected override async Task DisruptAsync(DrillStage stage, IntakeLoad load, List<string> observations, List<string> failures)
+    {
+        var clock = Stopwatch.StartNew();
+        var host = stage.Hosts[0];
+        var restarts = new List<TimeSpan>();
+        foreach (var second in new[] { 9.3, 21.7, 33.1, 46.9 })
+        {
+            await At(clock, second);
+            await host.KillAsync();
+            var restart = Stopwatch.StartNew();
+            await host.StartAsync();
+            restarts.Add(restart.Elapsed);
+        }
+
+        observations.Add($"killed {restarts.Count} times; back to ready in {string.Join(", ", restarts.Select(Scenarios.Seconds))}");
+    }
+}
+
+internal sealed class SmtpOutage : Scenario
+{
+    public override string Name => "smtp-outage";
+    public override string Title => "SMTP relay down 30 s";
+    public override string MustHold => "notifications are retried and delivered once it returns; meanwhile the failures show as events";
+
+    protected override TimeSpan LoadDuration => TimeSpan.FromSeconds(45);
+
+    protected override async Task DisruptAsync(DrillStage stage, IntakeLoad load, List<string> observations, List<string> failures)
+    {
+        var clock = Stopwatch.StartNew();
+        await At(clock, 10);
+        await stage.Smtp.StopAsync();
+        var webhooksBefore = stage.Webhooks.Received.Count;
+        int failed;
+        try
+        {
+            await At(clock, 40);
+            failed = await stage.CountEventsAsync("notification_failed");
+        }
+        finally
+        {
+            await stage.Smtp.StartAsync();
+        }
+
+        var webhooksDuring = stage.Webhooks.Received.Count - webhooksBefore;
+        observations.Add($"{failed} NotificationFailed event(s) recorded while the relay was down; {webhooksDuring} webhook alert(s) delivered meanwhile");
+        if (failed == 0)
+        {
+            failures.Add("no NotificationFailed event was recorded during the outage");
+        }
+    }
+}
+
+internal sealed class DatabaseOutage : Scenario
+{
+    public override string Name => "postgres-outage";
+    public override string Title => "PostgreSQL stopped 20 s";
+    public override string MustHold => "submissions get a clear 503 (no 2xx for anything not stored); after restart, processing resumes with no skipped events";
+
+    protected override TimeSpan LoadDuration => TimeSpan.FromSeconds(50);
+
+    protected override async Task DisruptAsync(DrillStage stage, IntakeLoad load, List<string> observations, List<string> failures)
+    {
+        var clock = Stopwatch.StartNew();
+        var (version, cluster) = await LocalClusterAsync();
+        await At(clock, 15);
+        var refusedBefore = load.Count(a => a == "503");
+        var down = Stopwatch.StartNew();
+        try
+        {
+            await Shell.RunAsync("pg_ctlcluster", version, cluster, "stop", "-m", "fast");
+            await At(clock, 35);
+        }
+        finally
+        {
+            await Shell.RunAsync("pg_ctlcluster", version, cluster, "start");
+        }
+
+        var refused = load.Count(a => a == "503") - refusedBefore;
+        observations.Add($"database down {Scenarios.Seconds(down.Elapsed)}; {refused} submission(s) answered 503 meanwhile");
+        if (refused == 0)
+        {
+            failures.Add("no submission was answered 503 while the database was down");
+        }
+    }
+
+    /// <summary>The Debian cluster serving port 5432 (pg_lsclusters: version, name, port, status, …).</summary>
+    private static async Task<(string Version, string Cluster)> LocalClusterAsync()
+    {
+        var line = (await Shell.RunAsync("pg_lsclusters", "-h"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .FirstOrDefault(f => f.Length > 3 && f[2] == "5432" && f[3] == "online")
+            ?? throw new InvalidOperationException("No online PostgreSQL cluster on port 5432 (pg_lsclusters).");
+        return (line[0], line[1]);
+    }
+}
+
+internal sealed class LeaderKilled : Scenario
+{
+    public override string Name => "leader-failover";
+    public override string Title => "Two hosts; daemon leader SIGKILLed";
+    public override string MustHold => "one daemon leader at a time; killing it moves leadership within 60 s; still exactly once";
+
+    protected override int Hosts => 2;
+
+    protected override async Task DisruptAsync(DrillStage stage, IntakeLoad load, List<string> observations, List<string> failures)
+    {
+        var clock = Stopwatch.StartNew();
+        var mostLeaders = 0;
+        string? leader = null;
+        while (clock.Elapsed < TimeSpan.FromSeconds(20) || leader is null)
+        {
+            var leaders = await stage.LeadersAsync();
+            mostLeaders = Math.Max(mostLeaders, leaders.Count);
+            leader = leaders.Count == 1 ? leaders[0] : leader;
+            if (clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                failures.Add("no daemon leader could be seen in 60 s");
+                return;
+            }
+
+            await Task.Delay(250);
+        }
+
+        var victim = stage.Hosts.Single(h => h.Name == leader);
+        await victim.KillAsync();
+        var failover = Stopwatch.StartNew();
+        string? successor = null;
+        while (failover.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            var leaders = await stage.LeadersAsync();
+            mostLeaders = Math.Max(mostLeaders, leaders.Count);
+            if (leaders.Count == 1 && leaders[0] != leader)
+            {
+                successor = leaders[0];
+                break;
+            }
+
+            await Task.Delay(250);
+        }
+
+        var took = failover.Elapsed;
+        observations.Add(successor is null
+            ? $"{leader} killed; no successor within {Scenarios.Seconds(took)}"
+            : $"{leader} killed; {successor} led after {Scenarios.Seconds(took)}; at most {mostLeaders} leader(s) seen at once");
+        if (successor is null || took > TimeSpan.FromSeconds(60))
+        {
+            failures.Add("leadership did not move within 60 s");
+        }
+
+        if (mostLeaders > 1)
+        {
+            failures.Add($"{mostLeaders} hosts held the daemon's leadership at the same time");
+        }
+    }
+}
