@@ -127,7 +127,8 @@ internal sealed class DrillStage : IAsyncDisposable
 
     /// <summary>
     /// The hosts holding a daemon leadership lock right now. With transaction-scoped advisory locks the
-    /// leader keeps one transaction open for as long as it leads; short append transactions are not leaders.
+    /// leader keeps one transaction open for as long as it leads (idle, or running its monitoring query);
+    /// short append transactions are not leaders.
     /// </summary>
     public async Task<IReadOnlyList<string>> LeadersAsync()
     {
@@ -138,7 +139,7 @@ internal sealed class DrillStage : IAsyncDisposable
             from pg_locks l join pg_stat_activity a on a.pid = l.pid
             where l.locktype = 'advisory' and l.granted and l.classid = 0 and l.objsubid = 1
               and a.application_name = any($1)
-              and a.state = 'idle in transaction' and now() - a.xact_start > interval '2 seconds'
+              and now() - a.xact_start > interval '2 seconds'
             """,
             connection) { Parameters = { new() { Value = _hosts.Select(h => h.Name).ToArray() } } };
         await using var reader = await command.ExecuteReaderAsync();

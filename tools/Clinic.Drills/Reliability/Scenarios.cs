@@ -124,6 +124,8 @@ internal sealed class DatabaseOutage : Scenario
         finally
         {
             await Shell.RunAsync("pg_ctlcluster", version, cluster, "start");
+            // The drill's own pooled connections died with the server; the hosts must recover on their own.
+            Npgsql.NpgsqlConnection.ClearAllPools();
         }
 
         var refused = load.Count(a => a == "503") - refusedBefore;
