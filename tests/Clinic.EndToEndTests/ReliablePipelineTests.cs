@@ -75,7 +75,7 @@ public sealed class ReliablePipelineTests(ClinicFixture clinic)
         using var admin = await clinic.SignInAsync(ClinicFixture.AdminUserName);
         var last = "";
         var ops = await Eventually.GetAsync(
-            async () => (last = await admin.GetStringAsync("/ops")).Contains("deliver-staff-alert_error</code>: 1", StringComparison.Ordinal) ? last : null,
+            async () => (last = await admin.GetStringAsync("/ops")).Contains("deliver-webhook-alert_error</code>: 1", StringComparison.Ordinal) ? last : null,
             "the operator view to count the poisoned delivery")
             .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : throw new Xunit.Sdk.XunitException($"{t.Exception?.InnerException?.Message} Last /ops page: {last}"));
         Assert.Contains("Degraded", ops, StringComparison.Ordinal);
@@ -102,7 +102,7 @@ public sealed class ReliablePipelineTests(ClinicFixture clinic)
         // Wait until all three delivery consumers have handled the repeat (their spans end when they finish).
         await Eventually.TrueAsync(
             () => Task.FromResult(clinic.Spans.Snapshot().Count(s =>
-                s.Kind == ActivityKind.Consumer && s.DisplayName.Contains("deliver-staff-alert", StringComparison.Ordinal) &&
+                s.Kind == ActivityKind.Consumer && s.DisplayName.Contains("-alert", StringComparison.Ordinal) &&
                 Equals(s.GetTagItem("messaging.message.conversation_id"), conversation.ToString())) >= 3),
             "the repeated deliveries to be processed");
 

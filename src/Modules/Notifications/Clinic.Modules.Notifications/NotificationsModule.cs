@@ -63,11 +63,15 @@ public static class NotificationsModule
     public static IBusRegistrationConfigurator AddNotificationsConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<IntakeRequestSubmittedConsumer>(c => c.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1))));
-        bus.AddConsumer<DeliverStaffAlertConsumer>(c => c.UseMessageRetry(r =>
+        // One queue per channel, fed by sends only (no exchange binding): a channel's outage delays only itself.
+        static void Deliveries<T>(IConsumerConfigurator<T> c) where T : class => c.UseMessageRetry(r =>
         {
             r.Intervals(DeliveryRetries);
             r.Ignore<PermanentDeliveryFailure>();
-        }));
+        });
+        bus.AddConsumer<DeliverEmailAlertConsumer>(Deliveries).Endpoint(e => e.ConfigureConsumeTopology = false);
+        bus.AddConsumer<DeliverWebhookAlertConsumer>(Deliveries).Endpoint(e => e.ConfigureConsumeTopology = false);
+        bus.AddConsumer<DeliverFeedAlertConsumer>(Deliveries).Endpoint(e => e.ConfigureConsumeTopology = false);
         bus.AddConsumer<DeliveryFaultConsumer>(c => c.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1))));
         bus.AddConsumer<VisitorAcknowledgementRequestedConsumer>(c => c.UseMessageRetry(r =>
         {

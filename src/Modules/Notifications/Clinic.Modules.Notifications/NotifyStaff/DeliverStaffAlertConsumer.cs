@@ -8,8 +8,12 @@ namespace Clinic.Modules.Notifications.NotifyStaff;
 /// <summary>
 /// Delivers one alert once per request, channel and recipient, and reports it back as StaffNotified.
 /// A redelivered message finds the delivery log and only repeats the report (Intake ignores repeats).
+/// Each channel has its own consumer and queue (below): a retrying SMTP outage holds up e-mail only,
+/// never the webhook or the live feed (the SMTP drill measured 15 of ~300 webhooks getting through when
+/// all channels shared one queue).
 /// </summary>
-internal sealed class DeliverStaffAlertConsumer(
+internal abstract class DeliverStaffAlertConsumer(
+    string channelName,
     DeliveryLog log,
     IEnumerable<INotificationChannel> channels,
     IOptionsMonitor<NotificationsOptions> options) : IConsumer<DeliverStaffAlert>
@@ -17,6 +21,11 @@ internal sealed class DeliverStaffAlertConsumer(
     public async Task Consume(ConsumeContext<DeliverStaffAlert> context)
     {
         var message = context.Message;
+        if (message.Channel != channelName)
+        {
+            throw new PermanentDeliveryFailure($"A {message.Channel} delivery reached the {channelName} queue.");
+        }
+
         var channel = channels.Single(c => c.Name == message.Channel);
         var alert = new StaffAlert(
             message.RequestId, message.Reference, message.ConditionSlug, message.IsUrgent, message.IsSuspectedSpam, message.SubmittedAt,
@@ -45,4 +54,25 @@ internal sealed class DeliverStaffAlertConsumer(
     /// <summary>The kind of fault only: channel exceptions are built to carry no personal data; keep it short anyway.</summary>
     internal static StaffNotificationFailed Failed(DeliverStaffAlert message, string reason, bool final) =>
         new(message.RequestId, message.Reference, message.Channel, message.Recipient, reason.Length <= 200 ? reason : reason[..200], final, DateTimeOffset.UtcNow);
+}
+
+internal sealed class DeliverEmailAlertConsumer(DeliveryLog log, IEnumerable<INotificationChannel> channels, IOptionsMonitor<NotificationsOptions> options)
+    : DeliverStaffAlertConsumer(ChannelNames.Email, log, channels, options);
+
+internal sealed class DeliverWebhookAlertConsumer(DeliveryLog log, IEnumerable<INotificationChannel> channels, IOptionsMonitor<NotificationsOptions> options)
+    : DeliverStaffAlertConsumer(ChannelNames.Webhook, log, channels, options);
+
+internal sealed class DeliverFeedAlertConsumer(DeliveryLog log, IEnumerable<INotificationChannel> channels, IOptionsMonitor<NotificationsOptions> options)
+    : DeliverStaffAlertConsumer(ChannelNames.Feed, log, channels, options);
+
+/// <summary>Where each channel's deliveries are sent: its consumer's queue, named like every other endpoint.</summary>
+internal static class DeliveryQueues
+{
+    public static Uri For(string channel, IEndpointNameFormatter names) => new("queue:" + channel switch
+    {
+        ChannelNames.Email => names.Consumer<DeliverEmailAlertConsumer>(),
+        ChannelNames.Webhook => names.Consumer<DeliverWebhookAlertConsumer>(),
+        ChannelNames.Feed => names.Consumer<DeliverFeedAlertConsumer>(),
+        _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, "Not a channel name."),
+    });
 }
