@@ -37,9 +37,11 @@ internal abstract class Scenario
         }
 
         // One request first, on its own tally: a brand-new host answers 400 until the condition list has arrived from Content.
-        var warmUp = new IntakeLoad(() => stage.RunningHosts);
+        // Clients go to running hosts; while none runs (a restart), they knock on the dead one's door and retry.
+        IReadOnlyList<ClinicHost> Targets() => stage.RunningHosts is { Count: > 0 } running ? running : stage.Hosts;
+        var warmUp = new IntakeLoad(Targets);
         await warmUp.RunAsync(1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
-        var load = new IntakeLoad(() => stage.RunningHosts);
+        var load = new IntakeLoad(Targets);
         progress($"{Title}: offering {RequestsPerSecond}/s for {LoadDuration.TotalSeconds:0} s");
         await Task.WhenAll(
             load.RunAsync(RequestsPerSecond, LoadDuration, giveUpAfter: TimeSpan.FromSeconds(120)),

@@ -4,22 +4,31 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Clinic.Modules.Intake.Forwarding;
 
 /// <summary>
-/// How far the forwarder (the outbox) is behind the event store. A growing gap means staff are not
-/// being told about requests that visitors were told we received.
+/// How long the oldest event the forwarder (the outbox) has not yet passed on has been waiting. Age, not
+/// a count, is what matters: one request unannounced for minutes is a visitor staff do not know about,
+/// however quiet the site is.
 /// </summary>
-internal sealed class ForwarderLagHealthCheck(IDocumentStore store) : IHealthCheck
+internal sealed class ForwarderLagHealthCheck(IDocumentStore store, TimeProvider time) : IHealthCheck
 {
-    public const long DegradedAfter = 100;
+    public static readonly TimeSpan DegradedAfter = TimeSpan.FromSeconds(60);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var progress = await store.Advanced.AllProjectionProgress(token: cancellationToken);
-        var highWater = progress.FirstOrDefault(p => p.ShardName == "HighWaterMark")?.Sequence ?? 0;
         var forwarded = progress.FirstOrDefault(p => p.ShardName.StartsWith(IntakeEventForwarder.SubscriptionName, StringComparison.Ordinal))?.Sequence ?? 0;
-        var lag = Math.Max(0, highWater - forwarded);
-        var data = new Dictionary<string, object> { ["highWaterMark"] = highWater, ["forwarded"] = forwarded, ["lag"] = lag };
-        return lag > DegradedAfter
-            ? HealthCheckResult.Degraded($"The forwarder is {lag} events behind.", data: data)
-            : HealthCheckResult.Healthy($"The forwarder is {lag} events behind.", data);
+        await using var session = store.QuerySession();
+        var waiting = await session.Events.QueryAllRawEvents()
+            .Where(e => e.Sequence > forwarded)
+            .OrderBy(e => e.Sequence)
+            .Select(e => e.Timestamp)
+            .Take(1)
+            .ToListAsync(cancellationToken);
+        var age = waiting.Count == 0 ? TimeSpan.Zero : time.GetUtcNow() - waiting[0];
+        var seconds = Math.Max(0, Math.Round(age.TotalSeconds));
+        var data = new Dictionary<string, object> { ["forwarded"] = forwarded, ["oldestWaitingSeconds"] = seconds };
+        var description = waiting.Count == 0 ? "The forwarder is up to date." : $"The oldest event not yet forwarded has waited {seconds} s.";
+        return age > DegradedAfter
+            ? HealthCheckResult.Degraded(description, data: data)
+            : HealthCheckResult.Healthy(description, data);
     }
 }
