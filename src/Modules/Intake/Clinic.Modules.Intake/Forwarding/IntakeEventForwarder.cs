@@ -5,6 +5,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Marten.Subscriptions;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Domain = Clinic.Modules.Intake.Domain;
 using Integration = Clinic.Modules.Intake.Contracts;
 
@@ -16,14 +17,29 @@ namespace Clinic.Modules.Intake.Forwarding;
 /// the subscription's progress. A crash in between re-publishes, never loses: consumers are idempotent.
 /// Suspected spam is not forwarded (staff are not alerted) unless it is also urgent.
 /// </summary>
+/// <summary>Intake:Alerts — what staff alerts may carry.</summary>
+internal sealed class IntakeAlertOptions
+{
+    public const string Section = "Intake:Alerts";
+
+    /// <summary>
+    /// Off by default: alerts say only that a request arrived, and staff open it in the access-controlled
+    /// staff area. A clinic whose alert channels are private to its staff may switch this on to put the
+    /// visitor's name, contact details and message in the alert itself.
+    /// </summary>
+    public bool IncludeVisitorDetails { get; set; }
+}
+
 internal sealed class IntakeEventForwarder : SubscriptionBase
 {
     public const string SubscriptionName = "intake-forwarder";
     private readonly IBus _bus;
+    private readonly IOptionsMonitor<IntakeAlertOptions> _alerts;
 
-    public IntakeEventForwarder(IBus bus)
+    public IntakeEventForwarder(IBus bus, IOptionsMonitor<IntakeAlertOptions> alerts)
     {
         _bus = bus;
+        _alerts = alerts;
         Name = SubscriptionName;
         IncludeType<Domain.IntakeRequestSubmitted>();
         IncludeType<Domain.SuspectedSpamReceived>();
@@ -63,8 +79,12 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
             using var activity = StartForwardActivity(@event);
 
             // Message ids derive from the event, so a re-publish after a crash is recognisably the same message.
+            var visitor = _alerts.CurrentValue.IncludeVisitorDetails
+                ? new Integration.VisitorDetails(
+                    $"{contact.FirstName} {contact.LastName}", contact.Phone, contact.Email, contact.PreferredContact, contact.BestTimeToCall, contact.Message)
+                : null;
             await _bus.Publish(
-                new Integration.IntakeRequestSubmitted(requestId, reference, contact.ConditionSlug, isUrgent, spam, at),
+                new Integration.IntakeRequestSubmitted(requestId, reference, contact.ConditionSlug, isUrgent, spam, at, visitor),
                 context => context.MessageId = @event.Id,
                 cancellationToken);
 

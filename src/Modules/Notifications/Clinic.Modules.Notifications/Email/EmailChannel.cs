@@ -14,7 +14,7 @@ internal sealed class EmailChannel(SmtpMailer mailer) : INotificationChannel
     public Task DeliverAsync(StaffAlert alert, string recipient, string deliveryId, CancellationToken cancellationToken) =>
         mailer.SendAsync(Compose(alert, recipient, deliveryId), cancellationToken);
 
-    private MimeMessage Compose(StaffAlert alert, string recipient, string deliveryId)
+    internal MimeMessage Compose(StaffAlert alert, string recipient, string deliveryId)
     {
         var message = new MimeMessage { MessageId = $"{deliveryId}@clinic.notifications" };
         message.From.Add(mailer.From);
@@ -34,6 +34,10 @@ internal sealed class EmailChannel(SmtpMailer mailer) : INotificationChannel
         var priority = alert.IsUrgent
             ? "Priority: URGENT. The visitor's message matched crisis-language rules. Please call first."
             : "Priority: routine.";
+        var visitor = alert.VisitorLines();
+        var details = visitor.Count == 0
+            ? "This e-mail deliberately carries no names, contact details or message text."
+            : string.Join(Environment.NewLine, visitor);
         message.Body = new TextPart("plain")
         {
             Text = $"""
@@ -46,7 +50,7 @@ internal sealed class EmailChannel(SmtpMailer mailer) : INotificationChannel
 
                 Open the request: {alert.Link}
 
-                This e-mail deliberately carries no names, contact details or message text.
+                {details}
                 """,
         };
         return message;

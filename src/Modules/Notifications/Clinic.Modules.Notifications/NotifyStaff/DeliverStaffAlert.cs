@@ -12,7 +12,8 @@ public sealed record DeliverStaffAlert(
     bool IsSuspectedSpam,
     DateTimeOffset SubmittedAt,
     string Channel,
-    string Recipient)
+    string Recipient,
+    Clinic.Modules.Intake.Contracts.VisitorDetails? Visitor = null)
 {
     /// <summary>The business key of this delivery: the same request, channel and recipient is one notification.</summary>
     public string DeliveryId => $"{RequestId:N}.{Channel}.{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Recipient.ToUpperInvariant())))[..16]}";

@@ -14,7 +14,7 @@ internal sealed class IntakeRequestSubmittedConsumer(IOptionsMonitor<Notificatio
         var deliveries = options.CurrentValue.Routing.For(request.IsUrgent)
             .Select(route => new DeliverStaffAlert(
                 request.RequestId, request.Reference, request.ConditionSlug, request.IsUrgent, request.IsSuspectedSpam, request.SubmittedAt,
-                route.Channel, route.Recipient))
+                route.Channel, route.Recipient, request.Visitor))
             .GroupBy(delivery => delivery.Channel);
 
         // Sent again if this message is redelivered; each delivery is idempotent on its business key.

@@ -1,11 +1,28 @@
+using Clinic.Modules.Intake.Contracts;
+
 namespace Clinic.Modules.Notifications.NotifyStaff;
 
 /// <summary>
-/// What staff are told about a new request. By design it holds no names, contact details or message
+/// What staff are told about a new request. By default it holds no names, contact details or message
 /// text: only what staff need to open the request in the access-controlled staff area.
 /// </summary>
 /// <param name="IsSuspectedSpam">Tripped the anti-spam check but used crisis language: alerted anyway, flagged.</param>
-internal sealed record StaffAlert(Guid RequestId, string Reference, string ConditionSlug, bool IsUrgent, bool IsSuspectedSpam, DateTimeOffset SubmittedAt, Uri Link);
+/// <param name="Visitor">The visitor's details, only when the clinic opted in (Intake:Alerts:IncludeVisitorDetails).</param>
+internal sealed record StaffAlert(
+    Guid RequestId, string Reference, string ConditionSlug, bool IsUrgent, bool IsSuspectedSpam, DateTimeOffset SubmittedAt, Uri Link,
+    VisitorDetails? Visitor = null)
+{
+    /// <summary>The visitor's details as plain-text lines, or nothing when the alert carries none.</summary>
+    public IReadOnlyList<string> VisitorLines() => Visitor is not { } v
+        ? []
+        : [
+            $"Visitor: {v.Name}",
+            $"Phone: {v.Phone}",
+            $"E-mail: {v.Email}",
+            $"Prefers: {v.PreferredContact}, best time: {v.BestTimeToCall}",
+            .. string.IsNullOrWhiteSpace(v.Message) ? Array.Empty<string>() : [$"Message: {v.Message}"],
+        ];
+}
 
 /// <summary>A way of telling staff about a request. Each implementation in this module is picked up by scanning.</summary>
 internal interface INotificationChannel

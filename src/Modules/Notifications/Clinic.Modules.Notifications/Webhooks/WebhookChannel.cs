@@ -13,26 +13,16 @@ namespace Clinic.Modules.Notifications.Webhooks;
 internal sealed class WebhookChannel(IHttpClientFactory clients, IOptionsMonitor<NotificationsOptions> options, TimeProvider time) : INotificationChannel
 {
     public const string HttpClientName = "clinic-webhooks";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public string Name => ChannelNames.Webhook;
 
     public async Task DeliverAsync(StaffAlert alert, string recipient, string deliveryId, CancellationToken cancellationToken)
     {
         var endpoint = options.CurrentValue.Webhooks[recipient];
-        var body = JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            text = alert.IsUrgent
-                ? $"URGENT call request {alert.Reference} (crisis language in the message{(alert.IsSuspectedSpam ? "; flagged as possible spam" : "")}; condition: {alert.ConditionSlug}). Open: {alert.Link}"
-                : $"New call request {alert.Reference} (condition: {alert.ConditionSlug}). Open: {alert.Link}",
-            reference = alert.Reference,
-            urgent = alert.IsUrgent,
-            suspectedSpam = alert.IsSuspectedSpam,
-            condition = alert.ConditionSlug,
-            submittedAt = alert.SubmittedAt,
-            link = alert.Link,
-            deliveryId,
-        });
+        var body = Body(alert, deliveryId);
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+
 
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
@@ -52,5 +42,27 @@ internal sealed class WebhookChannel(IHttpClientFactory clients, IOptionsMonitor
         throw status is >= 400 and < 500 && response.StatusCode is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
             ? new PermanentDeliveryFailure(message)
             : new HttpRequestException(message, null, response.StatusCode);
+    }
+
+    internal static byte[] Body(StaffAlert alert, string deliveryId)
+    {
+        var summary = alert.IsUrgent
+            ? $"URGENT call request {alert.Reference} (crisis language in the message{(alert.IsSuspectedSpam ? "; flagged as possible spam" : "")}; condition: {alert.ConditionSlug}). Open: {alert.Link}"
+            : $"New call request {alert.Reference} (condition: {alert.ConditionSlug}). Open: {alert.Link}";
+        // Slack and Teams read <...> in text as links and mentions: a visitor's words must stay words.
+        var visitor = alert.VisitorLines().Select(line => line.Replace("&", "&amp;", StringComparison.Ordinal)
+            .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal));
+        return JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            text = string.Join("\n", [summary, .. visitor]),
+            reference = alert.Reference,
+            urgent = alert.IsUrgent,
+            suspectedSpam = alert.IsSuspectedSpam,
+            condition = alert.ConditionSlug,
+            submittedAt = alert.SubmittedAt,
+            link = alert.Link,
+            visitor = alert.Visitor,
+            deliveryId,
+        }, Json);
     }
 }

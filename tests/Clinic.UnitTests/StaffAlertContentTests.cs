@@ -1,0 +1,68 @@
+using System.Text;
+using System.Text.Json;
+using Clinic.Modules.Intake.Contracts;
+using Clinic.Modules.Notifications;
+using Clinic.Modules.Notifications.Email;
+using Clinic.Modules.Notifications.NotifyStaff;
+using Clinic.Modules.Notifications.Webhooks;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Clinic.UnitTests;
+
+/// <summary>What an alert tells staff: by default only what opens the request; the visitor's details only when the clinic opts in.</summary>
+public sealed class StaffAlertContentTests
+{
+    private static readonly VisitorDetails Dana = new("Dana Rivera", "555-010-2222", "dana@example.com", "phone", "evening", "Call me <!channel> after six");
+
+    private static StaffAlert Alert(VisitorDetails? visitor = null) =>
+        new(Guid.NewGuid(), "KC-ABCDE-FGHIJ", "ptsd", false, false, DateTimeOffset.UnixEpoch, new Uri("https://clinic.example/requests/1"), visitor);
+
+    private static string EmailText(StaffAlert alert)
+    {
+        var message = new EmailChannel(new SmtpMailer(Options.Create(new NotificationsOptions()))).Compose(alert, "staff@clinic.invalid", "d1");
+        return Assert.IsType<TextPart>(message.Body).Text;
+    }
+
+    private static JsonElement WebhookJson(StaffAlert alert) => JsonDocument.Parse(WebhookChannel.Body(alert, "d1")).RootElement;
+
+    [Fact]
+    public void By_default_alerts_carry_the_reference_and_link_but_no_visitor_details()
+    {
+        var email = EmailText(Alert());
+        var webhook = WebhookJson(Alert());
+
+        Assert.Contains("KC-ABCDE-FGHIJ", email, StringComparison.Ordinal);
+        Assert.Contains("https://clinic.example/requests/1", email, StringComparison.Ordinal);
+        Assert.Contains("deliberately carries no names", email, StringComparison.Ordinal);
+        Assert.DoesNotContain("Visitor:", email, StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, webhook.GetProperty("visitor").ValueKind);
+        Assert.DoesNotContain("Visitor:", webhook.GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void When_the_clinic_opts_in_alerts_say_who_to_call_and_how()
+    {
+        var email = EmailText(Alert(Dana));
+        var webhook = WebhookJson(Alert(Dana));
+
+        foreach (var expected in new[] { "Visitor: Dana Rivera", "Phone: 555-010-2222", "E-mail: dana@example.com", "best time: evening", "Message: Call me" })
+        {
+            Assert.Contains(expected, email, StringComparison.Ordinal);
+            Assert.Contains(expected, webhook.GetProperty("text").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("deliberately carries no names", email, StringComparison.Ordinal);
+        Assert.Equal("Dana Rivera", webhook.GetProperty("visitor").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public void A_visitors_words_cannot_become_a_chat_mention_or_link_in_the_webhook_text()
+    {
+        var text = WebhookJson(Alert(Dana)).GetProperty("text").GetString()!;
+
+        Assert.DoesNotContain("<!channel>", text, StringComparison.Ordinal);
+        Assert.Contains("&lt;!channel&gt;", text, StringComparison.Ordinal);
+        Assert.Equal("Call me <!channel> after six", JsonDocument.Parse(Encoding.UTF8.GetString(WebhookChannel.Body(Alert(Dana), "d1"))).RootElement.GetProperty("visitor").GetProperty("message").GetString());
+    }
+}
