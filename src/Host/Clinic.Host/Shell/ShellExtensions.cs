@@ -35,6 +35,7 @@ internal static class ShellExtensions
     public static WebApplication UseClinicShell(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
         // APIs answer in RFC 7807 problem details; people get pages.
         app.UseWhen(IsApi, api =>
         {
@@ -48,7 +49,11 @@ internal static class ShellExtensions
             pages.UseExceptionHandler("/error");
         });
 
-        app.UseStaticFiles();
+        // The only responses browsers may cache: stylesheets carry nothing personal.
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "public, max-age=3600",
+        });
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

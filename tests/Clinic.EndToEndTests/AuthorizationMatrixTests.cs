@@ -1,0 +1,143 @@
+using System.Net;
+using Clinic.EndToEndTests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Clinic.EndToEndTests;
+
+/// <summary>
+/// Who may reach what, for every endpoint the host maps. A new endpoint without a line here fails the
+/// first test, so nobody can add a page or API without deciding who may use it.
+/// </summary>
+[Collection(ClinicCollection.Name)]
+public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
+{
+    public enum Caller { Anonymous, Staff, Auditor, Admin }
+
+    private static readonly Caller[] Everyone = [Caller.Anonymous, Caller.Staff, Caller.Auditor, Caller.Admin];
+    private static readonly Caller[] StaffOnly = [Caller.Staff, Caller.Admin];
+    private static readonly Caller[] AuditorsOnly = [Caller.Auditor];
+    private static readonly Caller[] AdminsOnly = [Caller.Admin];
+
+    /// <summary>Endpoint (methods and route pattern, as the host maps it) → a path to try and who may use it.</summary>
+    private static readonly Dictionary<string, (string Method, string Path, Caller[] Allowed)> Matrix = new()
+    {
+        // Visitors: the public site, its content API and the request form.
+        ["PAGE /"] = ("GET", "/", Everyone),
+        ["PAGE /conditions/{slug}"] = ("GET", "/conditions/ptsd", Everyone),
+        ["PAGE /research"] = ("GET", "/research", Everyone),
+        ["PAGE /ketamine-treatment"] = ("GET", "/ketamine-treatment", Everyone),
+        ["PAGE /crisis-resources"] = ("GET", "/crisis-resources", Everyone),
+        ["PAGE /terms"] = ("GET", "/terms", Everyone),
+        ["PAGE /privacy"] = ("GET", "/privacy", Everyone),
+        ["PAGE /schedule"] = ("GET", "/schedule", Everyone),
+        ["PAGE /schedule/confirmation/{reference}"] = ("GET", "/schedule/confirmation/KC-AAAAA-AAAAA", Everyone),
+        ["GET /api/content/conditions"] = ("GET", "/api/content/conditions", Everyone),
+        ["GET /api/content/conditions/{slug}"] = ("GET", "/api/content/conditions/ocd", Everyone),
+        ["GET /api/content/articles"] = ("GET", "/api/content/articles", Everyone),
+        ["GET /api/content/treatment"] = ("GET", "/api/content/treatment", Everyone),
+        ["GET /api/content/crisis-resources"] = ("GET", "/api/content/crisis-resources", Everyone),
+        ["POST /api/intake/requests"] = ("POST", "/api/intake/requests", Everyone),
+        ["GET /openapi/{documentName}.json"] = ("GET", "/openapi/v1.json", Everyone),
+
+        // The shell: sign-in, errors, health probes.
+        ["PAGE /account/login"] = ("GET", "/account/login", Everyone),
+        ["PAGE /account/logout"] = ("GET", "/account/logout", Everyone),
+        ["PAGE /account/denied"] = ("GET", "/account/denied", Everyone),
+        ["PAGE /error"] = ("GET", "/error", Everyone),
+        ["PAGE /status/{code:int}"] = ("GET", "/status/404", Everyone),
+        ["ANY /health/live"] = ("GET", "/health/live", Everyone),
+        ["ANY /health/ready"] = ("GET", "/health/ready", Everyone),
+
+        // Staff, auditors and operators.
+        ["GET /staff/feed"] = ("GET", "/staff/feed", StaffOnly),
+        ["PAGE /audit"] = ("GET", "/audit", AuditorsOnly),
+        ["PAGE /audit/requests/{id}"] = ("GET", "/audit/requests/KC-AAAAA-AAAAA", AuditorsOnly),
+        ["GET /api/audit/requests/{id}/events"] = ("GET", $"/api/audit/requests/{Guid.Empty}/events", AuditorsOnly),
+        ["PAGE /ops"] = ("GET", "/ops", AdminsOnly),
+    };
+
+    [Fact]
+    public void Every_endpoint_the_host_maps_has_a_line_in_the_matrix()
+    {
+        var mapped = clinic.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Select(Key)
+            .ToHashSet();
+
+        Assert.True(mapped.SetEquals(Matrix.Keys),
+            $"Not in the matrix: [{string.Join(", ", mapped.Except(Matrix.Keys).Order())}]; " +
+            $"in the matrix but not mapped: [{string.Join(", ", Matrix.Keys.Except(mapped).Order())}].");
+    }
+
+    public static TheoryData<string, Caller> Cases()
+    {
+        var cases = new TheoryData<string, Caller>();
+        foreach (var endpoint in Matrix.Keys)
+        {
+            foreach (var caller in Everyone)
+            {
+                cases.Add(endpoint, caller);
+            }
+        }
+
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Each_caller_gets_exactly_the_access_the_matrix_gives(string endpoint, Caller caller)
+    {
+        var (method, path, allowed) = Matrix[endpoint];
+        using var client = caller switch
+        {
+            Caller.Anonymous => clinic.CreateBrowser(),
+            Caller.Staff => await clinic.SignInAsync(ClinicFixture.StaffUserName),
+            Caller.Auditor => await clinic.SignInAsync(ClinicFixture.AuditorUserName),
+            _ => await clinic.SignInAsync(ClinicFixture.AdminUserName),
+        };
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST")
+        {
+            request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+        }
+
+        // The live feed never ends: the headers are the answer.
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var status = (int)response.StatusCode;
+        var redirect = response.Headers.Location is { } location ? new Uri(clinic.BaseAddress, location).AbsolutePath : "";
+
+        if (allowed.Contains(caller))
+        {
+            // The "not allowed" page answers 403 to everyone, by design: it is what refused callers are shown.
+            var refused = status == 401 || (status == 403 && path != "/account/denied") || redirect is "/account/login" or "/account/denied";
+            Assert.False(refused,
+                $"{caller} should reach {method} {path} but got {status} {redirect}");
+        }
+        else if (caller == Caller.Anonymous)
+        {
+            Assert.True(status == 401 || redirect == "/account/login", $"anonymous {method} {path} should be asked to sign in but got {status} {redirect}");
+        }
+        else
+        {
+            Assert.True(status == 403 || redirect == "/account/denied", $"{caller} {method} {path} should be refused but got {status} {redirect}");
+        }
+
+        // Every answer, allowed or not, carries the security headers; none may be stored by a browser or proxy.
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.StartsWith("max-age=", response.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.True(response.Headers.CacheControl?.NoStore, $"{method} {path} answered Cache-Control: {response.Headers.CacheControl}");
+    }
+
+    private static string Key(RouteEndpoint endpoint)
+    {
+        var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
+        var isPage = endpoint.Metadata.Any(m => m.GetType().Name == "PageActionDescriptor" || m.GetType().Name == "CompiledPageActionDescriptor");
+        var verb = isPage ? "PAGE" : methods is { Count: > 0 } ? string.Join(",", methods.Order()) : "ANY";
+        return $"{verb} /{endpoint.RoutePattern.RawText?.TrimStart('/')}";
+    }
+}
