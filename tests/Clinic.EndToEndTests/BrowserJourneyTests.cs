@@ -113,7 +113,7 @@ public sealed partial class BrowserJourneyTests(ClinicFixture clinic)
     public async Task The_research_library_is_accessible_and_filters_without_javascript()
     {
         var browser = await clinic.Browsers.GetAsync();
-        var context = await browser.NewContextAsync(new() { BaseURL = clinic.BaseAddress.ToString(), JavaScriptEnabled = false });
+        var context = await browser.NewContextAsync(new() { BaseURL = clinic.BaseAddress.ToString(), IgnoreHTTPSErrors = true, JavaScriptEnabled = false });
         var page = await context.NewPageAsync();
         var shots = new Screenshots(page, nameof(The_research_library_is_accessible_and_filters_without_javascript));
 
@@ -137,7 +137,7 @@ public sealed partial class BrowserJourneyTests(ClinicFixture clinic)
     public async Task Pages_work_on_a_phone_sized_screen()
     {
         var browser = await clinic.Browsers.GetAsync();
-        var context = await browser.NewContextAsync(new() { BaseURL = clinic.BaseAddress.ToString(), ViewportSize = new() { Width = 375, Height = 740 } });
+        var context = await browser.NewContextAsync(new() { BaseURL = clinic.BaseAddress.ToString(), IgnoreHTTPSErrors = true, ViewportSize = new() { Width = 375, Height = 740 } });
         var page = await context.NewPageAsync();
         var shots = new Screenshots(page, nameof(Pages_work_on_a_phone_sized_screen));
 

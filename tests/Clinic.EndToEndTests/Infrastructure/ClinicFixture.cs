@@ -1,6 +1,8 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Clinic.Host.Accounts;
 using Marten;
@@ -67,10 +69,27 @@ public sealed partial class ClinicFixture : IAsyncLifetime
         var context = await browser.NewContextAsync(new()
         {
             BaseURL = BaseAddress.ToString(),
+            IgnoreHTTPSErrors = true,
             ExtraHTTPHeaders = new Dictionary<string, string> { [SimulatedClientAddress.Header] = SimulatedClientAddress.NewAddress() },
             ViewportSize = new() { Width = 1100, Height = 900 },
         });
         return await context.NewPageAsync();
+    }
+
+    /// <summary>A self-signed certificate for 127.0.0.1, made for this run.</summary>
+    internal X509Certificate2 Certificate { get; } = CreateCertificate();
+
+    private static X509Certificate2 CreateCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        // Exported and re-imported so Kestrel gets a certificate whose private key it can use on Linux.
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 
     public IDocumentStore Store => App.Services.GetRequiredService<IDocumentStore>();
@@ -125,8 +144,8 @@ public sealed partial class ClinicFixture : IAsyncLifetime
                 web.UseSetting(key, value);
             }
 
-            // A free loopback port, so runs never collide with each other or a running site.
-            web.UseUrls("http://127.0.0.1:0");
+            // HTTPS on a free loopback port, as in production: the session cookies are Secure (__Host-).
+            web.UseUrls("https://127.0.0.1:0");
 
             web.ConfigureTestServices(services =>
             {
@@ -137,7 +156,7 @@ public sealed partial class ClinicFixture : IAsyncLifetime
         });
 
         // Real Kestrel on a free loopback port, so a real browser can visit too.
-        App.UseKestrel();
+        App.UseKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = Certificate));
         App.StartServer();
         var addresses = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
@@ -185,8 +204,14 @@ public sealed partial class ClinicFixture : IAsyncLifetime
 
     public HttpClient CreateBrowser(string? clientAddress = null)
     {
-        // A plain HTTP client over the loopback socket, as a browser would connect.
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+        // A plain HTTPS client over the loopback socket, as a browser would connect; it trusts this run's certificate only.
+        var client = new HttpClient(new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = true,
+            CookieContainer = new CookieContainer(),
+            ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == Certificate.Thumbprint,
+        })
         {
             BaseAddress = BaseAddress,
         };

@@ -5,6 +5,7 @@ namespace Clinic.Host.Accounts;
 internal static class AccountsExtensions
 {
     public const string LoginPath = "/account/login";
+    public const string AuthCookieName = "__Host-clinic.auth";
 
     public static IHostApplicationBuilder AddClinicAccounts(this IHostApplicationBuilder builder)
     {
@@ -17,10 +18,14 @@ internal static class AccountsExtensions
                 options.LoginPath = LoginPath;
                 options.LogoutPath = "/account/logout";
                 options.AccessDeniedPath = "/account/denied";
-                options.Cookie.Name = "clinic.auth";
+                // __Host-: browsers accept it only when Secure, for this host alone and the whole path, so no
+                // sibling subdomain can plant or read it. Serve the site over HTTPS (browsers make an
+                // exception for http://localhost and 127.0.0.1, which ./clinic run uses).
+                options.Cookie.Name = AuthCookieName;
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Strict;
-                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                // Signed out after 30 idle minutes; each request within them extends the session.
                 options.ExpireTimeSpan = TimeSpan.FromMinutes(30);
                 options.SlidingExpiration = true;
 

@@ -18,7 +18,11 @@ internal static class ShellExtensions
         // Names like "Sörensen" stay readable in the HTML; <, >, & and quotes are still always encoded.
         builder.Services.Configure<WebEncoderOptions>(options =>
             options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
-        builder.Services.AddAntiforgery(options => options.Cookie.Name = "clinic.af");
+        builder.Services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "__Host-clinic.af";
+            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+        });
         // Behind a reverse proxy the client's address (for rate limits) and scheme come from its headers;
         // only the proxies listed in ReverseProxy:KnownProxies (and loopback) are believed.
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
