@@ -1,5 +1,7 @@
 using System.Net;
 using Clinic.EndToEndTests.Infrastructure;
+using Clinic.Host.Accounts;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Clinic.EndToEndTests;
 
@@ -42,5 +44,79 @@ public sealed class AccountSecurityTests(ClinicFixture clinic)
         feed.Headers.Accept.ParseAdd("text/event-stream");
         using var afterwards = await staff.SendAsync(feed, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.Unauthorized, afterwards.StatusCode);
+    }
+
+    [Fact]
+    public async Task Five_wrong_passwords_lock_an_account_and_an_administrators_reset_unlocks_it()
+    {
+        await UsersAsync(["add", "lena.locked", "--role", "Staff"], "first passphrase here");
+        using var guesser = clinic.CreateBrowser();
+        for (var i = 0; i < 5; i++)
+        {
+            var wrong = await guesser.PostFormAsync("/account/login", new() { ["UserName"] = "lena.locked", ["Password"] = $"guess number {i}" });
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var owner = clinic.CreateBrowser();
+        var locked = await owner.PostFormAsync("/account/login", new() { ["UserName"] = "lena.locked", ["Password"] = "first passphrase here" });
+        Assert.Equal(HttpStatusCode.Unauthorized, locked.StatusCode);
+        Assert.Contains("locked for 15 minutes", await locked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        await UsersAsync(["reset-password", "lena.locked"], "second passphrase here");
+        var unlocked = await owner.PostFormAsync("/account/login", new() { ["UserName"] = "lena.locked", ["Password"] = "second passphrase here" });
+        Assert.Equal(HttpStatusCode.Redirect, unlocked.StatusCode);
+    }
+
+    [Fact]
+    public async Task Disabling_an_account_ends_its_session_at_the_next_request()
+    {
+        await UsersAsync(["add", "dora.disabled", "--role", "Staff"], "dora's passphrase");
+        using var dora = clinic.CreateBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, (await dora.PostFormAsync("/account/login", new() { ["UserName"] = "dora.disabled", ["Password"] = "dora's passphrase" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await FeedStatusAsync(dora));
+
+        await UsersAsync(["disable", "dora.disabled"], "");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await FeedStatusAsync(dora));
+        var again = await dora.PostFormAsync("/account/login", new() { ["UserName"] = "dora.disabled", ["Password"] = "dora's passphrase" });
+        Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_users_command_refuses_weak_passwords_unknown_roles_and_duplicates_and_generates_a_password_when_given_none()
+    {
+        Assert.Contains("at least 12 characters", await UsersFailAsync(["add", "wendy.weak", "--role", "Staff"], "short"), StringComparison.Ordinal);
+        Assert.Contains("roles of: Staff, Auditor, Admin", await UsersFailAsync(["add", "rory.role", "--role", "Root"], "a long enough passphrase"), StringComparison.Ordinal);
+        Assert.Contains("already exists", await UsersFailAsync(["add", ClinicFixture.StaffUserName, "--role", "Staff"], "a long enough passphrase"), StringComparison.Ordinal);
+
+        var output = await UsersAsync(["add", "gina.generated", "--role", "Auditor"], "");
+        var password = output.Split("Generated password (shown once): ")[1].Trim();
+        using var gina = clinic.CreateBrowser();
+        Assert.Equal(HttpStatusCode.Redirect, (await gina.PostFormAsync("/account/login", new() { ["UserName"] = "gina.generated", ["Password"] = password })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await gina.GetAsync("/audit")).StatusCode);
+    }
+
+    private async Task<string> UsersAsync(string[] args, string standardInput)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var exit = await AccountCommands.RunAsync(clinic.App.Services.GetRequiredService<AccountStore>(), args, new StringReader(standardInput), output, error);
+        Assert.True(exit == 0, error.ToString());
+        return output.ToString();
+    }
+
+    private async Task<string> UsersFailAsync(string[] args, string standardInput)
+    {
+        var error = new StringWriter();
+        var exit = await AccountCommands.RunAsync(clinic.App.Services.GetRequiredService<AccountStore>(), args, new StringReader(standardInput), TextWriter.Null, error);
+        Assert.Equal(1, exit);
+        return error.ToString();
+    }
+
+    private static async Task<HttpStatusCode> FeedStatusAsync(HttpClient client)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/staff/feed");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        return response.StatusCode;
     }
 }

@@ -1,12 +1,13 @@
 using Clinic.Host.Accounts;
+using Clinic.Modules.Notifications;
 using Marten;
 
 namespace Clinic.Host;
 
 /// <summary>
 /// Operator commands run from the same binary as the site:
-///   migrate        apply the Marten schema and exit (run before starting a new version);
-///   hash-password  read a password from standard input and print its hash for Accounts:Users.
+///   migrate   apply every store's schema and exit (run before starting a new version);
+///   users …   create, disable, enable and reset accounts (see AccountCommands).
 /// </summary>
 internal static class HostCommands
 {
@@ -16,18 +17,13 @@ internal static class HostCommands
         {
             case "migrate":
                 await app.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+                await app.Services.GetRequiredService<IAccountsStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+                await app.Services.GetRequiredService<INotificationsStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
                 await Console.Out.WriteLineAsync("Database schema is up to date.");
                 return true;
-            case "hash-password":
-                var password = (await Console.In.ReadLineAsync())?.TrimEnd('\r', '\n');
-                if (string.IsNullOrEmpty(password))
-                {
-                    await Console.Error.WriteLineAsync("hash-password: give the password on standard input.");
-                    Environment.ExitCode = 2;
-                    return true;
-                }
-
-                await Console.Out.WriteLineAsync(ConfiguredAccounts.HashPassword(password));
+            case "users":
+                Environment.ExitCode = await AccountCommands.RunAsync(
+                    app.Services.GetRequiredService<AccountStore>(), args[1..], Console.In, Console.Out, Console.Error);
                 return true;
             default:
                 return false;

@@ -98,7 +98,6 @@ public sealed partial class ClinicFixture : IAsyncLifetime
     {
         _services = await TestServices.StartAsync();
         Webhooks = await WebhookReceiver.StartAsync();
-        var passwordHash = ConfiguredAccounts.HashPassword(Password);
         App = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             var settings = new Dictionary<string, string>
@@ -109,6 +108,7 @@ public sealed partial class ClinicFixture : IAsyncLifetime
                 ["Messaging:EndpointPrefix"] = Schema,
                 ["Notifications:SiteBaseUrl"] = "http://clinic.test/",
                 ["Notifications:Schema"] = Schema + "_notifications",
+                ["Accounts:Schema"] = Schema + "_accounts",
                 ["Notifications:Routing:Routine:0:Channel"] = "email",
                 ["Notifications:Routing:Routine:0:Recipients:0"] = StaffAddress,
                 ["Notifications:Routing:Routine:1:Channel"] = "webhook",
@@ -127,15 +127,6 @@ public sealed partial class ClinicFixture : IAsyncLifetime
                 ["Notifications:Smtp:Host"] = _services.SmtpHost,
                 ["Notifications:Smtp:Port"] = _services.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Notifications:Smtp:Security"] = "None",
-                ["Accounts:Users:0:UserName"] = AuditorUserName,
-                ["Accounts:Users:0:PasswordHash"] = passwordHash,
-                ["Accounts:Users:0:Roles:0"] = "Auditor",
-                ["Accounts:Users:1:UserName"] = StaffUserName,
-                ["Accounts:Users:1:PasswordHash"] = passwordHash,
-                ["Accounts:Users:1:Roles:0"] = "Staff",
-                ["Accounts:Users:2:UserName"] = AdminUserName,
-                ["Accounts:Users:2:PasswordHash"] = passwordHash,
-                ["Accounts:Users:2:Roles:0"] = "Admin",
                 ["Intake:RateLimit:PermitLimit"] = RateLimitPerClient.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Intake:RateLimit:Window"] = "00:10:00",
             };
@@ -161,6 +152,15 @@ public sealed partial class ClinicFixture : IAsyncLifetime
         var addresses = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
 
+        // Accounts are made the way an operator makes them: through the users command.
+        var accounts = App.Services.GetRequiredService<AccountStore>();
+        foreach (var (name, role) in new[] { (AuditorUserName, "Auditor"), (StaffUserName, "Staff"), (AdminUserName, "Admin") })
+        {
+            var failed = new StringWriter();
+            var exit = await AccountCommands.RunAsync(accounts, ["add", name, "--role", role], new StringReader(Password), TextWriter.Null, failed);
+            Assert.True(exit == 0, failed.ToString());
+        }
+
         // Starts the host: Marten applies the schema, the bus connects, Content publishes its catalogue.
         using var client = CreateBrowser();
         await Eventually.TrueAsync(
@@ -178,7 +178,7 @@ public sealed partial class ClinicFixture : IAsyncLifetime
         await using (var connection = new NpgsqlConnection(_services.PostgresConnectionString))
         {
             await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE; DROP SCHEMA IF EXISTS {Schema}_notifications CASCADE", connection);
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE; DROP SCHEMA IF EXISTS {Schema}_notifications CASCADE; DROP SCHEMA IF EXISTS {Schema}_accounts CASCADE", connection);
             await drop.ExecuteNonQueryAsync();
         }
 

@@ -76,6 +76,8 @@ internal sealed class DrillStage : IAsyncDisposable
         return new()
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            // Loopback without TLS, like ./clinic run.
+            ["Security__AllowPlainHttp"] = "true",
             // The application name shows in pg_stat_activity, which is how the drill sees the daemon's leader.
             ["ConnectionStrings__Postgres"] = $"{_settings.Postgres};Application Name={name}",
             ["ConnectionStrings__RabbitMq"] = rabbit.ToString(),

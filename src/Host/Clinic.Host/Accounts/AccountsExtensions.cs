@@ -1,16 +1,38 @@
+using System.Threading.RateLimiting;
+using Marten;
+using Microsoft.AspNetCore.Authentication;
+using Clinic.Host.Shell;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Clinic.Host.Accounts;
 
 internal static class AccountsExtensions
 {
     public const string LoginPath = "/account/login";
-    public const string AuthCookieName = "__Host-clinic.auth";
+    public const string AuthCookieName = "clinic.auth";
+    public const string SignInRateLimit = "sign-in";
 
     public static IHostApplicationBuilder AddClinicAccounts(this IHostApplicationBuilder builder)
     {
-        builder.Services.Configure<AccountsOptions>(builder.Configuration.GetSection(AccountsOptions.Section));
-        builder.Services.AddSingleton<ConfiguredAccounts>();
+        var connectionString = builder.Configuration.GetConnectionString("Postgres")
+            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not configured.");
+        builder.Services.AddMartenStore<IAccountsStore>(options =>
+            {
+                options.Connection(connectionString);
+                options.DatabaseSchemaName = builder.Configuration["Accounts:Schema"] ?? "accounts";
+                options.Schema.For<StaffAccount>().UseOptimisticConcurrency(true);
+            })
+            .ApplyAllDatabaseChangesOnStartup();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AccountStore>();
+
+        // Password guessing is slowed per client as well as per account (lockout).
+        builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(SignInRateLimit, context =>
+            RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(5) })));
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
@@ -18,16 +40,21 @@ internal static class AccountsExtensions
                 options.LoginPath = LoginPath;
                 options.LogoutPath = "/account/logout";
                 options.AccessDeniedPath = "/account/denied";
-                // __Host-: browsers accept it only when Secure, for this host alone and the whole path, so no
-                // sibling subdomain can plant or read it. Serve the site over HTTPS (browsers make an
-                // exception for http://localhost and 127.0.0.1, which ./clinic run uses).
-                options.Cookie.Name = AuthCookieName;
-                options.Cookie.HttpOnly = true;
-                options.Cookie.SameSite = SameSiteMode.Strict;
-                options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                options.Cookie.Protect(AuthCookieName, builder.Configuration);
                 // Signed out after 30 idle minutes; each request within them extends the session.
                 options.ExpireTimeSpan = TimeSpan.FromMinutes(30);
                 options.SlidingExpiration = true;
+
+                // Disabling an account or resetting its password ends its sessions at their next request.
+                options.Events.OnValidatePrincipal = async context =>
+                {
+                    var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountStore>();
+                    if (context.Principal is null || !await accounts.IsSessionValidAsync(context.Principal, context.HttpContext.RequestAborted))
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+                };
 
                 // APIs answer 401/403; only pages redirect people to the login form.
                 options.Events.OnRedirectToLogin = context => RespondOrRedirect(context, StatusCodes.Status401Unauthorized);

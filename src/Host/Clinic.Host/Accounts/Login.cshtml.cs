@@ -2,10 +2,12 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Clinic.Host.Accounts;
 
-internal sealed class LoginModel(ConfiguredAccounts accounts) : PageModel
+[EnableRateLimiting(AccountsExtensions.SignInRateLimit)]
+internal sealed class LoginModel(AccountStore accounts) : PageModel
 {
     [BindProperty]
     public string? UserName { get; set; }
@@ -24,12 +26,14 @@ internal sealed class LoginModel(ConfiguredAccounts accounts) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var principal = string.IsNullOrEmpty(UserName) || string.IsNullOrEmpty(Password)
-            ? null
-            : accounts.SignIn(UserName, Password, CookieAuthenticationDefaults.AuthenticationScheme);
+        var (outcome, principal) = string.IsNullOrEmpty(UserName) || string.IsNullOrEmpty(Password)
+            ? (SignInOutcome.Refused, null)
+            : await accounts.SignInAsync(UserName, Password, CookieAuthenticationDefaults.AuthenticationScheme, HttpContext.RequestAborted);
         if (principal is null)
         {
-            Error = "That user name and password do not match an account.";
+            Error = outcome == SignInOutcome.LockedOut
+                ? $"Too many failed sign-ins: this account is locked for {StaffAccount.LockoutDuration.TotalMinutes:0} minutes. An administrator can unlock it by resetting the password."
+                : "That user name and password do not match an account.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }

@@ -18,11 +18,7 @@ internal static class ShellExtensions
         // Names like "Sörensen" stay readable in the HTML; <, >, & and quotes are still always encoded.
         builder.Services.Configure<WebEncoderOptions>(options =>
             options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
-        builder.Services.AddAntiforgery(options =>
-        {
-            options.Cookie.Name = "__Host-clinic.af";
-            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
-        });
+        builder.Services.AddAntiforgery(options => options.Cookie.Protect("clinic.af", builder.Configuration));
         // Behind a reverse proxy the client's address (for rate limits) and scheme come from its headers;
         // only the proxies listed in ReverseProxy:KnownProxies (and loopback) are believed.
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
@@ -40,6 +36,7 @@ internal static class ShellExtensions
     {
         app.UseForwardedHeaders();
         app.UseSecurityHeaders();
+        app.UseHttpsOnly(app.Configuration);
         // APIs answer in RFC 7807 problem details; people get pages.
         app.UseWhen(IsApi, api =>
         {

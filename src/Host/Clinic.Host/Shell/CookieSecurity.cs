@@ -1,0 +1,38 @@
+namespace Clinic.Host.Shell;
+
+/// <summary>
+/// How the site's cookies are protected. By default they are <c>__Host-</c> cookies: Secure, for this host
+/// only, on every path, so they exist only over HTTPS and no sibling subdomain can plant or read them.
+/// <c>Security:AllowPlainHttp=true</c> is for a developer's machine without TLS (./clinic run, the compose
+/// stack): the cookies then lose the prefix and follow the request's scheme. Never set it in production.
+/// </summary>
+internal static class CookieSecurity
+{
+    public const string AllowPlainHttpKey = "Security:AllowPlainHttp";
+
+    public static void Protect(this CookieBuilder cookie, string name, IConfiguration configuration)
+    {
+        var plainHttp = configuration.GetValue<bool>(AllowPlainHttpKey);
+        cookie.Name = plainHttp ? name : "__Host-" + name;
+        cookie.SecurePolicy = plainHttp ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        cookie.Path = "/";
+        cookie.HttpOnly = true;
+        cookie.SameSite = SameSiteMode.Strict;
+    }
+
+    /// <summary>
+    /// Unless plain HTTP is allowed, only health probes are answered without TLS (after the forwarded headers
+    /// of a TLS-terminating proxy are applied): health data must not cross a network in clear text, and the
+    /// site's cookies could not be set anyway. Everything else gets a plain refusal instead of a broken page.
+    /// </summary>
+    public static IApplicationBuilder UseHttpsOnly(this IApplicationBuilder app, IConfiguration configuration) =>
+        configuration.GetValue<bool>(AllowPlainHttpKey)
+            ? app
+            : app.Use((context, next) => context.Request.IsHttps || context.Request.Path.StartsWithSegments("/health")
+                ? next(context)
+                : Results.Problem(
+                        statusCode: StatusCodes.Status400BadRequest,
+                        title: "HTTPS required",
+                        detail: "This site answers over HTTPS only.")
+                    .ExecuteAsync(context));
+}
