@@ -52,6 +52,9 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
 
         // Staff, auditors and operators.
         ["GET /staff/feed"] = ("GET", "/staff/feed", StaffOnly),
+        ["PAGE /staff"] = ("GET", "/staff", StaffOnly),
+        ["PAGE /staff/spam"] = ("GET", "/staff/spam", StaffOnly),
+        ["PAGE /staff/requests/{id:guid}"] = ("GET", $"/staff/requests/{Guid.Empty}", StaffOnly),
         ["PAGE /audit"] = ("GET", "/audit", AuditorsOnly),
         ["PAGE /audit/requests/{id}"] = ("GET", "/audit/requests/KC-AAAAA-AAAAA", AuditorsOnly),
         ["GET /api/audit/requests/{id}/events"] = ("GET", $"/api/audit/requests/{Guid.Empty}/events", AuditorsOnly),

@@ -55,7 +55,7 @@ public sealed class IntakePathTests(ClinicFixture clinic)
         Assert.Equal(ClinicFixture.StaffAddress, Assert.Single(mail.Message.To.Mailboxes).Address);
         var body = mail.Message.TextBody ?? "";
         Assert.Contains(reference, body, StringComparison.Ordinal);
-        Assert.Contains($"http://clinic.test/audit/requests/{requestId}", body, StringComparison.Ordinal);
+        Assert.Contains($"http://clinic.test/staff/requests/{requestId}", body, StringComparison.Ordinal);
         Assert.DoesNotContain("Canary", body, StringComparison.Ordinal);
         Assert.DoesNotContain("555-010-9999", body, StringComparison.Ordinal);
 

@@ -32,6 +32,7 @@ public static class IntakeModule
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<SubmitIntakeRequest>();
+        builder.Services.AddScoped<Triage.TriageService>();
         // Loaded eagerly: a broken rule file stops the host at startup, naming the file and the field.
         builder.Services.AddSingleton(CrisisLanguageRules.LoadEmbedded());
         builder.Services.Configure<IntakeAlertOptions>(builder.Configuration.GetSection(IntakeAlertOptions.Section));
@@ -50,6 +51,14 @@ public static class IntakeModule
                 options.Events.AddEventType<RequestMarkedUrgent>();
                 options.Events.AddEventType<StaffNotified>();
                 options.Events.AddEventType<NotificationFailed>();
+                options.Events.AddEventType<RequestAcknowledged>();
+                options.Events.AddEventType<RequestAssigned>();
+                options.Events.AddEventType<ContactAttempted>();
+                options.Events.AddEventType<CallScheduled>();
+                options.Events.AddEventType<RequestDeclined>();
+                options.Events.AddEventType<RequestClosed>();
+                options.Events.AddEventType<NoteAdded>();
+                options.Events.AddEventType<SpamCleared>();
                 options.Events.MetadataConfig.HeadersEnabled = true;
                 options.Events.MetadataConfig.CorrelationIdEnabled = true;
                 options.Events.MetadataConfig.CausationIdEnabled = true;
@@ -62,6 +71,7 @@ public static class IntakeModule
                 options.Projections.Snapshot<IntakeRequest>(SnapshotLifecycle.Inline)
                     .UniqueIndex(r => r.Reference);
                 options.Schema.For<ConditionChoices>();
+                options.Schema.For<Triage.PersonalDataAccess>().Index(a => a.RequestId).Index(a => a.ViewedAt);
             })
             .UseLightweightSessions()
             // Runs before the daemon starts (Marten registers it first), so the daemon never races a migration.

@@ -23,6 +23,19 @@ public sealed class IntakeRequest
 
     public string? UrgencyRuleSetVersion { get; set; }
 
+    public Triage.RequestStatus Status { get; set; }
+
+    public string? AcknowledgedBy { get; set; }
+
+    public string? AssignedTo { get; set; }
+
+    public DateTimeOffset? ScheduledFor { get; set; }
+
+    public int ContactAttempts { get; set; }
+
+    /// <summary>When staff last did something with it (or when it arrived).</summary>
+    public DateTimeOffset LastActivityAt { get; set; }
+
     public List<Delivery> Deliveries { get; set; } = [];
 
     public List<Failure> Failures { get; set; } = [];
@@ -36,6 +49,7 @@ public sealed class IntakeRequest
         ConditionSlug = submitted.Request.ConditionSlug,
         SubmittedAt = submitted.SubmittedAt,
         Fingerprint = submitted.Fingerprint,
+        LastActivityAt = submitted.SubmittedAt,
     };
 
     public static IntakeRequest Create(SuspectedSpamReceived received) => new()
@@ -46,7 +60,34 @@ public sealed class IntakeRequest
         SubmittedAt = received.ReceivedAt,
         Fingerprint = received.Fingerprint,
         IsSuspectedSpam = true,
+        LastActivityAt = received.ReceivedAt,
     };
+
+    public void Apply(RequestAcknowledged e) => Touch(e.At, () => (Status, AcknowledgedBy, AssignedTo) = (Triage.RequestStatus.Acknowledged, e.By, AssignedTo ?? e.By));
+
+    public void Apply(RequestAssigned e) => Touch(e.At, () => AssignedTo = e.To);
+
+    public void Apply(ContactAttempted e) => Touch(e.At, () =>
+    {
+        ContactAttempts++;
+        Status = Status is Triage.RequestStatus.Scheduled ? Status : Triage.RequestStatus.Contacting;
+    });
+
+    public void Apply(CallScheduled e) => Touch(e.At, () => (Status, ScheduledFor) = (Triage.RequestStatus.Scheduled, e.For));
+
+    public void Apply(RequestDeclined e) => Touch(e.At, () => Status = Triage.RequestStatus.Declined);
+
+    public void Apply(RequestClosed e) => Touch(e.At, () => Status = Triage.RequestStatus.Closed);
+
+    public void Apply(NoteAdded e) => Touch(e.At, () => { });
+
+    public void Apply(SpamCleared e) => Touch(e.At, () => IsSuspectedSpam = false);
+
+    private void Touch(DateTimeOffset at, Action change)
+    {
+        change();
+        LastActivityAt = at;
+    }
 
     public void Apply(RequestMarkedUrgent urgent)
     {

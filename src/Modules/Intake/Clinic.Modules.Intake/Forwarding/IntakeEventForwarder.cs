@@ -43,6 +43,7 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
         Name = SubscriptionName;
         IncludeType<Domain.IntakeRequestSubmitted>();
         IncludeType<Domain.SuspectedSpamReceived>();
+        IncludeType<Domain.SpamCleared>();
     }
 
     public override async Task<IChangeListener> ProcessEventsAsync(
@@ -51,7 +52,7 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
         IDocumentOperations operations,
         CancellationToken cancellationToken)
     {
-        var arrivals = page.Events.Where(e => e.Data is Domain.IntakeRequestSubmitted or Domain.SuspectedSpamReceived).ToList();
+        var arrivals = page.Events.Where(e => e.Data is Domain.IntakeRequestSubmitted or Domain.SuspectedSpamReceived or Domain.SpamCleared).ToList();
         if (arrivals.Count == 0)
         {
             return NullChangeListener.Instance;
@@ -69,6 +70,8 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
             {
                 Domain.IntakeRequestSubmitted s => (s.RequestId, s.Reference, s.Request, s.SubmittedAt, false),
                 Domain.SuspectedSpamReceived s => (s.RequestId, s.Reference, s.Request, s.ReceivedAt, true),
+                // A person found it genuine: from now on it is an ordinary request, and staff hear of it.
+                Domain.SpamCleared => await RestoredAsync(operations, @event.StreamId, cancellationToken),
                 _ => throw new InvalidOperationException("unreachable"),
             };
             if (spam && !isUrgent)
@@ -98,6 +101,14 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
         }
 
         return NullChangeListener.Instance;
+    }
+
+    private static async Task<(Guid, string, Domain.ContactRequest, DateTimeOffset, bool)> RestoredAsync(
+        IDocumentOperations operations, Guid streamId, CancellationToken cancellationToken)
+    {
+        var history = await operations.Events.FetchStreamAsync(streamId, token: cancellationToken);
+        var received = history.Select(e => e.Data).OfType<Domain.SuspectedSpamReceived>().First();
+        return (received.RequestId, received.Reference, received.Request, received.ReceivedAt, false);
     }
 
     private static Activity? StartForwardActivity(IEvent @event)

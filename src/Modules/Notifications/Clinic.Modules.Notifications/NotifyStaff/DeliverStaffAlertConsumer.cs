@@ -29,7 +29,7 @@ internal abstract class DeliverStaffAlertConsumer(
         var channel = channels.Single(c => c.Name == message.Channel);
         var alert = new StaffAlert(
             message.RequestId, message.Reference, message.ConditionSlug, message.IsUrgent, message.IsSuspectedSpam, message.SubmittedAt,
-            new Uri(options.CurrentValue.SiteBaseUrl, $"audit/requests/{message.RequestId}"),
+            new Uri(options.CurrentValue.SiteBaseUrl, $"staff/requests/{message.RequestId}"),
             message.Visitor);
 
         DateTimeOffset deliveredAt;

@@ -1,0 +1,23 @@
+namespace Clinic.Modules.Intake.Domain;
+
+// What staff did with a request, each by a named person. Appended with the version the person saw, so a
+// decision made on a stale screen is refused rather than silently overwriting a colleague's.
+
+/// <summary>A staff member has seen the request and owns getting it answered.</summary>
+public sealed record RequestAcknowledged(string By, DateTimeOffset At);
+
+public sealed record RequestAssigned(string To, string By, DateTimeOffset At);
+
+/// <param name="Outcome">One of <see cref="Triage.ContactOutcomes"/>.</param>
+public sealed record ContactAttempted(string Outcome, string By, DateTimeOffset At);
+
+public sealed record CallScheduled(DateTimeOffset For, string By, DateTimeOffset At);
+
+public sealed record RequestDeclined(string Reason, string By, DateTimeOffset At);
+
+public sealed record RequestClosed(string By, DateTimeOffset At);
+
+public sealed record NoteAdded(string Text, string By, DateTimeOffset At);
+
+/// <summary>A person reviewed a suspected-spam request and found it genuine: it joins the normal flow and staff are alerted.</summary>
+public sealed record SpamCleared(string By, DateTimeOffset At);

@@ -1,0 +1,27 @@
+using Clinic.Modules.Intake.Domain;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Clinic.Modules.Intake.Triage;
+
+/// <summary>The staff's work list: urgent first, then newest, filtered by status and condition; updates live.</summary>
+[Authorize(Roles = TriageService.Roles)]
+internal sealed class InboxModel(TriageService triage) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public RequestStatus? Status { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Condition { get; set; }
+
+    public IReadOnlyList<IntakeRequest> Requests { get; private set; } = [];
+
+    public int SpamCount { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Requests = await triage.InboxAsync(Status, Condition, spam: false, cancellationToken);
+        SpamCount = (await triage.InboxAsync(null, null, spam: true, cancellationToken)).Count;
+    }
+}

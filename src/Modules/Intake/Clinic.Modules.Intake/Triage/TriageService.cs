@@ -1,0 +1,106 @@
+using Clinic.Modules.Intake.Domain;
+using JasperFx.Events;
+using Marten;
+
+namespace Clinic.Modules.Intake.Triage;
+
+internal enum ActionOutcome { Done, Refused, Conflict, NotFound }
+
+internal sealed record ActionResult(ActionOutcome Outcome, string? Message = null);
+
+/// <summary>A request with the visitor's details (from its first event) and its full history.</summary>
+internal sealed record RequestDetail(IntakeRequest Request, ContactRequest Contact, IReadOnlyList<IEvent> History);
+
+/// <summary>A record that someone saw a request's personal data: who, which request, when, where.</summary>
+public sealed class PersonalDataAccess
+{
+    public Guid Id { get; set; }
+    public Guid RequestId { get; set; }
+    public string Reference { get; set; } = "";
+    public string ViewedBy { get; set; } = "";
+    public string Page { get; set; } = "";
+    public DateTimeOffset ViewedAt { get; set; }
+}
+
+/// <summary>Reads for the staff area, and staff actions appended with optimistic concurrency.</summary>
+internal sealed class TriageService(IDocumentStore store, TimeProvider time)
+{
+    public const string Roles = "Staff,Admin";
+
+    public async Task<IReadOnlyList<IntakeRequest>> InboxAsync(RequestStatus? status, string? condition, bool spam, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        var query = session.Query<IntakeRequest>().Where(r => r.IsSuspectedSpam == spam);
+        if (status is { } wanted)
+        {
+            query = query.Where(r => r.Status == wanted);
+        }
+
+        if (!string.IsNullOrEmpty(condition))
+        {
+            query = query.Where(r => r.ConditionSlug == condition);
+        }
+
+        // Urgent first, then newest: a person in crisis is never below the fold.
+        return await query.OrderByDescending(r => r.IsUrgent).ThenByDescending(r => r.SubmittedAt).Take(500).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The request, its visitor's details and history; the viewing is recorded in the access log.</summary>
+    public async Task<RequestDetail?> OpenAsync(Guid id, string viewer, string page, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var request = await session.LoadAsync<IntakeRequest>(id, cancellationToken);
+        if (request is null)
+        {
+            return null;
+        }
+
+        var history = await session.Events.FetchStreamAsync(id, token: cancellationToken);
+        var contact = history.Select(e => e.Data switch
+        {
+            IntakeRequestSubmitted s => s.Request,
+            SuspectedSpamReceived s => s.Request,
+            _ => null,
+        }).First(c => c is not null)!;
+
+        session.Insert(new PersonalDataAccess
+        {
+            Id = Guid.CreateVersion7(), RequestId = id, Reference = request.Reference, ViewedBy = viewer, Page = page, ViewedAt = time.GetUtcNow(),
+        });
+        await session.SaveChangesAsync(cancellationToken);
+        return new RequestDetail(request, contact, history);
+    }
+
+    /// <summary>
+    /// Records what a staff member decided, if the request is still at the version they saw. Anything
+    /// recorded since (a colleague's action, a delivery report) makes this a conflict: nothing is saved
+    /// and they look again.
+    /// </summary>
+    public async Task<ActionResult> ActAsync(Guid id, long seenVersion, TriageCommand command, string by, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        try
+        {
+            var stream = await session.Events.FetchForWriting<IntakeRequest>(id, seenVersion, cancellationToken);
+            if (stream.Aggregate is null)
+            {
+                return new ActionResult(ActionOutcome.NotFound);
+            }
+
+            var (fact, refusal) = Triage.Decide(stream.Aggregate, command, by, time.GetUtcNow());
+            if (fact is null)
+            {
+                return new ActionResult(ActionOutcome.Refused, refusal);
+            }
+
+            stream.AppendOne(fact);
+            await session.SaveChangesAsync(cancellationToken);
+            return new ActionResult(ActionOutcome.Done);
+        }
+        catch (JasperFx.ConcurrencyException)
+        {
+            return new ActionResult(ActionOutcome.Conflict,
+                "This request changed while you were looking at it, so nothing was saved. Here it is as it stands now: check it, then try again if you still need to.");
+        }
+    }
+}

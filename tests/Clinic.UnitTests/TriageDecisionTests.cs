@@ -1,0 +1,82 @@
+using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.Triage;
+
+namespace Clinic.UnitTests;
+
+public sealed class TriageDecisionTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+
+    private static IntakeRequest Request(RequestStatus status = RequestStatus.New, bool spam = false) =>
+        new() { Reference = "KC-AAAAA-BBBBB", Status = status, IsSuspectedSpam = spam, AcknowledgedBy = status == RequestStatus.New ? null : "sam" };
+
+    [Fact]
+    public void Acknowledging_a_new_request_records_who_did_it()
+    {
+        var (fact, refusal) = Triage.Decide(Request(), new Acknowledge(), "sam.staff", Now);
+
+        Assert.Null(refusal);
+        Assert.Equal(new RequestAcknowledged("sam.staff", Now), fact);
+    }
+
+    [Fact]
+    public void Acknowledging_twice_names_who_already_did()
+    {
+        var (fact, refusal) = Triage.Decide(Request(RequestStatus.Acknowledged), new Acknowledge(), "ada", Now);
+
+        Assert.Null(fact);
+        Assert.Equal("Already acknowledged by sam.", refusal);
+    }
+
+    [Theory]
+    [InlineData(RequestStatus.Closed)]
+    [InlineData(RequestStatus.Declined)]
+    public void A_finished_request_takes_notes_only(RequestStatus status)
+    {
+        Assert.NotNull(Triage.Decide(Request(status), new Assign("ada"), "sam", Now).Refusal);
+        Assert.NotNull(Triage.Decide(Request(status), new Close(), "sam", Now).Refusal);
+        Assert.IsType<NoteAdded>(Triage.Decide(Request(status), new AddNote("Called back later"), "sam", Now).Event);
+    }
+
+    [Fact]
+    public void Suspected_spam_must_be_cleared_before_it_is_worked_but_may_be_declined()
+    {
+        Assert.Contains("Not spam", Triage.Decide(Request(spam: true), new Acknowledge(), "sam", Now).Refusal, StringComparison.Ordinal);
+        Assert.IsType<SpamCleared>(Triage.Decide(Request(spam: true), new ClearSpam(), "sam", Now).Event);
+        Assert.IsType<RequestDeclined>(Triage.Decide(Request(spam: true), new Decline("Advertising"), "sam", Now).Event);
+        Assert.NotNull(Triage.Decide(Request(), new ClearSpam(), "sam", Now).Refusal);
+    }
+
+    [Fact]
+    public void Calls_are_scheduled_in_the_future_and_contact_outcomes_come_from_the_list()
+    {
+        Assert.NotNull(Triage.Decide(Request(), new ScheduleCall(Now.AddMinutes(-1)), "sam", Now).Refusal);
+        Assert.Equal(new CallScheduled(Now.AddDays(1), "sam", Now), Triage.Decide(Request(), new ScheduleCall(Now.AddDays(1)), "sam", Now).Event);
+        Assert.NotNull(Triage.Decide(Request(), new LogContactAttempt("shouted"), "sam", Now).Refusal);
+        Assert.IsType<ContactAttempted>(Triage.Decide(Request(), new LogContactAttempt("no-answer"), "sam", Now).Event);
+    }
+
+    [Fact]
+    public void Empty_or_overlong_text_is_refused()
+    {
+        Assert.NotNull(Triage.Decide(Request(), new AddNote("  "), "sam", Now).Refusal);
+        Assert.NotNull(Triage.Decide(Request(), new AddNote(new string('x', 2001)), "sam", Now).Refusal);
+        Assert.NotNull(Triage.Decide(Request(), new Decline(""), "sam", Now).Refusal);
+        Assert.NotNull(Triage.Decide(Request(), new Assign(" "), "sam", Now).Refusal);
+    }
+
+    [Fact]
+    public void Applying_the_events_moves_the_request_through_its_statuses()
+    {
+        var request = Request();
+        request.Apply(new RequestAcknowledged("sam", Now));
+        Assert.Equal((RequestStatus.Acknowledged, "sam"), (request.Status, request.AssignedTo));
+        request.Apply(new ContactAttempted("no-answer", "sam", Now));
+        Assert.Equal((RequestStatus.Contacting, 1), (request.Status, request.ContactAttempts));
+        request.Apply(new CallScheduled(Now.AddDays(1), "sam", Now));
+        request.Apply(new ContactAttempted("reached", "sam", Now));
+        Assert.Equal(RequestStatus.Scheduled, request.Status);
+        request.Apply(new RequestClosed("sam", Now.AddDays(2)));
+        Assert.Equal((RequestStatus.Closed, Now.AddDays(2)), (request.Status, request.LastActivityAt));
+    }
+}
