@@ -39,6 +39,8 @@ internal sealed class LoginModel(AccountStore accounts) : PageModel
         }
 
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/audit");
+        // Without a page to return to, each person starts where their work is.
+        var home = principal.IsInRole("Staff") || principal.IsInRole("Admin") ? "/staff" : "/audit";
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : home);
     }
 }
