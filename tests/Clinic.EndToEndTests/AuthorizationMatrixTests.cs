@@ -19,6 +19,7 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
     private static readonly Caller[] StaffOnly = [Caller.Staff, Caller.Admin];
     private static readonly Caller[] AuditorsOnly = [Caller.Auditor];
     private static readonly Caller[] AdminsOnly = [Caller.Admin];
+    private static readonly Caller[] AuditorsAndAdmins = [Caller.Auditor, Caller.Admin];
 
     /// <summary>Endpoint (methods and route pattern, as the host maps it) → a path to try and who may use it.</summary>
     private static readonly Dictionary<string, (string Method, string Path, Caller[] Allowed)> Matrix = new()
@@ -59,6 +60,9 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["PAGE /audit/requests/{id}"] = ("GET", "/audit/requests/KC-AAAAA-AAAAA", AuditorsOnly),
         ["GET /api/audit/requests/{id}/events"] = ("GET", $"/api/audit/requests/{Guid.Empty}/events", AuditorsOnly),
         ["PAGE /ops"] = ("GET", "/ops", AdminsOnly),
+        ["PAGE /audit/access"] = ("GET", "/audit/access", AuditorsOnly),
+        ["PAGE /audit/replay"] = ("GET", "/audit/replay", AuditorsAndAdmins),
+        ["GET /api/audit/export"] = ("GET", "/api/audit/export?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z", AuditorsOnly),
     };
 
     [Fact]

@@ -7,7 +7,8 @@ namespace Clinic.Host;
 /// <summary>
 /// Operator commands run from the same binary as the site:
 ///   migrate   apply every store's schema and exit (run before starting a new version);
-///   users …   create, disable, enable and reset accounts (see AccountCommands).
+///   users …   create, disable, enable and reset accounts (see AccountCommands);
+///   audit …   verify the seals, replay the read models, export a date range (see AuditCommands).
 /// </summary>
 internal static class HostCommands
 {
@@ -20,6 +21,9 @@ internal static class HostCommands
                 await app.Services.GetRequiredService<IAccountsStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
                 await app.Services.GetRequiredService<INotificationsStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
                 await Console.Out.WriteLineAsync("Database schema is up to date.");
+                return true;
+            case "audit":
+                Environment.ExitCode = await Clinic.Modules.Intake.Audit.AuditCommands.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
                 return true;
             case "users":
                 Environment.ExitCode = await AccountCommands.RunAsync(

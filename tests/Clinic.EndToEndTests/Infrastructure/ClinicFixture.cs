@@ -41,6 +41,9 @@ public sealed partial class ClinicFixture : IAsyncLifetime
 
     public string Schema { get; } = $"e2e_{Guid.NewGuid():N}"[..16];
 
+    /// <summary>The database the host uses, for tests that must reach behind it (tampering, as an attacker would).</summary>
+    public string PostgresConnectionString => _services.PostgresConnectionString;
+
     /// <summary>Generated per run: the repository holds no passwords.</summary>
     public string Password { get; } = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
 

@@ -128,16 +128,16 @@ internal sealed class DrillStage : IAsyncDisposable
     }
 
     /// <summary>
-    /// The hosts holding a daemon leadership lock right now. With transaction-scoped advisory locks the
-    /// leader keeps one transaction open for as long as it leads (idle, or running its monitoring query);
-    /// short append transactions are not leaders.
+    /// Who holds each daemon leadership lock right now (one lock per daemon shard: the forwarder, the
+    /// sealer). With transaction-scoped advisory locks the leader keeps one transaction open for as long
+    /// as it leads (idle, or running its monitoring query); short append transactions are not leaders.
     /// </summary>
-    public async Task<IReadOnlyList<string>> LeadersAsync()
+    public async Task<IReadOnlyList<(long LockId, string Host)>> LeadersAsync()
     {
         await using var connection = await OpenAsync();
         await using var command = new NpgsqlCommand(
             """
-            select distinct a.application_name
+            select l.objid::bigint, a.application_name
             from pg_locks l join pg_stat_activity a on a.pid = l.pid
             where l.locktype = 'advisory' and l.granted and l.classid = 0 and l.objsubid = 1
               and a.application_name = any($1)
@@ -145,10 +145,10 @@ internal sealed class DrillStage : IAsyncDisposable
             """,
             connection) { Parameters = { new() { Value = _hosts.Select(h => h.Name).ToArray() } } };
         await using var reader = await command.ExecuteReaderAsync();
-        var leaders = new List<string>();
+        var leaders = new List<(long, string)>();
         while (await reader.ReadAsync())
         {
-            leaders.Add(reader.GetString(0));
+            leaders.Add((reader.GetInt64(0), reader.GetString(1)));
         }
 
         return leaders;

@@ -33,6 +33,7 @@ public static class IntakeModule
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<SubmitIntakeRequest>();
         builder.Services.AddScoped<Triage.TriageService>();
+        builder.Services.AddSingleton<ReplayJob>();
         // Loaded eagerly: a broken rule file stops the host at startup, naming the file and the field.
         builder.Services.AddSingleton(CrisisLanguageRules.LoadEmbedded());
         builder.Services.Configure<IntakeAlertOptions>(builder.Configuration.GetSection(IntakeAlertOptions.Section));
@@ -71,12 +72,14 @@ public static class IntakeModule
                 options.Projections.Snapshot<IntakeRequest>(SnapshotLifecycle.Inline)
                     .UniqueIndex(r => r.Reference);
                 options.Schema.For<ConditionChoices>();
+                options.Schema.For<EventSeal>().Index(s => s.StreamId);
                 options.Schema.For<Triage.PersonalDataAccess>().Index(a => a.RequestId).Index(a => a.ViewedAt);
             })
             .UseLightweightSessions()
             // Runs before the daemon starts (Marten registers it first), so the daemon never races a migration.
             .ApplyAllDatabaseChangesOnStartup()
             .AddSubscriptionWithServices<IntakeEventForwarder>(ServiceLifetime.Singleton)
+            .AddSubscriptionWithServices<AuditSealer>(ServiceLifetime.Singleton)
             .AddAsyncDaemon(DaemonMode.HotCold);
 
         return builder;

@@ -20,5 +20,26 @@ internal static class AuditEndpoints
                     statusCode: StatusCodes.Status404NotFound,
                     title: "Request not found",
                     detail: $"No intake request has the id or reference '{id}'."));
+
+        // A date range of the whole history, streamed as NDJSON or CSV.
+        audit.MapGet("/export", async Task<IResult> (DateTimeOffset? from, DateTimeOffset? to, string? format, IQuerySession session, HttpContext http, CancellationToken cancellationToken) =>
+        {
+            format ??= "ndjson";
+            var errors = new Dictionary<string, string[]>();
+            if (from is null) errors["from"] = ["Give the start of the range, e.g. 2026-11-01T00:00:00Z."];
+            if (to is null) errors["to"] = ["Give the end of the range (exclusive), e.g. 2026-12-01T00:00:00Z."];
+            if (from >= to) errors["to"] = ["The end must come after the start."];
+            if (!AuditExport.Formats.Contains(format)) errors["format"] = ["Use ndjson or csv."];
+            if (errors.Count > 0)
+            {
+                return TypedResults.ValidationProblem(errors, title: "The export range needs attention");
+            }
+
+            http.Response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"intake-events-{from:yyyyMMddTHHmmss}-{to:yyyyMMddTHHmmss}.{format}\"";
+            await using var writer = new StreamWriter(http.Response.Body);
+            await AuditExport.WriteAsync(session, from!.Value, to!.Value, format, writer, cancellationToken);
+            return TypedResults.Empty;
+        });
     }
 }

@@ -1,3 +1,5 @@
+using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.Triage;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -6,18 +8,37 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Clinic.Modules.Intake.Audit;
 
 [Authorize(Roles = RequestHistoryQuery.AuditorRole)]
-internal sealed class RequestModel(IQuerySession session) : PageModel
+internal sealed class RequestModel(IDocumentStore store, TimeProvider time) : PageModel
 {
     public RequestHistory History { get; private set; } = null!;
 
+    /// <summary>The moment asked about, and the request as it stood then (null: it did not exist yet).</summary>
+    [BindProperty(SupportsGet = true)]
+    public DateTimeOffset? AsOf { get; set; }
+
+    public IntakeRequest? StateAsOf { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
     {
+        await using var session = store.LightweightSession();
         if (await RequestHistoryQuery.LoadAsync(session, id, cancellationToken) is not { } history)
         {
             return NotFound();
         }
 
         History = history;
+        if (AsOf is { } asOf)
+        {
+            StateAsOf = await RequestHistoryQuery.AsOfAsync(session, history.RequestId, asOf.ToUniversalTime(), cancellationToken);
+        }
+
+        // The history holds the visitor's details: reading it is recorded, as for staff.
+        session.Insert(new PersonalDataAccess
+        {
+            Id = Guid.CreateVersion7(), RequestId = history.RequestId, Reference = history.Reference,
+            ViewedBy = User.Identity?.Name ?? "unknown", Page = "audit history", ViewedAt = time.GetUtcNow(),
+        });
+        await session.SaveChangesAsync(cancellationToken);
         return Page();
     }
 }

@@ -4,7 +4,7 @@ using Marten;
 
 namespace Clinic.Modules.Intake.Audit;
 
-internal sealed record HistoryEvent(long Sequence, long Version, string Type, DateTimeOffset Timestamp, object Data);
+internal sealed record HistoryEvent(long Sequence, long Version, string Type, DateTimeOffset Timestamp, string Actor, string? CorrelationId, object Data);
 
 internal sealed record RequestHistory(Guid RequestId, string Reference, IReadOnlyList<HistoryEvent> Events);
 
@@ -30,6 +30,26 @@ internal static class RequestHistoryQuery
         return new RequestHistory(request.Id, request.Reference, [.. events.Select(ToHistoryEvent)]);
     }
 
-    private static HistoryEvent ToHistoryEvent(IEvent e) =>
-        new(e.Sequence, e.Version, e.EventType.Name, e.Timestamp, e.Data);
+    /// <summary>The state of the request as it stood at <paramref name="asOf"/>, rebuilt from its events up to then.</summary>
+    public static Task<IntakeRequest?> AsOfAsync(IQuerySession session, Guid id, DateTimeOffset asOf, CancellationToken cancellationToken) =>
+        session.Events.AggregateStreamAsync<IntakeRequest>(id, timestamp: asOf, token: cancellationToken);
+
+    internal static HistoryEvent ToHistoryEvent(IEvent e) =>
+        new(e.Sequence, e.Version, e.EventType.Name, e.Timestamp, Actor(e.Data), e.CorrelationId, e.Data);
+
+    /// <summary>Who caused an event: the named staff member, the visitor, or the system (deliveries, rules).</summary>
+    public static string Actor(object data) => data switch
+    {
+        IntakeRequestSubmitted s => $"visitor ({s.Channel})",
+        SuspectedSpamReceived s => $"visitor ({s.Channel})",
+        RequestAcknowledged e => e.By,
+        RequestAssigned e => e.By,
+        ContactAttempted e => e.By,
+        CallScheduled e => e.By,
+        RequestDeclined e => e.By,
+        RequestClosed e => e.By,
+        NoteAdded e => e.By,
+        SpamCleared e => e.By,
+        _ => "system",
+    };
 }

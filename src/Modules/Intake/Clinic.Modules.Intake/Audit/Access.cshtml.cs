@@ -1,0 +1,16 @@
+using Clinic.Modules.Intake.Triage;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Clinic.Modules.Intake.Audit;
+
+/// <summary>Who looked at which request's personal data, and when: newest first.</summary>
+[Authorize(Roles = RequestHistoryQuery.AuditorRole)]
+internal sealed class AccessModel(IQuerySession session) : PageModel
+{
+    public IReadOnlyList<PersonalDataAccess> Entries { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+        Entries = await session.Query<PersonalDataAccess>().OrderByDescending(a => a.ViewedAt).Take(500).ToListAsync(cancellationToken);
+}

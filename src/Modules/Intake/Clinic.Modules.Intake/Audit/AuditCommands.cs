@@ -1,0 +1,71 @@
+using System.Globalization;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Clinic.Modules.Intake.Audit;
+
+/// <summary>
+/// The auditor's command line, run from the host binary:
+///   audit verify                                   check every event against its seal; exit 1 at the first broken link
+///   audit replay                                   rebuild every request's read model from its events
+///   audit export --from T --to T [--format ndjson|csv] [--out FILE]   events recorded in [from, to)
+/// Long runs show progress on standard error.
+/// </summary>
+public static class AuditCommands
+{
+    public static async Task<int> RunAsync(IServiceProvider services, IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    {
+        var store = services.GetRequiredService<IDocumentStore>();
+        string? Option(string name) => args.ToList().IndexOf(name) is var i and >= 0 && i + 1 < args.Count ? args[i + 1] : null;
+        var progress = new Progress<(long Done, long Total)>(p => error.Write(Bar(p.Done, p.Total)));
+        switch (args.FirstOrDefault())
+        {
+            case "verify":
+                var report = await AuditVerifier.VerifyAsync(store, progress, CancellationToken.None);
+                await error.WriteLineAsync();
+                await output.WriteLineAsync($"Checked {report.Events} event(s): {report.Sealed} sealed, {report.Pending} not sealed yet.");
+                if (!report.Intact)
+                {
+                    await output.WriteLineAsync($"BROKEN: {report.FirstBrokenLink}");
+                    return 1;
+                }
+
+                await output.WriteLineAsync($"Intact. Chain head (keep a copy elsewhere as an anchor): {report.ChainHead ?? "none yet"}");
+                return 0;
+            case "replay":
+                var rebuilt = await AuditReplay.RebuildAsync(store, progress, CancellationToken.None);
+                await error.WriteLineAsync();
+                await output.WriteLineAsync($"Rebuilt {rebuilt} request read model(s) from their events.");
+                return 0;
+            case "export":
+                var format = Option("--format") ?? "ndjson";
+                if (!DateTimeOffset.TryParse(Option("--from"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var from)
+                    || !DateTimeOffset.TryParse(Option("--to"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var to)
+                    || from >= to || !AuditExport.Formats.Contains(format))
+                {
+                    await error.WriteLineAsync("usage: audit export --from 2026-11-01 --to 2026-12-01 [--format ndjson|csv] [--out FILE] (from before to)");
+                    return 2;
+                }
+
+                await using (var session = store.QuerySession())
+                {
+                    var path = Option("--out");
+                    await using var file = path is null ? null : new StreamWriter(path);
+                    var count = await AuditExport.WriteAsync(session, from, to, format, file ?? output, CancellationToken.None);
+                    await error.WriteLineAsync($"Exported {count} event(s).");
+                }
+
+                return 0;
+            default:
+                await error.WriteLineAsync("usage: audit verify | audit replay | audit export --from T --to T [--format ndjson|csv] [--out FILE]");
+                return 2;
+        }
+    }
+
+    private static string Bar(long done, long total)
+    {
+        var share = total == 0 ? 1 : (double)done / total;
+        var filled = (int)Math.Round(share * 30);
+        return string.Create(CultureInfo.InvariantCulture, $"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {share:P0} {done}/{total}");
+    }
+}

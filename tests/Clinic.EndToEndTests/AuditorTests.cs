@@ -1,0 +1,156 @@
+using System.Net;
+using System.Text.Json;
+using Clinic.EndToEndTests.Infrastructure;
+using Clinic.Modules.Intake.Audit;
+using Clinic.Modules.Intake.Domain;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Clinic.EndToEndTests;
+
+[Collection(ClinicCollection.Name)]
+public sealed class AuditorTests(ClinicFixture clinic)
+{
+    private async Task<(string Reference, Guid RequestId)> SettledRequestAsync(string firstName = "Ines")
+    {
+        using var visitor = clinic.CreateBrowser();
+        var reference = Visitor.ReferenceOf(await visitor.PostFormAsync("/schedule", Visitor.Form(firstName: firstName, condition: "depression")));
+        var request = await clinic.RequestAsync(reference);
+        await Eventually.TrueAsync(async () => (await clinic.EventsAsync(request.Id)).OfType<StaffNotified>().Count() >= 3, "every alert to be recorded");
+        return (reference, request.Id);
+    }
+
+    private async Task<(int Exit, string Output)> AuditAsync(params string[] args)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var exit = await AuditCommands.RunAsync(clinic.App.Services, args, output, error);
+        return (exit, output.ToString());
+    }
+
+    [Fact]
+    public async Task The_state_as_of_a_moment_shows_the_request_as_it_stood_then()
+    {
+        var (_, requestId) = await SettledRequestAsync();
+        var beforeAcknowledgement = DateTimeOffset.UtcNow;
+        await using (var session = clinic.Store.LightweightSession())
+        {
+            session.Events.Append(requestId, new RequestAcknowledged("sam.staff", DateTimeOffset.UtcNow));
+            await session.SaveChangesAsync();
+        }
+
+        using var auditor = await clinic.SignInAsync(ClinicFixture.AuditorUserName);
+        var then = await auditor.GetStringAsync($"/audit/requests/{requestId}?asOf={Uri.EscapeDataString(beforeAcknowledgement.ToString("O"))}");
+        var now = await auditor.GetStringAsync($"/audit/requests/{requestId}?asOf={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddSeconds(1).ToString("O"))}");
+        var before = await auditor.GetStringAsync($"/audit/requests/{requestId}?asOf=2020-01-01T00:00:00Z");
+
+        Assert.Contains("<dd id=\"as-of-status\">New</dd>", then, StringComparison.Ordinal);
+        Assert.Contains("<dd id=\"as-of-status\">Acknowledged</dd>", now, StringComparison.Ordinal);
+        Assert.Contains("The request did not exist yet.", before, StringComparison.Ordinal);
+        Assert.Contains("sam.staff", now, StringComparison.Ordinal);
+        Assert.Contains("visitor (form)", now, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_passes_on_an_untouched_history_and_names_the_event_edited_behind_its_back()
+    {
+        var (_, requestId) = await SettledRequestAsync();
+        await Eventually.TrueAsync(async () => (await AuditVerifier.VerifyAsync(clinic.Store, null, default)) is { Intact: true, Pending: 0 }, "every event to be sealed");
+        var (exit, output) = await AuditAsync("verify");
+        Assert.True(exit == 0, output);
+        Assert.Contains("Intact.", output, StringComparison.Ordinal);
+
+        // Someone with database access rewrites the visitor's name in the stored event.
+        long sequence;
+        await using (var connection = new NpgsqlConnection(clinic.PostgresConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var tamper = new NpgsqlCommand(
+                $"update {clinic.Schema}.mt_events set data = jsonb_set(data, '{{Request,FirstName}}', '\"Mallory\"') where stream_id = $1 and version = 1 returning seq_id",
+                connection) { Parameters = { new() { Value = requestId } } };
+            sequence = (long)(await tamper.ExecuteScalarAsync())!;
+        }
+
+        try
+        {
+            (exit, output) = await AuditAsync("verify");
+            Assert.Equal(1, exit);
+            Assert.Contains($"BROKEN: event #{sequence} (intake_request_submitted, stream {requestId}, version 1) does not match its seal", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await using var connection = new NpgsqlConnection(clinic.PostgresConnectionString);
+            await connection.OpenAsync();
+            await using var restore = new NpgsqlCommand(
+                $"update {clinic.Schema}.mt_events set data = jsonb_set(data, '{{Request,FirstName}}', '\"Ines\"') where seq_id = $1", connection) { Parameters = { new() { Value = sequence } } };
+            await restore.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(0, (await AuditAsync("verify")).Exit);
+    }
+
+    [Fact]
+    public async Task Replay_rebuilds_read_models_identical_to_the_ones_kept_inline()
+    {
+        var (firstReference, first) = await SettledRequestAsync();
+        var (secondReference, second) = await SettledRequestAsync();
+        var before = new[] { JsonSerializer.Serialize(await clinic.RequestAsync(firstReference)), JsonSerializer.Serialize(await clinic.RequestAsync(secondReference)) };
+
+        // One read model lost, one corrupted.
+        await using (var session = clinic.Store.LightweightSession())
+        {
+            session.Delete<IntakeRequest>(first);
+            var corrupted = await session.LoadAsync<IntakeRequest>(second);
+            corrupted!.IsUrgent = true;
+            corrupted.Deliveries.Clear();
+            session.Store(corrupted);
+            await session.SaveChangesAsync();
+        }
+
+        var (exit, output) = await AuditAsync("replay");
+        Assert.Equal(0, exit);
+        Assert.Contains("Rebuilt", output, StringComparison.Ordinal);
+
+        var after = new[] { JsonSerializer.Serialize(await clinic.RequestAsync(firstReference)), JsonSerializer.Serialize(await clinic.RequestAsync(secondReference)) };
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public async Task Export_writes_a_date_range_as_ndjson_and_csv_and_refuses_a_bad_range()
+    {
+        var start = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var (reference, requestId) = await SettledRequestAsync(firstName: "Emil");
+        var end = DateTimeOffset.UtcNow.AddSeconds(1);
+        using var auditor = await clinic.SignInAsync(ClinicFixture.AuditorUserName);
+        string Range(string format) => $"/api/audit/export?from={Uri.EscapeDataString(start.ToString("O"))}&to={Uri.EscapeDataString(end.ToString("O"))}&format={format}";
+
+        var ndjson = (await auditor.GetStringAsync(Range("ndjson"))).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var mine = ndjson.Where(e => e.GetProperty("streamId").GetGuid() == requestId).ToList();
+        Assert.Equal("intake_request_submitted", mine[0].GetProperty("type").GetString());
+        Assert.Equal(reference, mine[0].GetProperty("reference").GetString());
+        Assert.Equal("Emil", mine[0].GetProperty("data").GetProperty("request").GetProperty("firstName").GetString());
+        Assert.Equal(3, mine.Count(e => e.GetProperty("type").GetString() == "staff_notified"));
+
+        var csv = await auditor.GetAsync(Range("csv"));
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("sequence,stream_id,reference,version,type,recorded_at,actor,correlation_id,data", lines[0]);
+        Assert.Equal(ndjson.Count, lines.Length - 1);
+
+        var backwards = await auditor.GetAsync($"/api/audit/export?from={Uri.EscapeDataString(end.ToString("O"))}&to={Uri.EscapeDataString(start.ToString("O"))}");
+        Assert.Equal(HttpStatusCode.BadRequest, backwards.StatusCode);
+        Assert.Contains("The end must come after the start.", await backwards.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reading_a_history_is_in_the_access_log_auditors_can_read()
+    {
+        var (reference, requestId) = await SettledRequestAsync();
+        using var auditor = await clinic.SignInAsync(ClinicFixture.AuditorUserName);
+        await auditor.GetStringAsync($"/audit/requests/{requestId}");
+
+        var log = await auditor.GetStringAsync("/audit/access");
+        Assert.Contains(reference, log, StringComparison.Ordinal);
+        Assert.Contains("audrey.auditor", log, StringComparison.Ordinal);
+    }
+}
