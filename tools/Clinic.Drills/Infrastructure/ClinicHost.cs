@@ -19,6 +19,14 @@ internal sealed class ClinicHost(string name, string hostDll, IReadOnlyDictionar
 
     public Task MigrateAsync() => RunToEndAsync("migrate");
 
+    /// <summary>Runs an operator command (e.g. "audit verify") with this host's configuration; true when it exits 0.</summary>
+    public async Task<bool> CommandSucceedsAsync(string arguments)
+    {
+        using var process = Launch(arguments);
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0;
+    }
+
     public async Task StartAsync()
     {
         _process = Launch($"--urls {BaseAddress.ToString().TrimEnd('/')}");

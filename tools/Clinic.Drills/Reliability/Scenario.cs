@@ -51,6 +51,16 @@ internal abstract class Scenario
         var ledger = await Ledger.SettleAsync(stage, load, warmUp, TimeSpan.FromMinutes(5));
         observations.AddRange(ledger.Observations);
         failures.AddRange(ledger.Failures);
+
+        // Crashes and outages must not break the tamper-evident seal chain either.
+        if (await stage.Hosts[0].CommandSucceedsAsync("audit verify"))
+        {
+            observations.Add("audit verify: the sealed history is intact");
+        }
+        else
+        {
+            failures.Add("audit verify found a broken seal (see the host log)");
+        }
         return new ScenarioResult(
             Name, Title, MustHold, load.Submissions.Count + warmUp.Submissions.Count, ledger.Accepted, ledger.Expected, ledger.Notified, ledger.Lost,
             ledger.Duplicates, ledger.ResentSameId, load.Count(a => a == "503"), ledger.Errors,
