@@ -39,6 +39,9 @@ internal sealed class IntakeLoad(Func<IReadOnlyList<ClinicHost>> targets)
 
     public IReadOnlyCollection<Submission> Submissions => _submissions;
 
+    /// <summary>How many clients have had a 2xx so far.</summary>
+    public int Acknowledged => _submissions.Count(s => s.Reference is not null);
+
     /// <summary>Answers by kind: "201", "200", "503", "connection refused", "timeout", …</summary>
     public IReadOnlyDictionary<string, int> Answers => _answers;
 

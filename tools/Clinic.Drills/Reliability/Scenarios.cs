@@ -22,7 +22,7 @@ internal sealed class BrokerOutage : Scenario
     {
         var clock = Stopwatch.StartNew();
         await At(clock, 15);
-        var before = load.Submissions.Count(s => s.Reference is not null);
+        var before = load.Acknowledged;
         var down = Stopwatch.StartNew();
         try
         {
@@ -34,7 +34,7 @@ internal sealed class BrokerOutage : Scenario
             await Shell.RunAsync("rabbitmqctl", "-q", "start_app");
         }
 
-        var during = load.Submissions.Count(s => s.Reference is not null) - before;
+        var during = load.Acknowledged - before;
         observations.Add($"broker down {Scenarios.Seconds(down.Elapsed)}; {during} request(s) acknowledged meanwhile");
         if (during == 0)
         {
@@ -81,7 +81,7 @@ internal sealed class SmtpOutage : Scenario
         await At(clock, 10);
         await stage.Smtp.StopAsync();
         var webhooksBefore = stage.Webhooks.Received.Count;
-        var acceptedBefore = load.Submissions.Count(s => s.Reference is not null);
+        var acceptedBefore = load.Acknowledged;
         int failed;
         try
         {
@@ -94,7 +94,7 @@ internal sealed class SmtpOutage : Scenario
         }
 
         var webhooksDuring = stage.Webhooks.Received.Count - webhooksBefore;
-        var acceptedDuring = load.Submissions.Count(s => s.Reference is not null) - acceptedBefore;
+        var acceptedDuring = load.Acknowledged - acceptedBefore;
         observations.Add($"{failed} NotificationFailed event(s) recorded while the relay was down; {webhooksDuring} webhook alert(s) delivered meanwhile for {acceptedDuring} request(s) accepted");
         if (failed == 0)
         {
