@@ -137,6 +137,8 @@ public sealed class AuditorTests(ClinicFixture clinic)
         Assert.Equal("sequence,stream_id,reference,version,type,recorded_at,actor,correlation_id,data", lines[0]);
         Assert.Equal(ndjson.Count, lines.Length - 1);
 
+        Assert.Contains("ndjson export", await auditor.GetStringAsync("/audit/access"), StringComparison.Ordinal);
+
         var backwards = await auditor.GetAsync($"/api/audit/export?from={Uri.EscapeDataString(end.ToString("O"))}&to={Uri.EscapeDataString(start.ToString("O"))}");
         Assert.Equal(HttpStatusCode.BadRequest, backwards.StatusCode);
         Assert.Contains("The end must come after the start.", await backwards.Content.ReadAsStringAsync(), StringComparison.Ordinal);

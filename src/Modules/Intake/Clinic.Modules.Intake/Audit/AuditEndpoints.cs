@@ -22,7 +22,7 @@ internal static class AuditEndpoints
                     detail: $"No intake request has the id or reference '{id}'."));
 
         // A date range of the whole history, streamed as NDJSON or CSV.
-        audit.MapGet("/export", async Task<IResult> (DateTimeOffset? from, DateTimeOffset? to, string? format, IQuerySession session, HttpContext http, CancellationToken cancellationToken) =>
+        audit.MapGet("/export", async Task<IResult> (DateTimeOffset? from, DateTimeOffset? to, string? format, IDocumentSession session, HttpContext http, CancellationToken cancellationToken) =>
         {
             format ??= "ndjson";
             var errors = new Dictionary<string, string[]>();
@@ -34,6 +34,14 @@ internal static class AuditEndpoints
             {
                 return TypedResults.ValidationProblem(errors, title: "The export range needs attention");
             }
+
+            // An export holds every visitor's details in the range: it goes in the access log like a page view.
+            session.Insert(new Triage.PersonalDataAccess
+            {
+                Id = Guid.CreateVersion7(), Reference = $"all requests {from:u} – {to:u}",
+                ViewedBy = http.User.Identity?.Name ?? "unknown", Page = $"{format} export", ViewedAt = DateTimeOffset.UtcNow,
+            });
+            await session.SaveChangesAsync(cancellationToken);
 
             http.Response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"intake-events-{from:yyyyMMddTHHmmss}-{to:yyyyMMddTHHmmss}.{format}\"";

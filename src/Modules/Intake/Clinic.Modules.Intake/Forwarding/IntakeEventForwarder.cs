@@ -33,6 +33,7 @@ internal sealed class IntakeAlertOptions
 internal sealed class IntakeEventForwarder : SubscriptionBase
 {
     public const string SubscriptionName = "intake-forwarder";
+    private static readonly TimeSpan PublishDeadline = TimeSpan.FromSeconds(15);
     private readonly IBus _bus;
     private readonly IOptionsMonitor<IntakeAlertOptions> _alerts;
 
@@ -81,26 +82,47 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
 
             using var activity = StartForwardActivity(@event);
 
-            // Message ids derive from the event, so a re-publish after a crash is recognisably the same message.
             var visitor = _alerts.CurrentValue.IncludeVisitorDetails
                 ? new Integration.VisitorDetails(
                     $"{contact.FirstName} {contact.LastName}", contact.Phone, contact.Email, contact.PreferredContact, contact.BestTimeToCall, contact.Message)
                 : null;
-            await _bus.Publish(
+
+            // Message ids derive from the event, so a re-publish after a crash is recognisably the same message.
+            await PublishAsync(
                 new Integration.IntakeRequestSubmitted(requestId, reference, contact.ConditionSlug, isUrgent, spam, at, visitor),
-                context => context.MessageId = @event.Id,
+                @event.Id,
                 cancellationToken);
 
             if (contact.WantsAcknowledgement && !spam)
             {
-                await _bus.Publish(
+                await PublishAsync(
                     new Integration.VisitorAcknowledgementRequested(requestId, reference, contact.FirstName, contact.Email, at),
-                    context => context.MessageId = Domain.DeterministicGuid.From("acknowledgement", @event.Id.ToString("N")),
+                    Domain.DeterministicGuid.From("acknowledgement", @event.Id.ToString("N")),
                     cancellationToken);
             }
         }
 
         return NullChangeListener.Instance;
+    }
+
+    /// <summary>
+    /// A publish normally completes (broker confirm included) in milliseconds. The RabbitMQ drill caught one
+    /// that never completed after the broker came back, which stalled the forwarder for good; with a
+    /// deadline the page fails instead, the daemon pauses the subscription and restarts it from its
+    /// recorded progress a few seconds later, and consumers drop the repeats.
+    /// </summary>
+    private async Task PublishAsync<T>(T message, Guid messageId, CancellationToken cancellationToken) where T : class
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(PublishDeadline);
+        try
+        {
+            await _bus.Publish(message, context => context.MessageId = messageId, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Publishing to RabbitMQ did not complete within {PublishDeadline.TotalSeconds:0} s; the page will be retried.");
+        }
     }
 
     private static async Task<(Guid, string, Domain.ContactRequest, DateTimeOffset, bool)> RestoredAsync(

@@ -7,7 +7,7 @@ namespace Clinic.Modules.Intake.Triage;
 
 /// <summary>The staff's work list: urgent first, then newest, filtered by status and condition; updates live.</summary>
 [Authorize(Roles = TriageService.Roles)]
-internal sealed class InboxModel(TriageService triage) : PageModel
+internal sealed class InboxModel(TriageService triage, Marten.IQuerySession session) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public RequestStatus? Status { get; set; }
@@ -19,9 +19,12 @@ internal sealed class InboxModel(TriageService triage) : PageModel
 
     public int SpamCount { get; private set; }
 
+    public ConditionOptions.ConditionChoices Conditions { get; private set; } = new();
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Requests = await triage.InboxAsync(Status, Condition, spam: false, cancellationToken);
         SpamCount = (await triage.InboxAsync(null, null, spam: true, cancellationToken)).Count;
+        Conditions = await ConditionOptions.ConditionChoices.LoadAsync(session, cancellationToken);
     }
 }
