@@ -33,7 +33,7 @@ internal sealed class IntakeAlertOptions
 internal sealed class IntakeEventForwarder : SubscriptionBase
 {
     public const string SubscriptionName = "intake-forwarder";
-    private static readonly TimeSpan PublishDeadline = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan PublishDeadline = TimeSpan.FromSeconds(10);
     private readonly IBus _bus;
     private readonly IOptionsMonitor<IntakeAlertOptions> _alerts;
 
@@ -106,7 +106,7 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
     }
 
     /// <summary>
-    /// A publish normally completes (broker confirm included) in milliseconds. The RabbitMQ drill caught one
+    /// A publish normally completes (broker confirm included) in milliseconds. The RabbitMQ drill catches some
     /// that never completed after the broker came back, which stalled the forwarder for good; with a
     /// deadline the page fails instead, the daemon pauses the subscription and restarts it from its
     /// recorded progress a few seconds later, and consumers drop the repeats.
