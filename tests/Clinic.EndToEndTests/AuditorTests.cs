@@ -12,14 +12,8 @@ namespace Clinic.EndToEndTests;
 [Collection(ClinicCollection.Name)]
 public sealed class AuditorTests(ClinicFixture clinic)
 {
-    private async Task<(string Reference, Guid RequestId)> SettledRequestAsync(string firstName = "Ines")
-    {
-        using var visitor = clinic.CreateBrowser();
-        var reference = Visitor.ReferenceOf(await visitor.PostFormAsync("/schedule", Visitor.Form(firstName: firstName, condition: "depression")));
-        var request = await clinic.RequestAsync(reference);
-        await Eventually.TrueAsync(async () => (await clinic.EventsAsync(request.Id)).OfType<StaffNotified>().Count() >= 3, "every alert to be recorded");
-        return (reference, request.Id);
-    }
+    private Task<(string Reference, Guid RequestId)> SettledRequestAsync(string firstName = "Ines") =>
+        clinic.SubmitAndSettleAsync(Visitor.Form(firstName: firstName, condition: "depression"));
 
     private async Task<(int Exit, string Output)> AuditAsync(params string[] args)
     {

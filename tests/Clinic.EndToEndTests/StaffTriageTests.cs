@@ -10,24 +10,15 @@ namespace Clinic.EndToEndTests;
 [Collection(ClinicCollection.Name)]
 public sealed partial class StaffTriageTests(ClinicFixture clinic)
 {
-    private async Task<(string Reference, Guid RequestId)> SubmitAsync(string condition = "ocd", string message = "Evenings are best.", bool spam = false)
+    private Task<(string Reference, Guid RequestId)> SubmitAsync(string condition = "ocd", string message = "Evenings are best.", bool spam = false)
     {
-        using var visitor = clinic.CreateBrowser();
         var form = Visitor.Form(condition: condition, message: message, firstName: "Tomasz");
         if (spam)
         {
             form["Fax"] = "http://cheap-pills.example";
         }
 
-        var reference = Visitor.ReferenceOf(await visitor.PostFormAsync("/schedule", form));
-        var request = await clinic.RequestAsync(reference);
-        if (!spam)
-        {
-            // Delivery reports change the request too; act on it once they are in, as a person would.
-            await Eventually.TrueAsync(async () => (await clinic.EventsAsync(request.Id)).OfType<StaffNotified>().Count() >= 3, "the alerts to be recorded");
-        }
-
-        return (reference, request.Id);
+        return clinic.SubmitAndSettleAsync(form, alerts: spam ? 0 : 3);
     }
 
     private static async Task<HttpResponseMessage> ActAsync(HttpClient staff, Guid requestId, Dictionary<string, string> fields, long? version = null)

@@ -42,6 +42,21 @@ internal static partial class Visitor
         return await session.Query<IntakeRequest>().SingleAsync(r => r.Reference == reference);
     }
 
+    /// <summary>
+    /// Submits the form as a new visitor and waits until <paramref name="alerts"/> deliveries are recorded:
+    /// they change the request too, so staff and auditor tests act on it once it has settled.
+    /// </summary>
+    public static async Task<(string Reference, Guid RequestId)> SubmitAndSettleAsync(this ClinicFixture clinic, Dictionary<string, string> form, int alerts = 3)
+    {
+        using var visitor = clinic.CreateBrowser();
+        var reference = ReferenceOf(await visitor.PostFormAsync("/schedule", form));
+        var request = await clinic.RequestAsync(reference);
+        await Eventually.TrueAsync(
+            async () => (await clinic.EventsAsync(request.Id)).OfType<StaffNotified>().Count() >= alerts,
+            $"{alerts} alert(s) about {reference} to be recorded");
+        return (reference, request.Id);
+    }
+
     public static async Task<IReadOnlyList<object>> EventsAsync(this ClinicFixture clinic, Guid requestId)
     {
         await using var session = clinic.Store.QuerySession();
