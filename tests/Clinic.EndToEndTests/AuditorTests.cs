@@ -69,7 +69,7 @@ public sealed class AuditorTests(ClinicFixture clinic)
         {
             (exit, output) = await AuditAsync("verify");
             Assert.Equal(1, exit);
-            Assert.Contains($"BROKEN: event #{sequence} (intake_request_submitted, stream {requestId}, version 1) does not match its seal", output, StringComparison.Ordinal);
+            Assert.Contains($"BROKEN: event #{sequence} (stream {requestId}) does not match its seal", output, StringComparison.Ordinal);
         }
         finally
         {
@@ -77,6 +77,35 @@ public sealed class AuditorTests(ClinicFixture clinic)
             await connection.OpenAsync();
             await using var restore = new NpgsqlCommand(
                 $"update {clinic.Schema}.mt_events set data = jsonb_set(data, '{{Request,FirstName}}', '\"Ines\"') where seq_id = $1", connection) { Parameters = { new() { Value = sequence } } };
+            await restore.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(0, (await AuditAsync("verify")).Exit);
+
+        // Someone deletes the request's last event (a delivery report) and leaves everything else alone.
+        await using (var connection = new NpgsqlConnection(clinic.PostgresConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var backup = new NpgsqlCommand(
+                $"create table {clinic.Schema}.tamper_backup as select * from {clinic.Schema}.mt_events where stream_id = '{requestId}' and version = 4", connection);
+            await backup.ExecuteNonQueryAsync();
+            await using var delete = new NpgsqlCommand(
+                $"delete from {clinic.Schema}.mt_events where stream_id = $1 and version = 4 returning seq_id", connection) { Parameters = { new() { Value = requestId } } };
+            sequence = (long)(await delete.ExecuteScalarAsync())!;
+        }
+
+        try
+        {
+            (exit, output) = await AuditAsync("verify");
+            Assert.Equal(1, exit);
+            Assert.Contains($"BROKEN: event #{sequence} was deleted after it was sealed", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await using var connection = new NpgsqlConnection(clinic.PostgresConnectionString);
+            await connection.OpenAsync();
+            await using var restore = new NpgsqlCommand(
+                $"insert into {clinic.Schema}.mt_events select * from {clinic.Schema}.tamper_backup; drop table {clinic.Schema}.tamper_backup", connection);
             await restore.ExecuteNonQueryAsync();
         }
 

@@ -34,8 +34,14 @@ internal sealed class AccountStore(IAccountsStore store, TimeProvider time)
             {
                 await session.SaveChangesAsync(cancellationToken);
             }
-            catch (JasperFx.ConcurrencyException) when (attempt < 3)
+            catch (JasperFx.ConcurrencyException)
             {
+                // Someone is hammering this account from several places at once: refuse rather than fail.
+                if (attempt >= 3)
+                {
+                    return (SignInOutcome.Refused, null);
+                }
+
                 continue;
             }
 
@@ -63,9 +69,9 @@ internal sealed class AccountStore(IAccountsStore store, TimeProvider time)
 
     public async Task<string?> CreateAsync(string userName, string password, IReadOnlyCollection<string> roles, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(userName) || userName.Trim().Length > 64 || userName.Any(char.IsWhiteSpace))
+        if (string.IsNullOrWhiteSpace(userName) || userName.Trim().Length > 64 || userName.Any(char.IsWhiteSpace) || userName.StartsWith('-'))
         {
-            return "A user name is 1 to 64 characters without spaces.";
+            return "A user name is 1 to 64 characters without spaces, not starting with '-'.";
         }
 
         if (roles.Count == 0 || roles.Any(role => !StaffAccount.KnownRoles.Contains(role)))

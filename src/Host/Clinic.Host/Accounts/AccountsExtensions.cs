@@ -40,7 +40,9 @@ internal static class AccountsExtensions
                 options.LoginPath = LoginPath;
                 options.LogoutPath = "/account/logout";
                 options.AccessDeniedPath = "/account/denied";
-                options.Cookie.Protect(AuthCookieName, builder.Configuration);
+                // Lax, so a link in an alert e-mail or chat message opens the staff page signed in; every
+                // state-changing request is a POST with an antiforgery token (whose cookie stays Strict).
+                options.Cookie.Protect(AuthCookieName, builder.Configuration, SameSiteMode.Lax);
                 // Signed out after 30 idle minutes; each request within them extends the session.
                 options.ExpireTimeSpan = TimeSpan.FromMinutes(30);
                 options.SlidingExpiration = true;

@@ -26,14 +26,13 @@ internal sealed class LoginModel(AccountStore accounts) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var (outcome, principal) = string.IsNullOrEmpty(UserName) || string.IsNullOrEmpty(Password)
+        var (_, principal) = string.IsNullOrEmpty(UserName) || string.IsNullOrEmpty(Password)
             ? (SignInOutcome.Refused, null)
             : await accounts.SignInAsync(UserName, Password, CookieAuthenticationDefaults.AuthenticationScheme, HttpContext.RequestAborted);
         if (principal is null)
         {
-            Error = outcome == SignInOutcome.LockedOut
-                ? $"Too many failed sign-ins: this account is locked for {StaffAccount.LockoutDuration.TotalMinutes:0} minutes. An administrator can unlock it by resetting the password."
-                : "That user name and password do not match an account.";
+            // One answer for every refusal, so the page never tells whether a user name exists.
+            Error = $"That user name and password do not match an account, or the account is locked for {StaffAccount.LockoutDuration.TotalMinutes:0} minutes after repeated failed sign-ins (an administrator can unlock it by resetting the password).";
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }

@@ -10,14 +10,14 @@ internal static class CookieSecurity
 {
     public const string AllowPlainHttpKey = "Security:AllowPlainHttp";
 
-    public static void Protect(this CookieBuilder cookie, string name, IConfiguration configuration)
+    public static void Protect(this CookieBuilder cookie, string name, IConfiguration configuration, SameSiteMode sameSite = SameSiteMode.Strict)
     {
         var plainHttp = configuration.GetValue<bool>(AllowPlainHttpKey);
         cookie.Name = plainHttp ? name : "__Host-" + name;
         cookie.SecurePolicy = plainHttp ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         cookie.Path = "/";
         cookie.HttpOnly = true;
-        cookie.SameSite = SameSiteMode.Strict;
+        cookie.SameSite = sameSite;
     }
 
     /// <summary>

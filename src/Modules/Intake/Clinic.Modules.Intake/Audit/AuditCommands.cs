@@ -6,7 +6,8 @@ namespace Clinic.Modules.Intake.Audit;
 
 /// <summary>
 /// The auditor's command line, run from the host binary:
-///   audit verify                                   check every event against its seal; exit 1 at the first broken link
+///   audit verify [--require-sealed]               check every event against its seal; exit 1 at the first broken link
+///                                                  (and, with --require-sealed, when any event is not sealed yet)
 ///   audit replay                                   rebuild every request's read model from its events
 ///   audit export --from T --to T [--format ndjson|csv] [--out FILE]   events recorded in [from, to)
 /// Long runs show progress on standard error.
@@ -31,7 +32,7 @@ public static class AuditCommands
                 }
 
                 await output.WriteLineAsync($"Intact. Chain head (keep a copy elsewhere as an anchor): {report.ChainHead ?? "none yet"}");
-                return 0;
+                return report.Pending > 0 && args.Contains("--require-sealed") ? 1 : 0;
             case "replay":
                 var rebuilt = await AuditReplay.RebuildAsync(store, progress, CancellationToken.None);
                 await error.WriteLineAsync();

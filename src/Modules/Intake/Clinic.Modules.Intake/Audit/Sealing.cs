@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -21,21 +19,36 @@ public sealed class EventSeal
 
     public Guid StreamId { get; set; }
 
-    public long Version { get; set; }
-
     public string Hash { get; set; } = "";
 
     public string ChainHash { get; set; } = "";
 }
 
+/// <summary>
+/// What is hashed is the row as PostgreSQL stores it (jsonb prints canonically), not a re-serialised
+/// object: a harmless new property in an event type changes no seal, and any edit to the stored data,
+/// type, time, correlation, causation or headers does.
+/// </summary>
 internal static class EventHashing
 {
-    private static readonly JsonSerializerOptions Canonical = new(JsonSerializerDefaults.General);
+    public static string RecordsSql(string schema) => $"""
+        select seq_id::text || '|' || stream_id::text || '|' || version::text || '|' || type || '|'
+            || to_char(timestamp at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || '|' || coalesce(correlation_id, '') || '|'
+            || coalesce(causation_id, '') || '|' || coalesce(headers::text, '') || '|' || data::text
+        from {schema}.mt_events where seq_id > ? and seq_id <= ? order by seq_id limit ?
+        """;
 
-    /// <summary>Everything that makes the event what it is: position, stream, type, time and data.</summary>
-    public static string Hash(string? previousInStream, IEvent e) => Sha256(string.Join('|',
-        previousInStream ?? "", e.Sequence, e.StreamId.ToString("N"), e.Version, e.EventTypeName, e.Timestamp.UtcTicks,
-        JsonSerializer.Serialize(e.Data, e.Data.GetType(), Canonical)));
+    /// <summary>The stored rows with sequence in (after, upTo], oldest first, as canonical text records.</summary>
+    public static Task<IReadOnlyList<string>> RecordsAsync(IQuerySession session, string schema, long after, long upTo, int limit, CancellationToken cancellationToken) =>
+        session.AdvancedSql.QueryAsync<string>(RecordsSql(schema), cancellationToken, after, upTo, limit);
+
+    public static (long Sequence, Guid StreamId) Position(string record)
+    {
+        var fields = record.Split('|', 3);
+        return (long.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture), Guid.Parse(fields[1]));
+    }
+
+    public static string Hash(string? previousInStream, string record) => Sha256((previousInStream ?? "") + "|" + record);
 
     public static string Chain(string? previousChain, string hash) => Sha256((previousChain ?? "") + "|" + hash);
 
@@ -55,29 +68,31 @@ internal sealed class AuditSealer : SubscriptionBase
     public override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
     {
-        var events = page.Events.OrderBy(e => e.Sequence).ToList();
-        if (events.Count == 0)
+        var schema = operations.DocumentStore.Options.Events.DatabaseSchemaName;
+        var records = await EventHashing.RecordsAsync(operations, schema, page.SequenceFloor, page.SequenceCeiling, int.MaxValue, cancellationToken);
+        if (records.Count == 0)
         {
             return NullChangeListener.Instance;
         }
 
-        var floor = events[0].Sequence;
+        var floor = EventHashing.Position(records[0]).Sequence;
         var chain = (await operations.Query<EventSeal>().Where(s => s.Id < floor).OrderByDescending(s => s.Id).FirstOrDefaultAsync(cancellationToken))?.ChainHash;
         var streamHeads = new Dictionary<Guid, string?>();
-        foreach (var e in events)
+        foreach (var record in records)
         {
-            if (!streamHeads.TryGetValue(e.StreamId, out var previous))
+            var (sequence, streamId) = EventHashing.Position(record);
+            if (!streamHeads.TryGetValue(streamId, out var previous))
             {
                 previous = (await operations.Query<EventSeal>()
-                    .Where(s => s.StreamId == e.StreamId && s.Id < floor)
+                    .Where(s => s.StreamId == streamId && s.Id < floor)
                     .OrderByDescending(s => s.Id)
                     .FirstOrDefaultAsync(cancellationToken))?.Hash;
             }
 
-            var hash = EventHashing.Hash(previous, e);
+            var hash = EventHashing.Hash(previous, record);
             chain = EventHashing.Chain(chain, hash);
-            streamHeads[e.StreamId] = hash;
-            operations.Store(new EventSeal { Id = e.Sequence, StreamId = e.StreamId, Version = e.Version, Hash = hash, ChainHash = chain });
+            streamHeads[streamId] = hash;
+            operations.Store(new EventSeal { Id = sequence, StreamId = streamId, Hash = hash, ChainHash = chain });
         }
 
         return NullChangeListener.Instance;
@@ -89,67 +104,75 @@ internal sealed record VerifyReport(long Events, long Sealed, long Pending, stri
     public bool Intact => FirstBrokenLink is null;
 }
 
-/// <summary>Walks every event in sequence order, recomputes each seal, and reports the first that does not hold.</summary>
+/// <summary>
+/// Walks every event the sealer has passed, in sequence order, recomputes each seal and reports the first
+/// that does not hold: an edited event, an event or seal removed, an event slipped in. Events after the
+/// sealer's position are reported as pending (sealed within moments on a running site).
+/// </summary>
 internal static class AuditVerifier
 {
     private const int PageSize = 5000;
 
     public static async Task<VerifyReport> VerifyAsync(IDocumentStore store, IProgress<(long Done, long Total)>? progress, CancellationToken cancellationToken)
     {
+        var schema = store.Options.Events.DatabaseSchemaName;
+        var sealedUpTo = (await store.Advanced.AllProjectionProgress(token: cancellationToken))
+            .FirstOrDefault(p => p.ShardName.StartsWith(AuditSealer.SubscriptionName, StringComparison.Ordinal))?.Sequence ?? 0;
         await using var session = store.QuerySession();
         var total = await session.Events.QueryAllRawEvents().CountAsync(cancellationToken);
+        var pending = await session.Events.QueryAllRawEvents().CountAsync(e => e.Sequence > sealedUpTo, cancellationToken);
         var streamHeads = new Dictionary<Guid, string>();
-        string? chain = null, sealedChainHead = null;
-        long checkedEvents = 0, sealedEvents = 0, pending = 0, after = 0;
+        string? chain = null;
+        long checkedEvents = 0, after = 0;
         while (true)
         {
-            var batch = await session.Events.QueryAllRawEvents()
-                .Where(e => e.Sequence > after).OrderBy(e => e.Sequence).Take(PageSize).ToListAsync(cancellationToken);
-            if (batch.Count == 0)
-            {
-                break;
-            }
-
-            var last = batch[^1].Sequence;
+            var records = await EventHashing.RecordsAsync(session, schema, after, sealedUpTo, PageSize, cancellationToken);
+            // The last page looks for seals up to the sealer's position: a deleted tail leaves seals there.
+            var finalPage = records.Count < PageSize;
+            var last = finalPage ? sealedUpTo : EventHashing.Position(records[^1]).Sequence;
             var seals = (await session.Query<EventSeal>().Where(s => s.Id > after && s.Id <= last).ToListAsync(cancellationToken)).ToDictionary(s => s.Id);
-            foreach (var e in batch)
+            foreach (var record in records)
             {
-                checkedEvents++;
-                streamHeads.TryGetValue(e.StreamId, out var previous);
-                var hash = EventHashing.Hash(previous, e);
+                var (sequence, streamId) = EventHashing.Position(record);
+                streamHeads.TryGetValue(streamId, out var previous);
+                var hash = EventHashing.Hash(previous, record);
                 chain = EventHashing.Chain(chain, hash);
-                streamHeads[e.StreamId] = hash;
-                if (!seals.TryGetValue(e.Sequence, out var seal))
+                streamHeads[streamId] = hash;
+                if (!seals.Remove(sequence, out var seal))
                 {
-                    pending++;
-                    continue;
+                    return Broken($"event #{sequence} (stream {streamId}) has no seal although the sealer has passed it: it was slipped in, or its seal removed");
                 }
 
-                if (pending > 0)
-                {
-                    return Broken($"event #{e.Sequence - 1} or an earlier one has no seal although later events do: an event was inserted or its seal removed");
-                }
-
-                sealedEvents++;
+                checkedEvents++;
                 if (seal.Hash != hash)
                 {
-                    return Broken($"event #{e.Sequence} ({e.EventTypeName}, stream {e.StreamId}, version {e.Version}) does not match its seal: it was changed after it was sealed");
+                    return Broken($"event #{sequence} (stream {streamId}) does not match its seal: it was changed after it was sealed");
                 }
 
                 if (seal.ChainHash != chain)
                 {
-                    return Broken($"the seal chain breaks at event #{e.Sequence}: an earlier event or seal was removed or altered");
+                    return Broken($"the seal chain breaks at event #{sequence}: an earlier event or seal was removed or altered");
                 }
+            }
 
-                sealedChainHead = chain;
+            // A seal whose event is gone: the event was deleted after it was sealed.
+            if (seals.Count > 0)
+            {
+                return Broken($"event #{seals.Keys.Min()} was deleted after it was sealed");
+            }
+
+            if (finalPage)
+            {
+                break;
             }
 
             after = last;
             progress?.Report((checkedEvents, total));
         }
 
-        return new VerifyReport(checkedEvents, sealedEvents, pending, null, sealedChainHead);
+        progress?.Report((total, total));
+        return new VerifyReport(total, checkedEvents, pending, null, chain);
 
-        VerifyReport Broken(string link) => new(checkedEvents, sealedEvents, pending, link, sealedChainHead);
+        VerifyReport Broken(string link) => new(total, checkedEvents, pending, link, chain);
     }
 }
