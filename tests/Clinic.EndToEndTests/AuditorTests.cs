@@ -15,6 +15,20 @@ public sealed class AuditorTests(ClinicFixture clinic)
     private Task<(string Reference, Guid RequestId)> SettledRequestAsync(string firstName = "Ines") =>
         clinic.SubmitAndSettleAsync(Visitor.Form(firstName: firstName, condition: "depression"));
 
+    /// <summary>Runs one statement straight against the database, behind the host's back, as an attacker would.</summary>
+    private async Task<object?> SqlAsync(string sql, object? parameter = null)
+    {
+        await using var connection = new NpgsqlConnection(clinic.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        if (parameter is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return await command.ExecuteScalarAsync();
+    }
+
     private async Task<(int Exit, string Output)> AuditAsync(params string[] args)
     {
         var (output, error) = (new StringWriter(), new StringWriter());
@@ -55,16 +69,8 @@ public sealed class AuditorTests(ClinicFixture clinic)
         Assert.Contains("Intact.", output, StringComparison.Ordinal);
 
         // Someone with database access rewrites the visitor's name in the stored event.
-        long sequence;
-        await using (var connection = new NpgsqlConnection(clinic.PostgresConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var tamper = new NpgsqlCommand(
-                $"update {clinic.Schema}.mt_events set data = jsonb_set(data, '{{Request,FirstName}}', '\"Mallory\"') where stream_id = $1 and version = 1 returning seq_id",
-                connection) { Parameters = { new() { Value = requestId } } };
-            sequence = (long)(await tamper.ExecuteScalarAsync())!;
-        }
-
+        var events = $"{clinic.Schema}.mt_events";
+        var sequence = (long)(await SqlAsync($"update {events} set data = jsonb_set(data, '{{Request,FirstName}}', '\"Mallory\"') where stream_id = $1 and version = 1 returning seq_id", requestId))!;
         try
         {
             (exit, output) = await AuditAsync("verify");
@@ -73,27 +79,14 @@ public sealed class AuditorTests(ClinicFixture clinic)
         }
         finally
         {
-            await using var connection = new NpgsqlConnection(clinic.PostgresConnectionString);
-            await connection.OpenAsync();
-            await using var restore = new NpgsqlCommand(
-                $"update {clinic.Schema}.mt_events set data = jsonb_set(data, '{{Request,FirstName}}', '\"Ines\"') where seq_id = $1", connection) { Parameters = { new() { Value = sequence } } };
-            await restore.ExecuteNonQueryAsync();
+            await SqlAsync($"update {events} set data = jsonb_set(data, '{{Request,FirstName}}', '\"Ines\"') where seq_id = $1", sequence);
         }
 
         Assert.Equal(0, (await AuditAsync("verify")).Exit);
 
         // Someone deletes the request's last event (a delivery report) and leaves everything else alone.
-        await using (var connection = new NpgsqlConnection(clinic.PostgresConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var backup = new NpgsqlCommand(
-                $"create table {clinic.Schema}.tamper_backup as select * from {clinic.Schema}.mt_events where stream_id = '{requestId}' and version = 4", connection);
-            await backup.ExecuteNonQueryAsync();
-            await using var delete = new NpgsqlCommand(
-                $"delete from {clinic.Schema}.mt_events where stream_id = $1 and version = 4 returning seq_id", connection) { Parameters = { new() { Value = requestId } } };
-            sequence = (long)(await delete.ExecuteScalarAsync())!;
-        }
-
+        await SqlAsync($"create table {clinic.Schema}.tamper_backup as select * from {events} where stream_id = '{requestId}' and version = 4");
+        sequence = (long)(await SqlAsync($"delete from {events} where stream_id = $1 and version = 4 returning seq_id", requestId))!;
         try
         {
             (exit, output) = await AuditAsync("verify");
@@ -102,11 +95,8 @@ public sealed class AuditorTests(ClinicFixture clinic)
         }
         finally
         {
-            await using var connection = new NpgsqlConnection(clinic.PostgresConnectionString);
-            await connection.OpenAsync();
-            await using var restore = new NpgsqlCommand(
-                $"insert into {clinic.Schema}.mt_events select * from {clinic.Schema}.tamper_backup; drop table {clinic.Schema}.tamper_backup", connection);
-            await restore.ExecuteNonQueryAsync();
+            await SqlAsync($"insert into {events} select * from {clinic.Schema}.tamper_backup");
+            await SqlAsync($"drop table {clinic.Schema}.tamper_backup");
         }
 
         Assert.Equal(0, (await AuditAsync("verify")).Exit);

@@ -24,7 +24,7 @@ internal sealed class InboxModel(TriageService triage, Marten.IQuerySession sess
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Requests = await triage.InboxAsync(Status, Condition, spam: false, cancellationToken);
-        SpamCount = (await triage.InboxAsync(null, null, spam: true, cancellationToken)).Count;
+        SpamCount = await triage.CountSpamAsync(cancellationToken);
         Conditions = await ConditionOptions.ConditionChoices.LoadAsync(session, cancellationToken);
     }
 }

@@ -45,6 +45,12 @@ internal sealed class TriageService(IDocumentStore store, TimeProvider time)
         return await query.OrderByDescending(r => r.IsUrgent).ThenByDescending(r => r.SubmittedAt).Take(500).ToListAsync(cancellationToken);
     }
 
+    public async Task<int> CountSpamAsync(CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        return await session.Query<IntakeRequest>().CountAsync(r => r.IsSuspectedSpam, cancellationToken);
+    }
+
     /// <summary>The request, its visitor's details and history; the viewing is recorded in the access log.</summary>
     public async Task<RequestDetail?> OpenAsync(Guid id, string viewer, string page, CancellationToken cancellationToken)
     {
