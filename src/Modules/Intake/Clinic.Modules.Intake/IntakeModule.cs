@@ -1,6 +1,7 @@
 using Clinic.Modules.Intake.Audit;
 using Clinic.Modules.Intake.ConditionOptions;
 using Clinic.Modules.Intake.CrisisLanguage;
+using Clinic.Modules.Intake.Daemon;
 using Clinic.Modules.Intake.Domain;
 using Clinic.Modules.Intake.Forwarding;
 using Clinic.Modules.Intake.RecordStaffNotification;
@@ -40,6 +41,8 @@ public static class IntakeModule
         builder.Services.Configure<IntakeRateLimitOptions>(builder.Configuration.GetSection(IntakeRateLimitOptions.Section));
         builder.Services.AddIntakeRateLimiting();
         builder.Services.AddHealthChecks().AddCheck<ForwarderLagHealthCheck>("intake-forwarder-lag", tags: ["ops"]);
+        builder.Services.AddSingleton<IntakeMetrics>();
+        builder.Services.AddSingleton<DaemonLag>();
 
         builder.Services.AddMarten(options =>
             {
@@ -81,6 +84,8 @@ public static class IntakeModule
             .AddSubscriptionWithServices<IntakeEventForwarder>(ServiceLifetime.Singleton)
             .AddSubscriptionWithServices<AuditSealer>(ServiceLifetime.Singleton)
             .AddAsyncDaemon(DaemonMode.HotCold);
+        // After Marten's own hosted services, so the first measurement finds the schema in place.
+        builder.Services.AddHostedService<DaemonLagSampler>();
 
         return builder;
     }

@@ -33,7 +33,7 @@ internal sealed record SubmissionResult(SubmissionOutcome Outcome, Guid RequestI
 /// Replayed, the request is committed in PostgreSQL; forwarding to other modules happens from the
 /// event store, not from here.
 /// </summary>
-internal sealed class SubmitIntakeRequest(IDocumentSession session, CrisisLanguageRules crisisRules, TimeProvider time)
+internal sealed class SubmitIntakeRequest(IDocumentSession session, CrisisLanguageRules crisisRules, TimeProvider time, IntakeMetrics metrics)
 {
     public const string TermsVersion = "2026-11-draft";
     private const int Attempts = 4;
@@ -74,6 +74,7 @@ internal sealed class SubmitIntakeRequest(IDocumentSession session, CrisisLangua
             {
                 await session.SaveChangesAsync(cancellationToken);
                 activity?.SetTag("clinic.request.id", requestId);
+                metrics.Submitted(urgent: crisis is not null, spam: submission.HoneypotTripped);
                 return new SubmissionResult(SubmissionOutcome.Accepted, requestId, reference, crisis is not null);
             }
             catch (Exception e) when (IsStreamCollision(e) && attempt < Attempts)
