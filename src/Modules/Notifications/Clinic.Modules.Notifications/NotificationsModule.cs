@@ -35,6 +35,7 @@ public static class NotificationsModule
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SmtpMailer>();
         builder.Services.AddSingleton<DeliveryLog>();
+        builder.Services.AddSingleton<NotificationsMetrics>();
         builder.Services.AddSingleton<StaffFeedHub>();
         // No request logging: Slack/Teams-style webhook URLs carry their secret in the path.
         builder.Services.AddHttpClient(WebhookChannel.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15))

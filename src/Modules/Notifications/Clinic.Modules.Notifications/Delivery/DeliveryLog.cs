@@ -12,8 +12,8 @@ internal sealed class DeliveryLog(INotificationsStore store, TimeProvider time)
     /// <summary>One send, all steps together, must finish well inside the claim's lifetime.</summary>
     public static readonly TimeSpan SendDeadline = TimeSpan.FromSeconds(30);
 
-    /// <summary>Runs <paramref name="send"/> unless this delivery is already done; returns when it was delivered.</summary>
-    public async Task<DateTimeOffset> DeliverOnceAsync(
+    /// <summary>Runs <paramref name="send"/> unless this delivery is already done; returns when it was delivered, and whether by this call.</summary>
+    public async Task<DeliveryOutcome> DeliverOnceAsync(
         string deliveryId, Guid requestId, string channel, string recipient,
         Func<CancellationToken, Task> send, CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ internal sealed class DeliveryLog(INotificationsStore store, TimeProvider time)
         var record = await ClaimAsync(session, deliveryId, requestId, channel, recipient, cancellationToken);
         if (record.DeliveredAt is { } done)
         {
-            return done;
+            return new DeliveryOutcome(done, SentNow: false);
         }
 
         try
@@ -43,7 +43,7 @@ internal sealed class DeliveryLog(INotificationsStore store, TimeProvider time)
         record.DeliveredAt = time.GetUtcNow();
         session.Store(record);
         await session.SaveChangesAsync(CancellationToken.None);
-        return record.DeliveredAt.Value;
+        return new DeliveryOutcome(record.DeliveredAt.Value, SentNow: true);
     }
 
     /// <summary>
@@ -97,6 +97,9 @@ internal sealed class DeliveryLog(INotificationsStore store, TimeProvider time)
         return record;
     }
 }
+
+/// <param name="SentNow">This call sent it; false when an earlier one already had (a redelivered or replayed message).</param>
+internal readonly record struct DeliveryOutcome(DateTimeOffset DeliveredAt, bool SentNow);
 
 internal sealed class DeliveryInProgressException(string deliveryId)
     : Exception($"Delivery {deliveryId} is being sent by another worker; retrying later.");

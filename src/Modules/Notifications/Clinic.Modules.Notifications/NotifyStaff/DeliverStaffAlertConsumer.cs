@@ -16,7 +16,8 @@ internal abstract class DeliverStaffAlertConsumer(
     string channelName,
     DeliveryLog log,
     IEnumerable<INotificationChannel> channels,
-    IOptionsMonitor<NotificationsOptions> options) : IConsumer<DeliverStaffAlert>
+    IOptionsMonitor<NotificationsOptions> options,
+    NotificationsMetrics metrics) : IConsumer<DeliverStaffAlert>
 {
     public async Task Consume(ConsumeContext<DeliverStaffAlert> context)
     {
@@ -32,23 +33,34 @@ internal abstract class DeliverStaffAlertConsumer(
             new Uri(options.CurrentValue.SiteBaseUrl, $"staff/requests/{message.RequestId}"),
             message.Visitor);
 
-        DateTimeOffset deliveredAt;
+        DeliveryOutcome delivery;
         try
         {
-            deliveredAt = await log.DeliverOnceAsync(
+            delivery = await log.DeliverOnceAsync(
                 message.DeliveryId, message.RequestId, message.Channel, message.Recipient,
                 token => channel.DeliverAsync(alert, message.Recipient, message.DeliveryId, token),
                 context.CancellationToken);
         }
-        catch (Exception e) when (e is not DeliveryInProgressException && !context.CancellationToken.IsCancellationRequested && context.GetRetryAttempt() == 0)
+        catch (Exception e) when (e is not DeliveryInProgressException && !context.CancellationToken.IsCancellationRequested)
         {
-            // Staff can see at once that a channel is failing; retries go on, and the final outcome follows.
-            await context.Publish(Failed(message, e.Message, final: false), context.CancellationToken);
+            metrics.AttemptFailed(message.Channel);
+            if (context.GetRetryAttempt() == 0)
+            {
+                // Staff can see at once that a channel is failing; retries go on, and the final outcome follows.
+                await context.Publish(Failed(message, e.Message, final: false), context.CancellationToken);
+            }
+
             throw;
         }
 
+        if (delivery.SentNow)
+        {
+            // A restored spam request counts from its first arrival: that is how long its visitor waited.
+            metrics.Delivered(message.Channel, message.IsUrgent, delivery.DeliveredAt - message.SubmittedAt);
+        }
+
         await context.Publish(
-            new StaffNotified(message.RequestId, message.Reference, message.Channel, message.Recipient, deliveredAt),
+            new StaffNotified(message.RequestId, message.Reference, message.Channel, message.Recipient, delivery.DeliveredAt),
             context.CancellationToken);
     }
 
@@ -57,14 +69,14 @@ internal abstract class DeliverStaffAlertConsumer(
         new(message.RequestId, message.Reference, message.Channel, message.Recipient, reason.Length <= 200 ? reason : reason[..200], final, DateTimeOffset.UtcNow);
 }
 
-internal sealed class DeliverEmailAlertConsumer(DeliveryLog log, IEnumerable<INotificationChannel> channels, IOptionsMonitor<NotificationsOptions> options)
-    : DeliverStaffAlertConsumer(ChannelNames.Email, log, channels, options);
+internal sealed class DeliverEmailAlertConsumer(DeliveryLog log, IEnumerable<INotificationChannel> channels, IOptionsMonitor<NotificationsOptions> options, NotificationsMetrics metrics)
+    : DeliverStaffAlertConsumer(ChannelNames.Email, log, channels, options, metrics);
 
-internal sealed class DeliverWebhookAlertConsumer(DeliveryLog log, IEnumerable<INotificationChannel> channels, IOptionsMonitor<NotificationsOptions> options)
-    : DeliverStaffAlertConsumer(ChannelNames.Webhook, log, channels, options);
+internal sealed class DeliverWebhookAlertConsumer(DeliveryLog log, IEnumerable<INotificationChannel> channels, IOptionsMonitor<NotificationsOptions> options, NotificationsMetrics metrics)
+    : DeliverStaffAlertConsumer(ChannelNames.Webhook, log, channels, options, metrics);
 
-internal sealed class DeliverFeedAlertConsumer(DeliveryLog log, IEnumerable<INotificationChannel> channels, IOptionsMonitor<NotificationsOptions> options)
-    : DeliverStaffAlertConsumer(ChannelNames.Feed, log, channels, options);
+internal sealed class DeliverFeedAlertConsumer(DeliveryLog log, IEnumerable<INotificationChannel> channels, IOptionsMonitor<NotificationsOptions> options, NotificationsMetrics metrics)
+    : DeliverStaffAlertConsumer(ChannelNames.Feed, log, channels, options, metrics);
 
 /// <summary>Where each channel's deliveries are sent: its consumer's queue, named like every other endpoint.</summary>
 internal static class DeliveryQueues

@@ -6,18 +6,20 @@ namespace Clinic.Modules.Notifications.NotifyStaff;
 /// Retries are exhausted and the delivery message is in its _error queue: tell Intake, so the
 /// failure is part of the request's history and staff see it.
 /// </summary>
-internal sealed class DeliveryFaultConsumer : IConsumer<Fault<DeliverStaffAlert>>
+internal sealed class DeliveryFaultConsumer(NotificationsMetrics metrics) : IConsumer<Fault<DeliverStaffAlert>>
 {
-    public Task Consume(ConsumeContext<Fault<DeliverStaffAlert>> context)
+    public async Task Consume(ConsumeContext<Fault<DeliverStaffAlert>> context)
     {
         var exception = context.Message.Exceptions.FirstOrDefault();
         if (exception?.ExceptionType.EndsWith(nameof(Delivery.DeliveryInProgressException), StringComparison.Ordinal) == true)
         {
             // A duplicate gave up waiting for the worker that holds the delivery; that worker reports the outcome.
-            return Task.CompletedTask;
+            return;
         }
 
         var reason = exception is null ? "unknown fault" : exception.Message;
-        return context.Publish(DeliverStaffAlertConsumer.Failed(context.Message.Message, reason, final: true), context.CancellationToken);
+        await context.Publish(DeliverStaffAlertConsumer.Failed(context.Message.Message, reason, final: true), context.CancellationToken);
+        // Counted once reported: a retry of this consumer after a failed publish does not count twice.
+        metrics.GaveUp(context.Message.Message.Channel);
     }
 }
