@@ -21,6 +21,9 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
     private static readonly Caller[] AdminsOnly = [Caller.Admin];
     private static readonly Caller[] AuditorsAndAdmins = [Caller.Auditor, Caller.Admin];
 
+    /// <summary>None of the four: only a scraper sending the scrape token (see MetricsTests).</summary>
+    private static readonly Caller[] ScrapersOnly = [];
+
     /// <summary>Endpoint (methods and route pattern, as the host maps it) → a path to try and who may use it.</summary>
     private static readonly Dictionary<string, (string Method, string Path, Caller[] Allowed)> Matrix = new()
     {
@@ -42,7 +45,7 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["POST /api/intake/requests"] = ("POST", "/api/intake/requests", Everyone),
         ["GET /openapi/{documentName}.json"] = ("GET", "/openapi/v1.json", Everyone),
 
-        // The shell: sign-in, errors, health probes.
+        // The shell: sign-in, errors, health probes, the metrics scrape.
         ["PAGE /account/login"] = ("GET", "/account/login", Everyone),
         ["PAGE /account/logout"] = ("GET", "/account/logout", Everyone),
         ["PAGE /account/denied"] = ("GET", "/account/denied", Everyone),
@@ -50,6 +53,7 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["PAGE /status/{code:int}"] = ("GET", "/status/404", Everyone),
         ["ANY /health/live"] = ("GET", "/health/live", Everyone),
         ["ANY /health/ready"] = ("GET", "/health/ready", Everyone),
+        ["ANY /metrics"] = ("GET", "/metrics", ScrapersOnly),
 
         // Staff, auditors and operators.
         ["GET /staff/feed"] = ("GET", "/staff/feed", StaffOnly),

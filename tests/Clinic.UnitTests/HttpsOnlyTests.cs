@@ -33,7 +33,8 @@ public sealed class HttpsOnlyTests
     [InlineData("http", "/schedule", false, 400)]
     [InlineData("http", "/api/intake/requests", false, 400)]
     [InlineData("http", "/health/ready", false, 200)]
+    [InlineData("http", "/metrics", false, 200)]
     [InlineData("http", "/schedule", true, 200)]
-    public async Task Only_health_probes_are_answered_without_tls_unless_plain_http_is_allowed(string scheme, string path, bool allowPlainHttp, int expected) =>
+    public async Task Only_health_probes_and_metrics_scrapes_are_answered_without_tls_unless_plain_http_is_allowed(string scheme, string path, bool allowPlainHttp, int expected) =>
         Assert.Equal(expected, await StatusAsync(scheme, path, allowPlainHttp));
 }

@@ -17,6 +17,9 @@ internal static class ServiceDefaultsExtensions
     /// <summary>Our own activity sources plus the libraries whose spans make one trace of a request's journey.</summary>
     public static readonly string[] TraceSources = ["Clinic.*", "MassTransit", "Marten", "Npgsql"];
 
+    /// <summary>Our own meters (Clinic.Intake, Clinic.Notifications) plus the libraries' own.</summary>
+    public static readonly string[] MetricSources = ["Clinic.*", "MassTransit", "Marten", "Npgsql"];
+
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         if (builder.Configuration.GetConnectionString("Postgres") is { } postgres)
@@ -29,14 +32,16 @@ internal static class ServiceDefaultsExtensions
                 serviceName: builder.Configuration["OTEL_SERVICE_NAME"] ?? "clinic",
                 serviceVersion: typeof(ServiceDefaultsExtensions).Assembly.GetName().Version?.ToString()))
             .WithTracing(tracing => tracing
-                .AddAspNetCoreInstrumentation(options =>
-                    options.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
+                .AddAspNetCoreInstrumentation(options => options.Filter = context =>
+                    !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(MetricsScrape.Path))
                 .AddSource(TraceSources))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
-                .AddMeter("MassTransit", "Marten", "Npgsql"));
+                .AddMeter(MetricSources)
+                .AddPrometheusExporter());
+        builder.Services.AddMetricsScrapeAccess(builder.Configuration);
 
-        // Exporting is opt-in: set OTEL_EXPORTER_OTLP_ENDPOINT (docker-compose points it at the trace viewer).
+        // OTLP export is opt-in: set OTEL_EXPORTER_OTLP_ENDPOINT (docker-compose points it at its collector).
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             telemetry.UseOtlpExporter();
@@ -54,6 +59,10 @@ internal static class ServiceDefaultsExtensions
     {
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        // Scrapes are not requests worth measuring; the access rule is MetricsScrape's.
+        app.MapPrometheusScrapingEndpoint(MetricsScrape.Path)
+            .RequireAuthorization(MetricsScrape.PolicyName)
+            .DisableHttpMetrics();
         return app;
     }
 

@@ -21,14 +21,17 @@ internal static class CookieSecurity
     }
 
     /// <summary>
-    /// Unless plain HTTP is allowed, only health probes are answered without TLS (after the forwarded headers
-    /// of a TLS-terminating proxy are applied): health data must not cross a network in clear text, and the
-    /// site's cookies could not be set anyway. Everything else gets a plain refusal instead of a broken page.
+    /// Unless plain HTTP is allowed, only health probes and metrics scrapes are answered without TLS (after the
+    /// forwarded headers of a TLS-terminating proxy are applied): probes and scrapers inside the network usually
+    /// speak plain HTTP, and neither answer holds personal data. Anything else may hold health data, which must
+    /// not cross a network in clear text (and the site's cookies could not be set anyway), so it gets a plain
+    /// refusal instead of a broken page.
     /// </summary>
     public static IApplicationBuilder UseHttpsOnly(this IApplicationBuilder app, IConfiguration configuration) =>
         configuration.GetValue<bool>(AllowPlainHttpKey)
             ? app
             : app.Use((context, next) => context.Request.IsHttps || context.Request.Path.StartsWithSegments("/health")
+                    || context.Request.Path.StartsWithSegments(ServiceDefaults.MetricsScrape.Path)
                 ? next(context)
                 : Results.Problem(
                         statusCode: StatusCodes.Status400BadRequest,
