@@ -4,12 +4,12 @@ using Clinic.Modules.Intake.Domain;
 
 namespace Clinic.EndToEndTests;
 
-/// <summary>Visitors' details never reach logs or traces, even on the paths that fail on purpose.</summary>
+/// <summary>Visitors' details never reach logs, traces or metrics, even on the paths that fail on purpose.</summary>
 [Collection(ClinicCollection.Name)]
 public sealed class PrivacyTests(ClinicFixture clinic)
 {
     [Fact]
-    public async Task Canary_values_in_every_field_appear_in_no_log_line_and_no_span()
+    public async Task Canary_values_in_every_field_appear_in_no_log_line_no_span_and_no_metric()
     {
         string[] canaries = ["Zyxcanaryfirst", "Zyxcanarylast", "zyx.canary@example.com", "555 0199 7777", "Zyxcanary message text"];
         var form = Visitor.Form(firstName: canaries[0], message: canaries[4], acknowledge: true, email: canaries[2]);
@@ -40,6 +40,14 @@ public sealed class PrivacyTests(ClinicFixture clinic)
         Assert.Contains(clinic.Logs.Lines, l => l.Contains("R-RETRY", StringComparison.Ordinal) || l.Contains("Marten command failed", StringComparison.Ordinal) || l.Contains("Bus started", StringComparison.Ordinal));
         // Webhook URLs can hold their secret in the path (Slack, Teams), so they are never logged either.
         Assert.DoesNotContain(clinic.Logs.Lines, l => l.Contains(clinic.Webhooks.Url.AbsolutePath, StringComparison.Ordinal));
+        // The scrape endpoint holds counts and timings only: no canary, no reference, no request id, no condition.
+        var metrics = (await clinic.ScrapeAsync()).Text;
+        Assert.Contains("clinic_intake_requests_submitted_total", metrics, StringComparison.Ordinal);
+        foreach (var value in canaries.Concat([reference, requestId.ToString(), requestId.ToString("N"), "ptsd"]))
+        {
+            Assert.DoesNotContain(value, metrics, StringComparison.OrdinalIgnoreCase);
+        }
+
         foreach (var canary in canaries)
         {
             Assert.DoesNotContain(clinic.Logs.Lines, l => l.Contains(canary, StringComparison.OrdinalIgnoreCase));

@@ -47,6 +47,9 @@ public sealed partial class ClinicFixture : IAsyncLifetime
     /// <summary>Generated per run: the repository holds no passwords.</summary>
     public string Password { get; } = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
 
+    /// <summary>The bearer token /metrics asks of scrapers, generated per run.</summary>
+    public string MetricsScrapeToken { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+
     /// <summary>Submissions one simulated visitor may make per window in these tests.</summary>
     public const int RateLimitPerClient = 5;
 
@@ -132,6 +135,7 @@ public sealed partial class ClinicFixture : IAsyncLifetime
                 ["Notifications:Smtp:Security"] = "None",
                 ["Intake:RateLimit:PermitLimit"] = RateLimitPerClient.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Intake:RateLimit:Window"] = "00:10:00",
+                ["Observability:MetricsScrapeToken"] = MetricsScrapeToken,
             };
             foreach (var (key, value) in settings)
             {
@@ -146,6 +150,8 @@ public sealed partial class ClinicFixture : IAsyncLifetime
                 services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
                 services.AddSingleton<IStartupFilter, SimulatedClientAddress>();
                 services.AddSingleton<ILoggerProvider>(Logs);
+                // Tests compare scrapes taken moments apart: each must be fresh, not the exporter's cached answer.
+                services.Configure<OpenTelemetry.Exporter.PrometheusAspNetCoreOptions>(options => options.ScrapeResponseCacheDurationMilliseconds = 0);
             });
         });
 
