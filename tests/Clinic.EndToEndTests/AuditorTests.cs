@@ -103,6 +103,30 @@ public sealed class AuditorTests(ClinicFixture clinic)
     }
 
     [Fact]
+    public async Task A_tombstone_left_by_a_failed_append_is_sealed_and_verified_like_any_other_event()
+    {
+        // Marten writes a tombstone (timestamp -infinity, no metadata) when an append fails after taking its
+        // sequence numbers; the bench caused them with clients giving up under overload. The sealer once
+        // stalled on them for good, and every later event stayed unsealed.
+        const string tombstoneStream = "c8ea0e74-d075-46af-942d-7480a674820c";
+        await SqlAsync($"insert into {clinic.Schema}.mt_streams (id, version, timestamp, created) values ('{tombstoneStream}', 0, now(), now()) on conflict do nothing");
+        var tombstone = (long)(await SqlAsync($$"""
+            insert into {{clinic.Schema}}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type)
+            select seq, gen_random_uuid(), '{{tombstoneStream}}', seq, '{}', 'tombstone', '-infinity', '*DEFAULT*', 'JasperFx.Events.Tombstone, JasperFx.Events'
+            from (select nextval('{{clinic.Schema}}.mt_events_sequence') as seq) s returning seq_id
+            """))!;
+        var (_, requestId) = await SettledRequestAsync(firstName: "Tomas");
+
+        await Eventually.TrueAsync(async () => (await AuditVerifier.VerifyAsync(clinic.Store, null, default)) is { Intact: true, Pending: 0 }, "the tombstone and the events after it to be sealed");
+        var (exit, output) = await AuditAsync("verify");
+        Assert.True(exit == 0, output);
+        await using var session = clinic.Store.QuerySession();
+        Assert.NotNull(await session.LoadAsync<EventSeal>(tombstone));
+        var lastOfRequest = await session.Events.QueryAllRawEvents().Where(e => e.StreamId == requestId).MaxAsync(e => e.Sequence);
+        Assert.NotNull(await session.LoadAsync<EventSeal>(lastOfRequest));
+    }
+
+    [Fact]
     public async Task Replay_rebuilds_read_models_identical_to_the_ones_kept_inline()
     {
         var (firstReference, first) = await SettledRequestAsync();

@@ -27,13 +27,14 @@ public sealed class EventSeal
 /// <summary>
 /// What is hashed is the row as PostgreSQL stores it (jsonb prints canonically), not a re-serialised
 /// object: a harmless new property in an event type changes no seal, and any edit to the stored data,
-/// type, time, correlation, causation or headers does.
+/// type, time, correlation, causation or headers does. Every part is non-null, Marten's tombstones included
+/// (written for appends that failed after taking sequence numbers: timestamp -infinity, no metadata).
 /// </summary>
 internal static class EventHashing
 {
     public static string RecordsSql(string schema) => $"""
-        select seq_id::text || '|' || stream_id::text || '|' || version::text || '|' || type || '|'
-            || to_char(timestamp at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || '|' || coalesce(correlation_id, '') || '|'
+        select seq_id::text || '|' || coalesce(stream_id::text, '') || '|' || version::text || '|' || type || '|'
+            || coalesce(to_char(timestamp at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), timestamp::text) || '|' || coalesce(correlation_id, '') || '|'
             || coalesce(causation_id, '') || '|' || coalesce(headers::text, '') || '|' || data::text
         from {schema}.mt_events where seq_id > ? and seq_id <= ? order by seq_id limit ?
         """;
@@ -45,7 +46,8 @@ internal static class EventHashing
     public static (long Sequence, Guid StreamId) Position(string record)
     {
         var fields = record.Split('|', 3);
-        return (long.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture), Guid.Parse(fields[1]));
+        // A row without a stream (none of ours, but the column allows it) is chained under the empty id.
+        return (long.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture), Guid.TryParse(fields[1], out var stream) ? stream : Guid.Empty);
     }
 
     public static string Hash(string? previousInStream, string record) => Sha256((previousInStream ?? "") + "|" + record);
@@ -77,19 +79,14 @@ internal sealed class AuditSealer : SubscriptionBase
 
         var floor = EventHashing.Position(records[0]).Sequence;
         var chain = (await operations.Query<EventSeal>().Where(s => s.Id < floor).OrderByDescending(s => s.Id).FirstOrDefaultAsync(cancellationToken))?.ChainHash;
-        var streamHeads = new Dictionary<Guid, string?>();
+        // Each stream's latest earlier seal, fetched for the whole page at once (one query, not one per stream).
+        var streamIds = records.Select(r => EventHashing.Position(r).StreamId).Distinct().ToArray();
+        var earlier = await operations.Query<EventSeal>().Where(s => streamIds.Contains(s.StreamId) && s.Id < floor).ToListAsync(cancellationToken);
+        var streamHeads = earlier.GroupBy(s => s.StreamId).ToDictionary(g => g.Key, g => (string?)g.MaxBy(s => s.Id)!.Hash);
         foreach (var record in records)
         {
             var (sequence, streamId) = EventHashing.Position(record);
-            if (!streamHeads.TryGetValue(streamId, out var previous))
-            {
-                previous = (await operations.Query<EventSeal>()
-                    .Where(s => s.StreamId == streamId && s.Id < floor)
-                    .OrderByDescending(s => s.Id)
-                    .FirstOrDefaultAsync(cancellationToken))?.Hash;
-            }
-
-            var hash = EventHashing.Hash(previous, record);
+            var hash = EventHashing.Hash(streamHeads.GetValueOrDefault(streamId), record);
             chain = EventHashing.Chain(chain, hash);
             streamHeads[streamId] = hash;
             operations.Store(new EventSeal { Id = sequence, StreamId = streamId, Hash = hash, ChainHash = chain });
