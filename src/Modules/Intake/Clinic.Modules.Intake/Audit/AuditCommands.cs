@@ -22,9 +22,11 @@ public static class AuditCommands
         switch (args.FirstOrDefault())
         {
             case "verify":
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 var report = await AuditVerifier.VerifyAsync(store, progress, CancellationToken.None);
                 await error.WriteLineAsync();
-                await output.WriteLineAsync($"Checked {report.Events} event(s): {report.Sealed} sealed, {report.Pending} not sealed yet.");
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"Checked {report.Events} event(s) in {clock.Elapsed.TotalSeconds:0.0} s: {report.Sealed} sealed, {report.Pending} not sealed yet."));
                 if (!report.Intact)
                 {
                     await output.WriteLineAsync($"BROKEN: {report.FirstBrokenLink}");
@@ -36,7 +38,8 @@ public static class AuditCommands
             case "replay":
                 var rebuilt = await AuditReplay.RebuildAsync(store, progress, CancellationToken.None);
                 await error.WriteLineAsync();
-                await output.WriteLineAsync($"Rebuilt {rebuilt} request read model(s) from their events.");
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"Rebuilt {rebuilt.Requests} request read model(s) from {rebuilt.Events} event(s) in {rebuilt.Elapsed.TotalSeconds:0.0} s ({rebuilt.EventsPerSecond:0} events/s)."));
                 return 0;
             case "export":
                 var format = Option("--format") ?? "ndjson";
