@@ -61,6 +61,12 @@ if [ "${1:-}" = "--browser" ]; then
   # With its recommended packages (fonts among them), as the browser tests were verified.
   ensure_packages --with-recommends chromium
 fi
+# The benchmark's load generator and its static-file anchor (nginx is run by the bench itself, not as a service).
+if [ "${1:-}" = "--bench" ]; then
+  ensure_packages wrk nginx-light
+  # Debian starts nginx on :80 when it is installed; the bench starts its own on a free loopback port.
+  as_root service nginx stop >/dev/null 2>&1 || true
+fi
 
 # ---------------------------------------------------------------- PostgreSQL
 pg_password=$(secret postgres)

@@ -4,14 +4,16 @@ using System.Text.Json;
 using Clinic.Drills.Infrastructure;
 using Clinic.Drills.Reliability;
 
-// Fire drills for the intake pipeline, run against the published host and real services.
+// Fire drills and benchmarks for the intake pipeline, run against the published host and real services.
 //   Clinic.Drills reliability [--only name,name] [--host path/to/Clinic.Host.dll] [--out dir]
-// Services come from CLINIC_TEST_POSTGRES and CLINIC_TEST_RABBITMQ (./clinic writes them); the drill
-// stops and restarts RabbitMQ and PostgreSQL, so run it alone, never beside the test suite.
+//   Clinic.Drills bench [--quick] [--events N] [--keep] [--host path/to/Clinic.Host.dll] [--out dir]
+// Services come from CLINIC_TEST_POSTGRES and CLINIC_TEST_RABBITMQ (./clinic writes them). The drill
+// stops and restarts RabbitMQ and PostgreSQL and the bench loads the machine: run each alone.
 var arguments = args.ToList();
-if (arguments.FirstOrDefault() != "reliability")
+if (arguments.FirstOrDefault() is not ("reliability" or "bench"))
 {
     Console.Error.WriteLine("usage: Clinic.Drills reliability [--only name,...] [--host Clinic.Host.dll] [--out dir]");
+    Console.Error.WriteLine("       Clinic.Drills bench [--quick] [--events N] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("scenarios: " + string.Join(", ", Scenarios.All.Select(s => s.Name)));
     return 2;
 }
@@ -19,6 +21,31 @@ if (arguments.FirstOrDefault() != "reliability")
 string? Option(string name) => arguments.IndexOf(name) is var i and >= 0 && i + 1 < arguments.Count ? arguments[i + 1] : null;
 string Required(string variable) => Environment.GetEnvironmentVariable(variable)
     ?? throw new InvalidOperationException($"{variable} is not set; run through ./clinic reliability.");
+
+void Progress(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
+if (arguments[0] == "bench")
+{
+    var benchSettings = new DrillSettings(
+        Required("CLINIC_TEST_POSTGRES"),
+        new Uri(Required("CLINIC_TEST_RABBITMQ")),
+        Path.GetFullPath(Option("--host") ?? "artifacts/host/Clinic.Host.dll"),
+        Path.GetFullPath(Option("--out") ?? "artifacts/bench"));
+    Directory.CreateDirectory(benchSettings.OutputDirectory);
+    var quick = arguments.Contains("--quick");
+    var events = long.Parse(Option("--events") ?? (quick ? "100000" : "1000000"), CultureInfo.InvariantCulture);
+    var report = await Clinic.Drills.Bench.BenchRun.RunAsync(benchSettings, new(quick, events, arguments.Contains("--keep")), Progress);
+    var markdown = report.Markdown();
+    Console.WriteLine();
+    Console.WriteLine(markdown);
+    await File.WriteAllTextAsync(Path.Combine(benchSettings.OutputDirectory, "bench.md"), markdown);
+    await File.WriteAllTextAsync(
+        Path.Combine(benchSettings.OutputDirectory, "bench.json"),
+        JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+    Console.WriteLine($"Written to {benchSettings.OutputDirectory}/bench.{{md,json}}; host logs under {benchSettings.OutputDirectory}/bench/.");
+    Console.WriteLine($"Targets met: {report.Rows.Count(r => r.Met == true)} of {report.Rows.Count(r => r.Met is not null)}.");
+    // Missed targets are findings, printed above; only a bench that could not finish is a failure.
+    return report.Rows.Any(r => r.Measure == Clinic.Drills.Bench.BenchRun.StoppedEarly) ? 1 : 0;
+}
 
 var only = Option("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var unknown = only?.Except(Scenarios.All.Select(s => s.Name)).ToList();
@@ -38,7 +65,6 @@ Directory.CreateDirectory(settings.OutputDirectory);
 var results = new List<ScenarioResult>();
 foreach (var scenario in Scenarios.All.Where(s => only is null || only.Contains(s.Name)))
 {
-    void Progress(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
     Progress($"{scenario.Title}: starting");
     ScenarioResult result;
     try

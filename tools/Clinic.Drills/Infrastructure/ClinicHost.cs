@@ -17,6 +17,18 @@ internal sealed class ClinicHost(string name, string hostDll, IReadOnlyDictionar
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The host process's peak resident set size so far (VmHWM), in bytes; null when it is not running.</summary>
+    public long? PeakResidentBytes()
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            return null;
+        }
+
+        var line = File.ReadLines($"/proc/{process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
     public Task MigrateAsync() => RunToEndAsync("migrate");
 
     /// <summary>Runs an operator command (e.g. "audit verify") with this host's configuration; true when it exits 0.</summary>
@@ -25,6 +37,17 @@ internal sealed class ClinicHost(string name, string hostDll, IReadOnlyDictionar
         using var process = Launch(arguments);
         await process.WaitForExitAsync();
         return process.ExitCode == 0;
+    }
+
+    /// <summary>Runs an operator command to its end and returns its exit code and what it printed (also kept in the log).</summary>
+    public async Task<(int ExitCode, string Output)> RunCommandAsync(string arguments)
+    {
+        var before = File.Exists(logPath) ? new FileInfo(logPath).Length : 0;
+        using var process = Launch(arguments);
+        await process.WaitForExitAsync();
+        await using var log = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        log.Seek(before, SeekOrigin.Begin);
+        return (process.ExitCode, await new StreamReader(log).ReadToEndAsync());
     }
 
     public async Task StartAsync()

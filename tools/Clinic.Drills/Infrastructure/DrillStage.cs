@@ -36,6 +36,11 @@ internal sealed class DrillStage : IAsyncDisposable
 
     public string Schema { get; }
 
+    public DrillSettings Settings => _settings;
+
+    /// <summary>Leave the schemas in place at the end, for a look at what went wrong.</summary>
+    public bool KeepData { get; set; }
+
     public string Directory { get; }
 
     public SmtpSink Smtp { get; }
@@ -57,9 +62,15 @@ internal sealed class DrillStage : IAsyncDisposable
     }
 
     /// <summary>A host configured like production, pointed at this stage's services; the first one applies the schema.</summary>
-    public async Task<ClinicHost> StartHostAsync(string name)
+    public async Task<ClinicHost> StartHostAsync(string name, IReadOnlyDictionary<string, string>? overrides = null)
     {
-        var host = new ClinicHost(name, _settings.HostDll, HostEnvironment(name), Path.Combine(Directory, $"{name}.log"));
+        var environment = HostEnvironment(name);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        var host = new ClinicHost(name, _settings.HostDll, environment, Path.Combine(Directory, $"{name}.log"));
         if (_hosts.Count == 0)
         {
             await host.MigrateAsync();
@@ -154,6 +165,22 @@ internal sealed class DrillStage : IAsyncDisposable
         return leaders;
     }
 
+    /// <summary>One number from the stage's database; "{schema}" in the SQL names the intake schema.</summary>
+    public async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand(sql.Replace("{schema}", Schema, StringComparison.Ordinal), connection) { CommandTimeout = 600 };
+        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Runs SQL (several statements allowed) against the stage's database; "{schema}" names the intake schema.</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand(sql.Replace("{schema}", Schema, StringComparison.Ordinal), connection) { CommandTimeout = 1800 };
+        await command.ExecuteNonQueryAsync();
+    }
+
     private async Task<NpgsqlConnection> OpenAsync()
     {
         var connection = new NpgsqlConnection(_settings.Postgres);
@@ -171,6 +198,11 @@ internal sealed class DrillStage : IAsyncDisposable
         await Smtp.DisposeAsync();
         await Webhooks.DisposeAsync();
         await Shell.RunAsync("rabbitmqctl", "-q", "delete_vhost", _vhost);
+        if (KeepData)
+        {
+            return;
+        }
+
         try
         {
             await using var connection = await OpenAsync();

@@ -110,7 +110,8 @@ internal sealed class IntakeLoad(Func<IReadOnlyList<ClinicHost>> targets)
         }
     }
 
-    private static object Body(int number) => new
+    /// <summary>A valid routine request (no crisis language), unique by its number.</summary>
+    public static object Body(int number) => new
     {
         firstName = "Drill",
         lastName = "Visitor",

@@ -64,6 +64,26 @@ internal sealed partial class SmtpSink(string maildir) : IAsyncDisposable
         return receipts;
     }
 
+    /// <summary>When each of these references' e-mails reached the sink (the message file's write time), for those that have.</summary>
+    public Dictionary<string, DateTime> ReceivedAt(IReadOnlySet<string> references)
+    {
+        var received = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        foreach (var folder in new[] { "new", "cur" }.Select(f => Path.Combine(maildir, f)).Where(Directory.Exists))
+        {
+            foreach (var file in Directory.EnumerateFiles(folder))
+            {
+                var subject = File.ReadLines(file).TakeWhile(line => line.Length > 0)
+                    .FirstOrDefault(h => h.StartsWith("Subject:", StringComparison.OrdinalIgnoreCase)) ?? "";
+                if (ReferencePattern().Match(subject) is { Success: true } reference && references.Contains(reference.Value))
+                {
+                    received.TryAdd(reference.Value, File.GetLastWriteTimeUtc(file));
+                }
+            }
+        }
+
+        return received;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();

@@ -1,0 +1,301 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Clinic.Drills.Infrastructure;
+using Npgsql;
+using static Clinic.Drills.Bench.Format;
+
+namespace Clinic.Drills.Bench;
+
+/// <param name="Quick">Short phases and a small history: a smoke run of the bench itself, not numbers to publish.</param>
+/// <param name="Keep">Leave the bench's schemas in place afterwards (to run the audit commands against 1M events by hand).</param>
+internal sealed record BenchOptions(bool Quick, long HistoryEvents, bool Keep = false);
+
+/// <summary>
+/// The whole benchmark in one run: the published host as its own process with production settings, the
+/// load from other processes (wrk, and this process's open-loop generator), and each measure beside its
+/// anchor on the same machine in the same run (nginx for pages, pgbench for durable inserts).
+/// </summary>
+internal static partial class BenchRun
+{
+    public const string StoppedEarly = "The bench stopped early";
+    private const string Page = "conditions/ptsd";
+
+    /// <summary>Production routing: e-mail and the staff feed (the drills' webhook receiver is not part of this measure).</summary>
+    private static readonly Dictionary<string, string> HostSettings = new()
+    {
+        ["Notifications__Routing__Routine__1__Channel"] = "feed",
+        ["Notifications__Routing__Routine__1__Recipients__0"] = "staff-inbox",
+        ["Notifications__Routing__Urgent__1__Channel"] = "feed",
+        ["Notifications__Routing__Urgent__1__Recipients__0"] = "staff-inbox",
+    };
+
+    /// <summary>Staff notifications owed per routine request with that routing: one e-mail, one feed item.</summary>
+    private const int ChannelsPerRequest = 2;
+
+    public static async Task<BenchReport> RunAsync(DrillSettings settings, BenchOptions options, Action<string> progress)
+    {
+        var run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+        var rows = new List<BenchRow>();
+        var details = new Dictionary<string, object>();
+        var machine = await MachineAsync(settings.Postgres);
+        await using var stage = await DrillStage.CreateAsync(settings, "bench");
+        try
+        {
+            await MeasureAsync(stage, options, rows, details, run, progress);
+            stage.KeepData = options.Keep;
+        }
+        catch (Exception e)
+        {
+            // The table so far is still worth printing; the schema stays for a look at what went wrong.
+            stage.KeepData = true;
+            rows.Add(new BenchRow(StoppedEarly, e.Message, "", "", "", false, $"data kept in schema {stage.Schema}; host logs under {stage.Directory}"));
+        }
+
+        return new BenchReport(DateTimeOffset.UtcNow, machine, rows, details);
+    }
+
+    private static async Task MeasureAsync(DrillStage stage, BenchOptions options, List<BenchRow> rows, Dictionary<string, object> details, string run, Action<string> progress)
+    {
+        var settings = stage.Settings;
+        var phase = TimeSpan.FromSeconds(options.Quick ? 5 : 10);
+        var warmUp = TimeSpan.FromSeconds(options.Quick ? 2 : 5);
+        var host = await stage.StartHostAsync("bench-host", HostSettings);
+        void Add(BenchRow row)
+        {
+            rows.Add(row);
+            progress($"  {row.Measure}: {row.Result}{(row.Anchor.Length > 0 ? " vs " + row.Anchor : "")}");
+        }
+
+        // ---- Content: the same page from the host and from nginx.
+        progress("content: the host, then nginx serving the same HTML");
+        var page = new Uri(host.BaseAddress, Page);
+        using (var http = new HttpClient())
+        {
+            var html = await http.GetByteArrayAsync(page);
+            await Wrk.RunAsync(page, warmUp, 64);
+            var served = await Wrk.RunAsync(page, phase * 1.5, 64);
+            await using var nginx = await StaticNginx.ServeAsync("/" + Page, html);
+            var anchorUrl = new Uri($"http://127.0.0.1:{nginx.Port}/{Page}");
+            await Wrk.RunAsync(anchorUrl, warmUp, 64);
+            var anchor = await Wrk.RunAsync(anchorUrl, phase * 1.5, 64);
+            details["content"] = new { host = served, nginx = anchor, bytes = html.Length };
+            Add(new BenchRow(
+                $"Content page `/{Page}` (wrk, 64 connections)",
+                $"{Rate(served.SucceededPerSecond)}, p99 {Ms(served.P99Ms)}",
+                $"nginx {Rate(anchor.SucceededPerSecond)}, p99 {Ms(anchor.P99Ms)}",
+                Ratio(served.SucceededPerSecond, anchor.SucceededPerSecond),
+                "≥ 60% of nginx",
+                served.SucceededPerSecond >= 0.6 * anchor.SucceededPerSecond && served.NonSuccess == 0));
+        }
+
+        // ---- Pipeline: submission to the staff e-mail arriving at the SMTP sink, at 100 requests/s.
+        progress("intake: warming up");
+        // Long enough for tiered JIT to settle: the first minute of a .NET host is mostly the JIT.
+        await OpenLoop.RunAsync(host.BaseAddress, 50, options.Quick ? warmUp : TimeSpan.FromSeconds(20), run + "-warm");
+        await DrainAsync(stage);
+        foreach (var rate in new[] { 50, 100 })
+        {
+            progress($"pipeline: {rate} requests/s, submission → staff e-mail received");
+            var pipeline = await OpenLoop.RunAsync(host.BaseAddress, rate, TimeSpan.FromSeconds(options.Quick ? 10 : 20), $"{run}-pipeline-{rate}");
+            var notified = await WaitForMailAsync(stage, pipeline.Accepted, TimeSpan.FromSeconds(120));
+            var pipelineP99 = Percentiles.Of(notified, 99);
+            details[$"pipeline-{rate}"] = new { offered = pipeline.Sent, accepted = pipeline.Accepted.Count, mailed = notified.Count, p50 = Percentiles.Of(notified, 50), p99 = pipelineP99, max = Percentiles.Of(notified, 100) };
+            Add(new BenchRow(
+                $"Submission → staff e-mail at the SMTP sink, {rate} req/s offered",
+                $"p50 {Ms(Percentiles.Of(notified, 50))}, p99 {Ms(pipelineP99)} ({notified.Count}/{pipeline.Sent} mailed)",
+                "", "", rate == 100 ? "p99 < 250 ms" : "",
+                rate == 100 ? pipelineP99 < 250 && notified.Count == pipeline.Sent : null));
+            await DrainAsync(stage);
+        }
+
+        // ---- Intake latency at fixed offered loads (open loop: no coordinated omission).
+        foreach (var rate in new[] { 100, 500, 1000 })
+        {
+            await DrainAsync(stage);
+            progress($"intake: {rate} requests/s offered for {phase.TotalSeconds:0} s");
+            var load = await OpenLoop.RunAsync(host.BaseAddress, rate, phase, $"{run}-load");
+            details[$"intake-{rate}"] = new { load.Sent, accepted = load.Accepted.Count, load.Failures, p50 = load.Percentile(50), p99 = load.Percentile(99), max = load.Percentile(100) };
+            var failed = load.Failures.Values.Sum();
+            Add(new BenchRow(
+                $"Intake API latency at {rate} req/s offered (open loop)",
+                $"p50 {Ms(load.Percentile(50))}, p99 {Ms(load.Percentile(99))}, max {Ms(load.Percentile(100))}",
+                "", "",
+                rate == 500 ? "p99 < 50 ms" : "",
+                rate == 500 ? load.Percentile(99) < 50 && failed == 0 : null,
+                failed == 0 ? "" : $"{failed} of {load.Sent} not accepted at {rate}/s: {string.Join(", ", load.Failures.Select(f => $"{f.Key} ×{f.Value}"))}"));
+        }
+
+        // ---- Sustained intake throughput (closed loop, as many as the host accepts) against pgbench on the same database.
+        await DrainAsync(stage);
+        progress($"intake: sustained throughput for {phase.TotalSeconds * 2:0} s (wrk, 32 connections)");
+        var storedBefore = await stage.ScalarAsync("select count(*) from {schema}.mt_doc_intakerequest");
+        var script = await IntakeScriptAsync();
+        var intake = await Wrk.RunAsync(new Uri(host.BaseAddress, "api/intake/requests"), phase * 2, 32, script, run);
+        File.Delete(script);
+        var stored = await stage.ScalarAsync("select count(*) from {schema}.mt_doc_intakerequest") - storedBefore;
+        progress($"pgbench: 16 clients, durable single-row inserts for {phase.TotalSeconds:0} s");
+        var drained = await DrainAsync(stage);
+        var pgbench = await PgBench.InsertRateAsync(settings.Postgres, 16, phase, $"bench_pgbench_{run}");
+        details["throughput"] = new { wrk = intake, storedDuringRun = stored, backlogDrainedSeconds = drained.TotalSeconds, pgbench };
+        Add(new BenchRow(
+            "Intake: accepted submissions/s (JSON API + Idempotency-Key, wrk 32 connections)",
+            Rate(intake.SucceededPerSecond),
+            $"pgbench inserts {Rate(pgbench.TransactionsPerSecond)} (16 clients)",
+            Ratio(intake.SucceededPerSecond, pgbench.TransactionsPerSecond),
+            "≥ 1,500/s",
+            intake.SucceededPerSecond >= 1500 && intake.NonSuccess == 0,
+            $"{Number(intake.Requests - intake.NonSuccess)} accepted in {intake.Seconds:0} s, {Number(stored)} stored, {intake.NonSuccess} refused; the notification backlog drained {drained.TotalSeconds:0} s after the load stopped."));
+
+        var peak = host.PeakResidentBytes() ?? 0;
+        Add(new BenchRow("Host peak RSS (VmHWM) after every load above", $"{peak / 1024 / 1024} MB", "", "", "< 300 MB", peak < 300L * 1024 * 1024));
+        await host.StopAsync();
+
+        // ---- Audit over a long history.
+        progress($"audit: growing the history to {options.HistoryEvents:N0} events");
+        var generate = Stopwatch.StartNew();
+        var events = await HistoryGenerator.GrowToAsync(stage, options.HistoryEvents);
+        details["history"] = new { events, generatedSeconds = generate.Elapsed.TotalSeconds };
+        progress($"audit: {events:N0} events; the daemon's sealer catches up");
+        var sealer = await stage.StartHostAsync("bench-sealer", HostSettings);
+        var sealing = await WaitForSealerAsync(stage, TimeSpan.FromMinutes(20));
+        var sealerPeak = sealer.PeakResidentBytes() ?? 0;
+        await sealer.StopAsync();
+        Add(new BenchRow(
+            $"Sealing {Number(events)} events (the daemon's sealer catching up)",
+            $"{Rate(sealing.Events / sealing.Elapsed.TotalSeconds)} ({sealing.Elapsed.TotalSeconds:0} s)",
+            "", "", "", null, $"host peak RSS while sealing: {sealerPeak / 1024 / 1024} MB"));
+
+        progress("audit: replay (full read-model rebuild)");
+        var (replayExit, replayOutput) = await sealer.RunCommandAsync("audit replay");
+        var replay = ReplayLine().Match(replayOutput);
+        var replayRate = replay.Success ? double.Parse(replay.Groups["rate"].Value, CultureInfo.InvariantCulture) : 0;
+        details["replay"] = new { exit = replayExit, output = replay.Value };
+        Add(new BenchRow(
+            $"Read-model rebuild (`audit replay`) over {Number(events)} events",
+            replay.Success ? $"{Rate(replayRate)} ({replay.Groups["seconds"].Value} s, {Number(long.Parse(replay.Groups["requests"].Value, CultureInfo.InvariantCulture))} requests)" : "failed",
+            "", "", "≥ 100,000 events/s",
+            replayExit == 0 && replayRate >= 100_000));
+
+        progress("audit: verify");
+        var (verifyExit, verifyOutput) = await sealer.RunCommandAsync("audit verify --require-sealed");
+        var verify = VerifyLine().Match(verifyOutput);
+        var verifySeconds = verify.Success ? double.Parse(verify.Groups["seconds"].Value, CultureInfo.InvariantCulture) : double.NaN;
+        details["verify"] = new { exit = verifyExit, output = verify.Value };
+        Add(new BenchRow(
+            $"`audit verify` over {Number(events)} events",
+            verify.Success ? $"{verifySeconds:0.0} s ({Rate(long.Parse(verify.Groups["events"].Value, CultureInfo.InvariantCulture) / verifySeconds)}), {(verifyExit == 0 ? "intact" : "NOT intact")}" : "failed",
+            "", "", "< 30 s",
+            verifyExit == 0 && verifySeconds < 30));
+    }
+
+    /// <summary>
+    /// Waits until the pipeline has caught up: every stored request has its notifications recorded and the
+    /// sealer has passed every event. Each phase starts from a quiet system, not from the last one's backlog.
+    /// </summary>
+    private static async Task<TimeSpan> DrainAsync(DrillStage stage)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMinutes(10))
+        {
+            var behind = await stage.ScalarAsync($"""
+                select (select count(*) from {"{schema}"}.mt_events where type = 'intake_request_submitted') * {ChannelsPerRequest}
+                     - (select count(*) from {"{schema}"}.mt_events where type = 'staff_notified')
+                     + (select coalesce(max(seq_id), 0) from {"{schema}"}.mt_events)
+                     - (select coalesce(max(last_seq_id), 0) from {"{schema}"}.mt_event_progression where name like 'audit-sealer%')
+                """);
+            if (behind <= 0)
+            {
+                return clock.Elapsed;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException("The notification pipeline did not catch up within 10 minutes.");
+    }
+
+    /// <summary>Milliseconds from each accepted submission's due time to its staff e-mail's arrival at the sink.</summary>
+    private static async Task<List<double>> WaitForMailAsync(DrillStage stage, IReadOnlyList<AcceptedSubmission> accepted, TimeSpan patience)
+    {
+        var wanted = accepted.Select(a => a.Reference).ToHashSet(StringComparer.Ordinal);
+        var deadline = DateTime.UtcNow + patience;
+        Dictionary<string, DateTime> received;
+        while ((received = stage.Smtp.ReceivedAt(wanted)).Count < wanted.Count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+        }
+
+        return [.. accepted.Where(a => received.ContainsKey(a.Reference)).Select(a => (received[a.Reference] - a.IntendedAtUtc).TotalMilliseconds)];
+    }
+
+    private static async Task<(long Events, TimeSpan Elapsed)> WaitForSealerAsync(DrillStage stage, TimeSpan patience)
+    {
+        var clock = Stopwatch.StartNew();
+        var sealedAtStart = await stage.ScalarAsync("select coalesce(max(last_seq_id), 0) from {schema}.mt_event_progression where name like 'audit-sealer%'");
+        var target = await stage.ScalarAsync("select max(seq_id) from {schema}.mt_events");
+        while (clock.Elapsed < patience)
+        {
+            if (await stage.ScalarAsync("select coalesce(max(last_seq_id), 0) from {schema}.mt_event_progression where name like 'audit-sealer%'") >= target)
+            {
+                return (target - sealedAtStart, clock.Elapsed);
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"The sealer did not reach event #{target} within {patience.TotalMinutes:0} minutes.");
+    }
+
+    /// <summary>wrk's request generator: a valid routine request per call, each with its own Idempotency-Key and e-mail address.</summary>
+    private static async Task<string> IntakeScriptAsync()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"clinic-bench-intake-{Environment.ProcessId}.lua");
+        await File.WriteAllTextAsync(path, """
+            -- Each wrk thread gets a number from setup(); keys are run-thread-counter, unique across threads and runs.
+            local threads = 0
+            function setup(thread)
+              threads = threads + 1
+              thread:set("thread_number", threads)
+            end
+            function init(args)
+              run = args[1]
+              counter = 0
+            end
+            function request()
+              counter = counter + 1
+              local n = run .. "-" .. thread_number .. "-" .. counter
+              local body = '{"firstName":"Bench","lastName":"Visitor","email":"bench.' .. n .. '@example.com","phone":"555-010-2222",'
+                .. '"preferredContact":"phone","condition":"ptsd","bestTimeToCall":"evening","message":"Evenings are best.",'
+                .. '"acceptTerms":true,"sendAcknowledgement":false}'
+              return wrk.format("POST", nil, { ["Content-Type"] = "application/json", ["Idempotency-Key"] = "bench-" .. n }, body)
+            end
+            """);
+        return path;
+    }
+
+    private static async Task<BenchMachine> MachineAsync(string postgres)
+    {
+        static string Read(string path, string prefix) =>
+            File.ReadLines(path).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?";
+        var memoryKiB = double.Parse(Read("/proc/meminfo", "MemTotal").Split(' ')[0], CultureInfo.InvariantCulture);
+        await using var connection = new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using var version = new NpgsqlCommand("show server_version", connection);
+        var rabbit = (await Shell.RunAsync("rabbitmqctl", "-q", "version")).Trim();
+        return new BenchMachine(
+            Environment.ProcessorCount,
+            Read("/proc/cpuinfo", "model name"),
+            (memoryKiB / 1024 / 1024).ToString("0", CultureInfo.InvariantCulture),
+            File.ReadAllText("/proc/sys/kernel/osrelease").Trim(),
+            "PostgreSQL " + (await version.ExecuteScalarAsync()),
+            rabbit,
+            Environment.Version.ToString());
+    }
+
+    [GeneratedRegex(@"Rebuilt (?<requests>\d+) request read model\(s\) from (?<events>\d+) event\(s\) in (?<seconds>[\d.]+) s \((?<rate>\d+) events/s\)")]
+    private static partial Regex ReplayLine();
+
+    [GeneratedRegex(@"Checked (?<events>\d+) event\(s\) in (?<seconds>[\d.]+) s")]
+    private static partial Regex VerifyLine();
+}

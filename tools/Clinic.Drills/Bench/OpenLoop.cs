@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Clinic.Drills.Bench;
+
+/// <summary>One accepted submission: when it was meant to be sent (wall clock) and the reference it got.</summary>
+internal sealed record AcceptedSubmission(string Reference, DateTime IntendedAtUtc, double LatencyMs);
+
+internal sealed record OpenLoopResult(double OfferedPerSecond, TimeSpan Duration, int Sent, IReadOnlyList<AcceptedSubmission> Accepted, IReadOnlyDictionary<string, int> Failures)
+{
+    public double AcceptedPerSecond => Accepted.Count / Duration.TotalSeconds;
+
+    public double Percentile(double p) => Percentiles.Of(Accepted.Select(a => a.LatencyMs), p);
+}
+
+/// <summary>
+/// Offers Schedule A Call requests through the JSON API at a fixed rate, whatever the host does (open loop).
+/// Each request's latency runs from the moment it was <em>due</em>, not the moment it was sent, so a stall
+/// in the host (or in this generator) shows up in the numbers instead of thinning the load: no coordinated
+/// omission. Every request carries its own Idempotency-Key, as the API asks of clients.
+/// </summary>
+internal static class OpenLoop
+{
+    private static readonly HttpClient Http = new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = 2048,
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+    })
+    {
+        Timeout = TimeSpan.FromSeconds(10),
+    };
+
+    public static async Task<OpenLoopResult> RunAsync(Uri host, double perSecond, TimeSpan duration, string run)
+    {
+        var endpoint = new Uri(host, "api/intake/requests");
+        var total = (int)(perSecond * duration.TotalSeconds);
+        var accepted = new ConcurrentBag<AcceptedSubmission>();
+        var failures = new ConcurrentDictionary<string, int>();
+        var requests = new List<Task>(total);
+        var startWall = DateTime.UtcNow;
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < total; i++)
+        {
+            var due = start + (long)(i * Stopwatch.Frequency / perSecond);
+            while (Stopwatch.GetTimestamp() is var now && now < due)
+            {
+                var wait = TimeSpan.FromSeconds((double)(due - now) / Stopwatch.Frequency);
+                if (wait > TimeSpan.FromMilliseconds(2))
+                {
+                    await Task.Delay(wait - TimeSpan.FromMilliseconds(1));
+                }
+                else
+                {
+                    Thread.Yield();
+                }
+            }
+
+            var number = i;
+            requests.Add(SendAsync(number, due));
+        }
+
+        await Task.WhenAll(requests);
+        return new OpenLoopResult(perSecond, duration, total, [.. accepted], failures);
+
+        async Task SendAsync(int number, long due)
+        {
+            string failure;
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+                {
+                    Content = JsonContent.Create(Infrastructure.IntakeLoad.Body(number)),
+                };
+                request.Headers.Add("Idempotency-Key", $"{run}-{perSecond}-{number}");
+                using var response = await Http.SendAsync(request);
+                var body = await response.Content.ReadAsStringAsync();
+                var latency = Stopwatch.GetElapsedTime(due).TotalMilliseconds;
+                if (response.IsSuccessStatusCode)
+                {
+                    var reference = JsonDocument.Parse(body).RootElement.GetProperty("reference").GetString() ?? "";
+                    var intended = startWall + TimeSpan.FromSeconds((double)(due - start) / Stopwatch.Frequency);
+                    accepted.Add(new AcceptedSubmission(reference, intended, latency));
+                    return;
+                }
+
+                failure = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (HttpRequestException e)
+            {
+                failure = e.HttpRequestError.ToString();
+            }
+            catch (TaskCanceledException)
+            {
+                failure = "timeout";
+            }
+
+            failures.AddOrUpdate(failure, 1, (_, n) => n + 1);
+        }
+    }
+}
+
+internal static class Percentiles
+{
+    /// <summary>The nearest-rank percentile (p in 0–100); NaN for no samples.</summary>
+    public static double Of(IEnumerable<double> samples, double p)
+    {
+        var sorted = samples.Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        var rank = (int)Math.Ceiling(p / 100 * sorted.Length);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
+    }
+}
