@@ -13,7 +13,7 @@ var arguments = args.ToList();
 if (arguments.FirstOrDefault() is not ("reliability" or "bench"))
 {
     Console.Error.WriteLine("usage: Clinic.Drills reliability [--only name,...] [--host Clinic.Host.dll] [--out dir]");
-    Console.Error.WriteLine("       Clinic.Drills bench [--quick] [--events N] [--host Clinic.Host.dll] [--out dir]");
+    Console.Error.WriteLine("       Clinic.Drills bench [--quick] [--events N] [--keep] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("scenarios: " + string.Join(", ", Scenarios.All.Select(s => s.Name)));
     return 2;
 }
@@ -23,24 +23,35 @@ string Required(string variable) => Environment.GetEnvironmentVariable(variable)
     ?? throw new InvalidOperationException($"{variable} is not set; run through ./clinic reliability.");
 
 void Progress(string line) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
-if (arguments[0] == "bench")
+DrillSettings Settings(string defaultOutput)
 {
-    var benchSettings = new DrillSettings(
+    var chosen = new DrillSettings(
         Required("CLINIC_TEST_POSTGRES"),
         new Uri(Required("CLINIC_TEST_RABBITMQ")),
         Path.GetFullPath(Option("--host") ?? "artifacts/host/Clinic.Host.dll"),
-        Path.GetFullPath(Option("--out") ?? "artifacts/bench"));
-    Directory.CreateDirectory(benchSettings.OutputDirectory);
+        Path.GetFullPath(Option("--out") ?? defaultOutput));
+    Directory.CreateDirectory(chosen.OutputDirectory);
+    return chosen;
+}
+
+// The table on the console, and the same as Markdown plus every number as JSON beside it.
+async Task WriteAsync(string directory, string name, string markdown, object results)
+{
+    Console.WriteLine();
+    Console.WriteLine(markdown);
+    await File.WriteAllTextAsync(Path.Combine(directory, name + ".md"), markdown);
+    await File.WriteAllTextAsync(
+        Path.Combine(directory, name + ".json"),
+        JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+}
+
+if (arguments[0] == "bench")
+{
+    var benchSettings = Settings("artifacts/bench");
     var quick = arguments.Contains("--quick");
     var events = long.Parse(Option("--events") ?? (quick ? "100000" : "1000000"), CultureInfo.InvariantCulture);
     var report = await Clinic.Drills.Bench.BenchRun.RunAsync(benchSettings, new(quick, events, arguments.Contains("--keep")), Progress);
-    var markdown = report.Markdown();
-    Console.WriteLine();
-    Console.WriteLine(markdown);
-    await File.WriteAllTextAsync(Path.Combine(benchSettings.OutputDirectory, "bench.md"), markdown);
-    await File.WriteAllTextAsync(
-        Path.Combine(benchSettings.OutputDirectory, "bench.json"),
-        JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+    await WriteAsync(benchSettings.OutputDirectory, "bench", report.Markdown(), report);
     Console.WriteLine($"Written to {benchSettings.OutputDirectory}/bench.{{md,json}}; host logs under {benchSettings.OutputDirectory}/bench/.");
     Console.WriteLine($"Targets met: {report.Rows.Count(r => r.Met == true)} of {report.Rows.Count(r => r.Met is not null)}.");
     // Missed targets are findings, printed above; only a bench that could not finish is a failure.
@@ -55,12 +66,7 @@ if (unknown is { Count: > 0 })
     return 2;
 }
 
-var settings = new DrillSettings(
-    Required("CLINIC_TEST_POSTGRES"),
-    new Uri(Required("CLINIC_TEST_RABBITMQ")),
-    Path.GetFullPath(Option("--host") ?? "artifacts/host/Clinic.Host.dll"),
-    Path.GetFullPath(Option("--out") ?? "artifacts/drills"));
-Directory.CreateDirectory(settings.OutputDirectory);
+var settings = Settings("artifacts/drills");
 
 var results = new List<ScenarioResult>();
 foreach (var scenario in Scenarios.All.Where(s => only is null || only.Contains(s.Name)))
@@ -80,13 +86,7 @@ foreach (var scenario in Scenarios.All.Where(s => only is null || only.Contains(
     Progress($"{scenario.Title}: {(result.Passed ? "PASS" : "FAIL " + string.Join("; ", result.Failures))}");
 }
 
-var table = Report.Markdown(results);
-Console.WriteLine();
-Console.WriteLine(table);
-await File.WriteAllTextAsync(Path.Combine(settings.OutputDirectory, "reliability.md"), table);
-await File.WriteAllTextAsync(
-    Path.Combine(settings.OutputDirectory, "reliability.json"),
-    JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+await WriteAsync(settings.OutputDirectory, "reliability", Report.Markdown(results), results);
 Console.WriteLine($"Written to {settings.OutputDirectory}/reliability.{{md,json}}; host logs and mail under {settings.OutputDirectory}/<scenario>/.");
 return results.All(r => r.Passed) ? 0 : 1;
 
