@@ -33,7 +33,7 @@ internal static class HistoryGenerator
         var templateStreams = await stage.ScalarAsync("select count(*) from bench_template_streams");
         var copies = (long)Math.Ceiling((double)(targetEvents - existing) / templateEvents);
 
-        // References are KC-Zxxxx-xxxxx: the same shape as real ones, never produced by the host (no Z first).
+        // References are KC-Uxxxx-xxxxx: the shape of real ones, but U is not in the host's alphabet, so no clash.
         await stage.ExecuteAsync($$"""
             begin;
             insert into {schema}.mt_streams (id, type, version, timestamp, created, tenant_id)
@@ -43,7 +43,7 @@ internal static class HistoryGenerator
               select base.seq + row_number() over (order by k, e.seq_id), gen_random_uuid(), md5('bench-' || k || '-' || e.stream_id)::uuid, e.version,
                 case when e.data ? 'Reference' then
                   jsonb_set(jsonb_set(e.data, '{RequestId}', to_jsonb(md5('bench-' || k || '-' || e.stream_id)::uuid::text)),
-                    '{Reference}', to_jsonb('KC-Z' || lpad((((k - 1) * {{templateStreams}} + t.rank) / 100000)::text, 4, '0')
+                    '{Reference}', to_jsonb('KC-U' || lpad((((k - 1) * {{templateStreams}} + t.rank) / 100000)::text, 4, '0')
                       || '-' || lpad((((k - 1) * {{templateStreams}} + t.rank) % 100000)::text, 5, '0')))
                 else e.data end,
                 e.type, e.timestamp, e.tenant_id, e.mt_dotnet_type, e.correlation_id, e.causation_id, e.headers, e.is_archived
