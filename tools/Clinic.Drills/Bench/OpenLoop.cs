@@ -44,17 +44,11 @@ internal static class OpenLoop
         for (var i = 0; i < total; i++)
         {
             var due = start + (long)(i * Stopwatch.Frequency / perSecond);
-            while (Stopwatch.GetTimestamp() is var now && now < due)
+            // Sleep, never spin: on two cores a spinning generator would take CPU from the host it measures.
+            // A late wake-up sends late, and that lateness counts in the latency (measured from the due time).
+            if (Stopwatch.GetTimestamp() is var now && now < due)
             {
-                var wait = TimeSpan.FromSeconds((double)(due - now) / Stopwatch.Frequency);
-                if (wait > TimeSpan.FromMilliseconds(2))
-                {
-                    await Task.Delay(wait - TimeSpan.FromMilliseconds(1));
-                }
-                else
-                {
-                    Thread.Yield();
-                }
+                await Task.Delay(TimeSpan.FromSeconds(Math.Max(0.001, (double)(due - now) / Stopwatch.Frequency)));
             }
 
             var number = i;
@@ -79,7 +73,8 @@ internal static class OpenLoop
                 var latency = Stopwatch.GetElapsedTime(due).TotalMilliseconds;
                 if (response.IsSuccessStatusCode)
                 {
-                    var reference = JsonDocument.Parse(body).RootElement.GetProperty("reference").GetString() ?? "";
+                    using var answer = JsonDocument.Parse(body);
+                    var reference = answer.RootElement.GetProperty("reference").GetString() ?? "";
                     var intended = startWall + TimeSpan.FromSeconds((double)(due - start) / Stopwatch.Frequency);
                     accepted.Add(new AcceptedSubmission(reference, intended, latency));
                     return;
