@@ -35,6 +35,7 @@ public sealed class ReliablePipelineTests(ClinicFixture clinic)
         Assert.Equal("ptsd", hook.Condition);
         Assert.StartsWith($"New call request {reference}", hook.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("Dana", hook.Text, StringComparison.Ordinal);
+        Assert.Equal(hook.BodyDeliveryId, hook.DeliveryId);
         Assert.Equal(0, clinic.Webhooks.BadSignatures);
     }
 

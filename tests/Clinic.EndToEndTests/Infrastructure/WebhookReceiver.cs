@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
-using Clinic.Modules.Notifications.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -8,18 +9,24 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using StandardWebhooks;
+using StandardWebhooks.Diagnostics;
 
 namespace Clinic.EndToEndTests.Infrastructure;
 
-internal sealed record ReceivedWebhook(string DeliveryId, string Reference, bool Urgent, string Condition, string Text);
+/// <param name="DeliveryId">The webhook-id header, by which a receiver drops repeats.</param>
+/// <param name="BodyDeliveryId">The body's deliveryId field.</param>
+internal sealed record ReceivedWebhook(string DeliveryId, string BodyDeliveryId, string Reference, bool Urgent, string Condition, string Text);
 
 /// <summary>
-/// A real HTTP receiver on loopback, as a Slack/Teams relay would be: it checks the signature and the
-/// replay window, records what arrived, and can be told to fail for a condition (to test retries).
+/// A real HTTP receiver on loopback, as a Slack/Teams relay would be: it verifies each delivery with an
+/// off-the-shelf Standard Webhooks verifier (signature and five-minute window), records what arrived,
+/// and can be told to fail for a condition (to test retries).
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
-    public const string Secret = "test-webhook-secret-0123456789-abcdefghij";
+    /// <summary>A Standard Webhooks secret, new for every run.</summary>
+    public static readonly string Secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Requests about this condition fail once with 503, then succeed.</summary>
     public const string FlakyCondition = "fibromyalgia";
@@ -57,7 +64,12 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer);
         var body = buffer.ToArray();
-        if (!WebhookSignature.Verify(Secret, request.Headers[WebhookSignature.TimestampHeader], request.Headers[WebhookSignature.SignatureHeader], body, DateTimeOffset.UtcNow))
+        try
+        {
+            // The StandardWebhooks package, not the host's code: what a clinic's relay would run.
+            new StandardWebhook(Secret).Verify(Encoding.UTF8.GetString(body), request.Headers);
+        }
+        catch (WebhookVerificationException)
         {
             Interlocked.Increment(ref BadSignatures);
             return Results.Unauthorized();
@@ -65,7 +77,8 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
         var json = JsonDocument.Parse(body).RootElement;
         var delivery = new ReceivedWebhook(
-            request.Headers[WebhookSignature.DeliveryIdHeader].ToString(),
+            request.Headers["webhook-id"].ToString(),
+            json.GetProperty("deliveryId").GetString()!,
             json.GetProperty("reference").GetString()!,
             json.GetProperty("urgent").GetBoolean(),
             json.GetProperty("condition").GetString()!,

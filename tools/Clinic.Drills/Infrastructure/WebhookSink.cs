@@ -11,12 +11,16 @@ using Microsoft.Extensions.Logging;
 namespace Clinic.Drills.Infrastructure;
 
 /// <summary>
-/// A signed-webhook receiver, as a Slack/Teams relay would run it: it checks the HMAC signature and
-/// records every delivery it accepted. It never deduplicates, so the drill sees every repeat.
+/// A signed-webhook receiver, as a Slack/Teams relay would run it: it checks the Standard Webhooks
+/// signature and records every delivery it accepted. It never deduplicates, so the drill sees every repeat.
 /// </summary>
 internal sealed class WebhookSink : IAsyncDisposable
 {
-    public const string Secret = "drill-webhook-secret-0123456789-abcdefghijkl";
+    private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>The Standard Webhooks form of the signing key, as the host is configured with it.</summary>
+    public static readonly string Secret = "whsec_" + Convert.ToBase64String(Key);
+
     private readonly ConcurrentQueue<Receipt> _received = new();
     private WebApplication? _app;
     private int _badSignatures;
@@ -44,19 +48,34 @@ internal sealed class WebhookSink : IAsyncDisposable
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer);
         var body = buffer.ToArray();
-        var timestamp = request.Headers["X-Clinic-Timestamp"].ToString();
-        byte[] signed = [.. Encoding.UTF8.GetBytes(timestamp + "."), .. body];
-        var expected = "v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), signed));
-        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out _)
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(request.Headers["X-Clinic-Signature"].ToString())))
+        if (!Verified(request.Headers, body))
         {
             Interlocked.Increment(ref _badSignatures);
             return Results.Unauthorized();
         }
 
         var reference = JsonDocument.Parse(body).RootElement.GetProperty("reference").GetString() ?? "";
-        _received.Enqueue(new Receipt(reference, "relay", request.Headers["X-Clinic-Delivery-Id"].ToString()));
+        _received.Enqueue(new Receipt(reference, "relay", request.Headers["webhook-id"].ToString()));
         return Results.Ok();
+    }
+
+    /// <summary>
+    /// Standard Webhooks, checked by hand (a third implementation beside the host's and the test suite's
+    /// library): "v1," + base64(HMAC-SHA256(key, id.timestamp.body)), any of the space-separated signatures.
+    /// </summary>
+    private static bool Verified(IHeaderDictionary headers, byte[] body)
+    {
+        var id = headers["webhook-id"].ToString();
+        var timestamp = headers["webhook-timestamp"].ToString();
+        if (id.Length == 0 || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            return false;
+        }
+
+        byte[] signed = [.. Encoding.UTF8.GetBytes($"{id}.{timestamp}."), .. body];
+        var expected = Encoding.ASCII.GetBytes("v1," + Convert.ToBase64String(HMACSHA256.HashData(Key, signed)));
+        return headers["webhook-signature"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Any(signature => CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature)));
     }
 
     public async ValueTask DisposeAsync()

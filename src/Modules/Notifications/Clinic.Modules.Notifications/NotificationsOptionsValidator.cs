@@ -1,10 +1,11 @@
 using System.Net.Mail;
 using Clinic.Modules.Notifications.NotifyStaff;
+using Clinic.Modules.Notifications.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace Clinic.Modules.Notifications;
 
-/// <summary>Refuses to start with routes that could never deliver: unknown channels, bad addresses, unknown webhooks.</summary>
+/// <summary>Refuses to start with routes that could never deliver: unknown channels, bad addresses, unknown webhooks, unusable signing secrets.</summary>
 internal sealed class NotificationsOptionsValidator : IValidateOptions<NotificationsOptions>
 {
     public ValidateOptionsResult Validate(string? name, NotificationsOptions options)
@@ -54,9 +55,13 @@ internal sealed class NotificationsOptionsValidator : IValidateOptions<Notificat
                 errors.Add($"Notifications:Webhooks:{webhook}:Url must be an http(s) URL.");
             }
 
-            if (endpoint.Secret.Length < 32)
+            var secrets = endpoint.PreviousSecrets.Select((secret, i) => (Key: $"PreviousSecrets:{i}", Secret: secret)).Prepend(("Secret", endpoint.Secret));
+            foreach (var (key, secret) in secrets)
             {
-                errors.Add($"Notifications:Webhooks:{webhook}:Secret must be at least 32 characters.");
+                if (WebhookSignature.Problem(secret) is { } problem)
+                {
+                    errors.Add($"Notifications:Webhooks:{webhook}:{key} {problem}");
+                }
             }
         }
 

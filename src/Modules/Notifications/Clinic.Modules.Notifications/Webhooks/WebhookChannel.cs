@@ -8,7 +8,8 @@ namespace Clinic.Modules.Notifications.Webhooks;
 
 /// <summary>
 /// Posts the alert as signed JSON to a named endpoint. The body has a "text" field, so a Slack or Teams
-/// incoming-webhook relay can forward it as it is; the delivery id header lets a receiver drop repeats.
+/// incoming-webhook relay can forward it as it is. Signed per Standard Webhooks (see WebhookSignature); the
+/// webhook-id header is the stable delivery id, so a receiver drops repeats by it.
 /// </summary>
 internal sealed class WebhookChannel(IHttpClientFactory clients, IOptionsMonitor<NotificationsOptions> options, TimeProvider time) : INotificationChannel
 {
@@ -23,12 +24,12 @@ internal sealed class WebhookChannel(IHttpClientFactory clients, IOptionsMonitor
         var body = Body(alert, deliveryId);
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
 
-
+        // The signature covers these exact bytes: nothing may re-serialise the body on the way out.
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add(WebhookSignature.IdHeader, deliveryId);
         request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(endpoint.Secret, timestamp, body));
-        request.Headers.Add(WebhookSignature.DeliveryIdHeader, deliveryId);
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(endpoint.SigningSecrets, deliveryId, timestamp, body));
 
         using var response = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
         if (response.IsSuccessStatusCode)

@@ -5,6 +5,14 @@ internal sealed class WebhookEndpoint
 {
     public Uri? Url { get; set; }
 
-    /// <summary>Shared secret for the HMAC-SHA256 signature; at least 32 characters.</summary>
+    /// <summary>The Standard Webhooks signing secret: "whsec_" + base64 of 24 to 64 random bytes.</summary>
     public string Secret { get; set; } = "";
+
+    /// <summary>
+    /// Secrets being rotated out. Every delivery is signed with these too, so a receiver that still holds an
+    /// old secret keeps verifying until it has switched; then remove them.
+    /// </summary>
+    public List<string> PreviousSecrets { get; set; } = [];
+
+    public IEnumerable<string> SigningSecrets => [Secret, .. PreviousSecrets];
 }

@@ -5,41 +5,68 @@ using System.Text;
 namespace Clinic.Modules.Notifications.Webhooks;
 
 /// <summary>
-/// How webhook bodies are signed, and how a receiver checks them:
-///   X-Clinic-Timestamp: Unix seconds when sent.
-///   X-Clinic-Signature: "v1=" + hex(HMAC-SHA256(secret, timestamp + "." + body)).
-/// A receiver recomputes the signature, compares in constant time, and refuses timestamps outside its
-/// replay window (five minutes by default), so a captured request cannot be replayed later.
+/// Signs deliveries as the Standard Webhooks specification does (symmetric "v1"), so any of its
+/// verifier libraries can check them:
+///   webhook-id: the stable delivery id (a repeat carries the same one);
+///   webhook-timestamp: Unix seconds when sent;
+///   webhook-signature: "v1," + base64(HMAC-SHA256(key, id + "." + timestamp + "." + body)), one per
+///   signing secret, space-separated, where the key is the base64-decoded part of "whsec_…" (several
+///   secrets while one is being rotated out).
 /// </summary>
 internal static class WebhookSignature
 {
-    public const string TimestampHeader = "X-Clinic-Timestamp";
-    public const string SignatureHeader = "X-Clinic-Signature";
-    public const string DeliveryIdHeader = "X-Clinic-Delivery-Id";
-    public static readonly TimeSpan DefaultReplayWindow = TimeSpan.FromMinutes(5);
+    public const string IdHeader = "webhook-id";
+    public const string TimestampHeader = "webhook-timestamp";
+    public const string SignatureHeader = "webhook-signature";
+    public const string SecretPrefix = "whsec_";
 
-    public static string Sign(string secret, long timestamp, ReadOnlySpan<byte> body)
+    // The specification's bounds for a symmetric signing secret.
+    public const int MinimumKeyBytes = 24;
+    public const int MaximumKeyBytes = 64;
+
+    public const string HowToGenerate = "generate one with: echo \"whsec_$(openssl rand -base64 32)\"";
+
+    /// <summary>Why a configured secret cannot be used, or null if it can. Never repeats the secret.</summary>
+    public static string? Problem(string? secret)
     {
-        var prefix = Encoding.UTF8.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + ".");
-        byte[] message = [.. prefix, .. body];
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), message);
-        return "v1=" + Convert.ToHexStringLower(mac);
+        if (string.IsNullOrWhiteSpace(secret))
+        {
+            return $"is missing; {HowToGenerate}";
+        }
+
+        if (!secret.StartsWith(SecretPrefix, StringComparison.Ordinal))
+        {
+            return $"must be a Standard Webhooks secret, '{SecretPrefix}' followed by the base64 of {MinimumKeyBytes} to {MaximumKeyBytes} random bytes (plain passwords are not accepted); {HowToGenerate}";
+        }
+
+        var encoded = secret[SecretPrefix.Length..];
+        var key = new byte[encoded.Length];
+        if (!Convert.TryFromBase64String(encoded, key, out var length))
+        {
+            return $"is not valid base64 after '{SecretPrefix}'; {HowToGenerate}";
+        }
+
+        return length is < MinimumKeyBytes or > MaximumKeyBytes
+            ? $"decodes to {length} bytes, but a signing secret must be {MinimumKeyBytes} to {MaximumKeyBytes} bytes; {HowToGenerate}"
+            : null;
     }
 
-    public static bool Verify(string secret, string? timestamp, string? signature, ReadOnlySpan<byte> body, DateTimeOffset now, TimeSpan? replayWindow = null)
+    /// <summary>The HMAC key of a secret that <see cref="Problem"/> accepted.</summary>
+    public static byte[] Key(string secret) => Convert.FromBase64String(secret[SecretPrefix.Length..]);
+
+    /// <summary>The webhook-signature header value: one "v1,…" per secret, current secret first.</summary>
+    public static string Sign(IEnumerable<string> secrets, string id, long timestamp, ReadOnlySpan<byte> body)
     {
-        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || signature is null)
+        byte[] signed = [.. Encoding.UTF8.GetBytes(id + "." + timestamp.ToString(CultureInfo.InvariantCulture) + "."), .. body];
+        var signatures = secrets.Select(secret => "v1," + Convert.ToBase64String(HMACSHA256.HashData(Key(secret), signed))).ToList();
+        // Svix-derived .NET verifiers (the StandardWebhooks package 1.1.2 among them) never check the last of
+        // several signatures (svix/svix-webhooks#2393). Repeating the first at the end is still a valid list, and
+        // lets a relay running one of them verify with any of the secrets during a rotation.
+        if (signatures.Count > 1)
         {
-            return false;
+            signatures.Add(signatures[0]);
         }
 
-        var age = now - DateTimeOffset.FromUnixTimeSeconds(seconds);
-        if (age.Duration() > (replayWindow ?? DefaultReplayWindow))
-        {
-            return false;
-        }
-
-        var expected = Encoding.ASCII.GetBytes(Sign(secret, seconds, body));
-        return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature));
+        return string.Join(' ', signatures);
     }
 }
