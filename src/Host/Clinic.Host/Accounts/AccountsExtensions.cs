@@ -62,7 +62,7 @@ internal static class AccountsExtensions
                 options.Events.OnRedirectToLogin = context => RespondOrRedirect(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => RespondOrRedirect(context, StatusCodes.Status403Forbidden);
             });
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorizationBuilder().AddAccessPolicies();
         return builder;
     }
 
