@@ -62,14 +62,14 @@ internal static class AccountsExtensions
                 options.Events.OnRedirectToLogin = context => RespondOrRedirect(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => RespondOrRedirect(context, StatusCodes.Status403Forbidden);
             });
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorizationBuilder().AddAccessPolicies();
         return builder;
     }
 
     private static Task RespondOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         // APIs, scrapers and event streams answer with a status; a redirect to a login page means nothing to them.
-        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments(ServiceDefaults.MetricsScrape.Path)
+        if (ShellExtensions.IsApi(context.HttpContext) || context.Request.Path.StartsWithSegments(ServiceDefaults.MetricsScrape.Path)
             || context.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.Ordinal))
         {
             context.Response.StatusCode = status;

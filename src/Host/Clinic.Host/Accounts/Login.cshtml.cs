@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Clinic.Host.Accounts;
 
 [EnableRateLimiting(AccountsExtensions.SignInRateLimit)]
-internal sealed class LoginModel(AccountStore accounts) : PageModel
+internal sealed class LoginModel(AccountStore accounts, IAuthorizationService authorization) : PageModel
 {
     [BindProperty]
     public string? UserName { get; set; }
@@ -39,7 +40,7 @@ internal sealed class LoginModel(AccountStore accounts) : PageModel
 
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
         // Without a page to return to, each person starts where their work is.
-        var home = principal.IsInRole("Staff") || principal.IsInRole("Admin") ? "/staff" : "/audit";
+        var home = (await authorization.AuthorizeAsync(principal, AccessPolicies.Staff)).Succeeded ? "/staff" : "/audit";
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : home);
     }
 }

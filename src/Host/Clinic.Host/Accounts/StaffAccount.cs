@@ -11,7 +11,7 @@ internal sealed class StaffAccount
     public const int MaxFailedSignIns = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
     public const int MinimumPasswordLength = 12;
-    public static readonly string[] KnownRoles = ["Staff", "Auditor", "Admin"];
+    public static readonly string[] KnownRoles = StaffRoles.All;
     private static readonly PasswordHasher<StaffAccount> Hasher = new();
 
     // Verifying against a real hash for unknown names keeps response times from revealing which names exist.

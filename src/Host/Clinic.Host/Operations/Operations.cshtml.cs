@@ -1,3 +1,4 @@
+using Clinic.Host.Accounts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Clinic.Host.Operations;
 
 /// <summary>The operator's view: readiness, error queues, and the event forwarder's lag.</summary>
-[Authorize(Roles = "Admin")]
+[Authorize(Policy = AccessPolicies.Admin)]
 internal sealed class OperationsModel(HealthCheckService health) : PageModel
 {
     public HealthReport Report { get; private set; } = null!;

@@ -67,10 +67,9 @@ internal static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Asks PostgreSQL to check every 2 s, even mid-query, whether the client is still there. The daemon's
-    /// leader holds its lock on a connection that runs long monitoring queries; without this, a crashed
-    /// leader's lock outlives it until that query ends (about 40 s in the reliability drill), and so does the
-    /// pause in staff alerts. With it, another host takes over within one leadership poll.
+    /// Asks PostgreSQL to check every 2 s, even mid-query, whether the client is still there, so a crashed
+    /// daemon leader's lock is released at once rather than when its long query ends
+    /// (docs/adr/0001-dead-client-detection.md).
     /// </summary>
     internal static string WithDeadClientDetection(string connectionString)
     {

@@ -24,7 +24,7 @@ internal sealed partial class DatabaseUnavailableHandler(IProblemDetailsService 
         LogUnavailable(logger, exception.GetType().Name);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (httpContext.Request.Path.StartsWithSegments("/api"))
+        if (ShellExtensions.IsApi(httpContext))
         {
             await problems.WriteAsync(new ProblemDetailsContext
             {

@@ -66,5 +66,6 @@ internal static class ShellExtensions
         return app;
     }
 
-    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
+    /// <summary>APIs answer in problem details and status codes; everything else is a page for a person.</summary>
+    public static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 }

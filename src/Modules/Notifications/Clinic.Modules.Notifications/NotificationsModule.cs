@@ -63,22 +63,24 @@ public static class NotificationsModule
 
     public static IBusRegistrationConfigurator AddNotificationsConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<IntakeRequestSubmittedConsumer>(c => c.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1))));
-        // One queue per channel, fed by sends only (no exchange binding): a channel's outage delays only itself.
+        // Routing and reporting only touch the broker: retry briefly, then _error.
+        static void Brief<T>(IConsumerConfigurator<T> c) where T : class =>
+            c.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1)));
+
+        // Sending to a person rides out an SMTP or webhook outage; a refusal for good fails at once.
         static void Deliveries<T>(IConsumerConfigurator<T> c) where T : class => c.UseMessageRetry(r =>
         {
             r.Intervals(DeliveryRetries);
             r.Ignore<PermanentDeliveryFailure>();
         });
+
+        bus.AddConsumer<IntakeRequestSubmittedConsumer>(Brief);
+        // One queue per channel, fed by sends only (no exchange binding): a channel's outage delays only itself.
         bus.AddConsumer<DeliverEmailAlertConsumer>(Deliveries).Endpoint(e => e.ConfigureConsumeTopology = false);
         bus.AddConsumer<DeliverWebhookAlertConsumer>(Deliveries).Endpoint(e => e.ConfigureConsumeTopology = false);
         bus.AddConsumer<DeliverFeedAlertConsumer>(Deliveries).Endpoint(e => e.ConfigureConsumeTopology = false);
-        bus.AddConsumer<DeliveryFaultConsumer>(c => c.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1))));
-        bus.AddConsumer<VisitorAcknowledgementRequestedConsumer>(c => c.UseMessageRetry(r =>
-        {
-            r.Intervals(DeliveryRetries);
-            r.Ignore<PermanentDeliveryFailure>();
-        }));
+        bus.AddConsumer<DeliveryFaultConsumer>(Brief);
+        bus.AddConsumer<VisitorAcknowledgementRequestedConsumer>(Deliveries);
         // A temporary queue per host: every host's connected staff browsers get every feed item.
         bus.AddConsumer<StaffFeedItemConsumer>().Endpoint(e =>
         {

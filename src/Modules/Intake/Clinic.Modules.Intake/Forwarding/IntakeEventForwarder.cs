@@ -106,10 +106,9 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
     }
 
     /// <summary>
-    /// A publish normally completes (broker confirm included) in milliseconds. The RabbitMQ drill catches some
-    /// that never completed after the broker came back, which stalled the forwarder for good; with a
+    /// A publish that never completes (seen after broker outages) would stall the forwarder for good; with a
     /// deadline the page fails instead, the daemon pauses the subscription and restarts it from its
-    /// recorded progress a few seconds later, and consumers drop the repeats.
+    /// recorded progress, and consumers drop the repeats (docs/adr/0003-publish-deadline.md).
     /// </summary>
     private async Task PublishAsync<T>(T message, Guid messageId, CancellationToken cancellationToken) where T : class
     {

@@ -9,7 +9,8 @@ namespace Clinic.Modules.Notifications.Feed;
 /// <summary>GET /staff/feed: Server-Sent Events of new requests for signed-in staff. No personal data.</summary>
 internal static class StaffFeedEndpoint
 {
-    public static readonly string[] Roles = ["Staff", "Admin"];
+    /// <summary>The host's staff-area policy (modules name policies; the host defines them).</summary>
+    public const string StaffPolicy = "staff";
 
     public static void MapStaffFeed(this IEndpointRouteBuilder app) =>
         app.MapGet("/staff/feed", (HttpContext http, StaffFeedHub hub, CancellationToken cancellationToken) =>
@@ -21,7 +22,7 @@ internal static class StaffFeedEndpoint
                 return TypedResults.ServerSentEvents(Stream(hub, lastEventId.Length == 0 ? null : lastEventId, cancellationToken));
             })
             .WithTags("Staff")
-            .RequireAuthorization(policy => policy.RequireRole(Roles))
+            .RequireAuthorization(StaffPolicy)
             .ExcludeFromDescription();
 
     private static async IAsyncEnumerable<SseItem<object>> Stream(StaffFeedHub hub, string? lastEventId, [EnumeratorCancellation] CancellationToken cancellationToken)

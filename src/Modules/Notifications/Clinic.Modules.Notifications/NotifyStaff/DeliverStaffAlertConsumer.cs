@@ -9,8 +9,7 @@ namespace Clinic.Modules.Notifications.NotifyStaff;
 /// Delivers one alert once per request, channel and recipient, and reports it back as StaffNotified.
 /// A redelivered message finds the delivery log and only repeats the report (Intake ignores repeats).
 /// Each channel has its own consumer and queue (below): a retrying SMTP outage holds up e-mail only,
-/// never the webhook or the live feed (the SMTP drill measured 15 of ~300 webhooks getting through when
-/// all channels shared one queue).
+/// never the webhook or the live feed (docs/adr/0002-one-delivery-queue-per-channel.md).
 /// </summary>
 internal abstract class DeliverStaffAlertConsumer(
     string channelName,

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace Clinic.Host.Accounts;
+
+/// <summary>
+/// Who may use what, defined once. Pages and endpoints name a policy, never a role; modules use the same
+/// names (they cannot reference the host), and an architecture test checks that every name they use is
+/// defined here.
+/// </summary>
+internal static class AccessPolicies
+{
+    /// <summary>The staff area: the inbox, request pages, triage actions and the live feed.</summary>
+    public const string Staff = "staff";
+
+    /// <summary>The audit area: request histories, exports and the access log.</summary>
+    public const string Auditor = "auditor";
+
+    /// <summary>Operations: health, error queues, the forwarder's lag.</summary>
+    public const string Admin = "admin";
+
+    /// <summary>Rebuilding the read models from the events.</summary>
+    public const string AuditorOrAdmin = "auditor-or-admin";
+
+    public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
+    {
+        [Staff] = [StaffRoles.Staff, StaffRoles.Admin],
+        [Auditor] = [StaffRoles.Auditor],
+        [Admin] = [StaffRoles.Admin],
+        [AuditorOrAdmin] = [StaffRoles.Auditor, StaffRoles.Admin],
+    };
+
+    public static AuthorizationBuilder AddAccessPolicies(this AuthorizationBuilder authorization)
+    {
+        foreach (var (name, roles) in RolesOf)
+        {
+            authorization.AddPolicy(name, policy => policy.RequireAuthenticatedUser().RequireRole(roles));
+        }
+
+        return authorization;
+    }
+}
+
+/// <summary>The roles an account can hold.</summary>
+internal static class StaffRoles
+{
+    public const string Staff = "Staff";
+    public const string Auditor = "Auditor";
+    public const string Admin = "Admin";
+    public static readonly string[] All = [Staff, Auditor, Admin];
+}
