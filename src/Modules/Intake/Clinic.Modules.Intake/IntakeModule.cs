@@ -38,8 +38,6 @@ public static class IntakeModule
         // Loaded eagerly: a broken rule file stops the host at startup, naming the file and the field.
         builder.Services.AddSingleton(CrisisLanguageRules.LoadEmbedded());
         builder.Services.Configure<IntakeAlertOptions>(builder.Configuration.GetSection(IntakeAlertOptions.Section));
-        builder.Services.Configure<IntakeRateLimitOptions>(builder.Configuration.GetSection(IntakeRateLimitOptions.Section));
-        builder.Services.AddIntakeRateLimiting();
         builder.Services.AddHealthChecks().AddCheck<ForwarderLagHealthCheck>("intake-forwarder-lag", tags: ["ops"]);
         builder.Services.AddSingleton<IntakeMetrics>();
         builder.Services.AddSingleton<DaemonLag>();
