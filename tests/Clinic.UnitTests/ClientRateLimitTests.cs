@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Clinic.UnitTests;
 
-/// <summary>Every per-client limit counts one client the same way.</summary>
+/// <summary>Every per-client limit, and the API's idempotency keys, count one client the same way.</summary>
 public sealed class ClientRateLimitTests
 {
     [Fact]
@@ -46,6 +46,15 @@ public sealed class ClientRateLimitTests
         Assert.Equal(StatusCodes.Status200OK, await SignInFromAsync("2001:db8:7:8::1"));
         Assert.Equal("sign-in", Clinic.Host.Accounts.AccountsExtensions.SignInRateLimit);
     }
+
+    [Theory]
+    [InlineData("203.0.113.7")]
+    [InlineData("::ffff:203.0.113.7")]
+    [InlineData("2001:db8:1:2:aaaa::1")]
+    [InlineData("2001:db8:1:2:ffff:ffff:ffff:ffff")]
+    [InlineData("::1")]
+    public void The_intake_api_scopes_idempotency_keys_by_the_same_client_key_as_the_rate_limiter(string address) =>
+        Assert.Equal(ClientNetworkKey.Of(IPAddress.Parse(address)), ClientNetwork.KeyOf(IPAddress.Parse(address)));
 
     [Fact]
     public void Intake_names_the_submissions_policy_the_host_registers() =>
