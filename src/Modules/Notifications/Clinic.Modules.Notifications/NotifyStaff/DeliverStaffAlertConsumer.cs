@@ -41,6 +41,12 @@ internal abstract class DeliverStaffAlertConsumer(
                 token => channel.DeliverAsync(alert, message.Recipient, message.DeliveryId, token),
                 context.CancellationToken);
         }
+        catch (DeliveryInProgressException) when (context.GetRetryAttempt() >= NotificationsModule.DeliveryRetryLimit)
+        {
+            // Retries are used up while another worker still holds this delivery: that worker reports the outcome,
+            // so this duplicate ends here instead of faulting (earlier attempts rethrow and are retried).
+            return;
+        }
         catch (Exception e) when (e is not DeliveryInProgressException && !context.CancellationToken.IsCancellationRequested)
         {
             metrics.AttemptFailed(message.Channel);
