@@ -29,8 +29,6 @@ public sealed class ConditionChoices
 
     public bool Offers(string slug) => slug == OtherSlug || Conditions.Exists(c => c.Slug == slug);
 
-    public string NameOf(string slug) => WithOther().FirstOrDefault(c => c.Slug == slug)?.Name ?? slug;
-
     public sealed record Choice(string Slug, string Name);
 
     public static async Task<ConditionChoices> LoadAsync(IQuerySession session, CancellationToken cancellationToken) =>
