@@ -34,6 +34,28 @@ public sealed class AccountSecurityTests(ClinicFixture clinic)
     }
 
     [Fact]
+    public async Task Sign_in_attempts_from_one_ipv6_64_share_one_limit()
+    {
+        // One device or household holds a whole /64: changing the last bits must not buy more password guesses.
+        var address = SimulatedClientAddress.NewAddress();
+        using var guesser = clinic.CreateBrowser(address);
+        using var neighbour = clinic.CreateBrowser(address.Replace("::1", "::2", StringComparison.Ordinal));
+        HttpStatusCode status;
+        var attempts = 0;
+        do
+        {
+            status = (await guesser.GetAsync("/account/login")).StatusCode;
+            attempts++;
+        }
+        while (status == HttpStatusCode.OK && attempts <= 100);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await neighbour.GetAsync("/account/login")).StatusCode);
+        using var elsewhere = clinic.CreateBrowser();
+        Assert.Equal(HttpStatusCode.OK, (await elsewhere.GetAsync("/account/login")).StatusCode);
+    }
+
+    [Fact]
     public async Task Signing_out_ends_the_session()
     {
         using var staff = await clinic.SignInAsync(ClinicFixture.StaffUserName);

@@ -71,6 +71,44 @@ public sealed class IntakeApiTests(ClinicFixture clinic)
     }
 
     [Fact]
+    public async Task Two_callers_sending_the_same_key_get_two_requests()
+    {
+        // Two integrations that both number their calls from 1 would collide if keys were shared by every caller.
+        var key = "order-0000000000000001";
+        using var first = clinic.CreateBrowser();
+        using var second = clinic.CreateBrowser();
+        var before = await clinic.CountStreamsAsync();
+
+        var one = await first.SendAsync(Post(Body("From the first integration."), key));
+        var two = await second.SendAsync(Post(Body("From the second integration."), key));
+
+        Assert.Equal(HttpStatusCode.Created, one.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, two.StatusCode);
+        var firstReference = (await one.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reference").GetString();
+        var secondReference = (await two.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reference").GetString();
+        Assert.NotEqual(firstReference, secondReference);
+        Assert.Equal(before + 2, await clinic.CountStreamsAsync());
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("short-key-15chr")]
+    public async Task A_key_too_short_to_be_unique_is_refused_with_a_problem_naming_the_header(string key)
+    {
+        using var client = clinic.CreateBrowser();
+        var before = await clinic.CountStreamsAsync();
+
+        var response = await client.SendAsync(Post(Body(), key));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var message = Assert.Single(problem.GetProperty("errors").GetProperty("Idempotency-Key").EnumerateArray()).GetString();
+        Assert.Contains("at least 16", message, StringComparison.Ordinal);
+        Assert.Equal(before, await clinic.CountStreamsAsync());
+    }
+
+    [Fact]
     public async Task Crisis_language_is_reported_urgent()
     {
         using var client = clinic.CreateBrowser();

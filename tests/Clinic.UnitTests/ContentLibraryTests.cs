@@ -84,6 +84,8 @@ public sealed partial class ContentLibraryTests
     [InlineData("articles.json", """{"articles":[{"id":"a","title":"T","year":"soon","conditions":["ocd"],"asListed":["T"]}]}""", "articles.json: not valid at articles[0].year")]
     [InlineData("conditions.json", """{"conditions":[{"slug":"ocd","name":"OCD","facts":{"heading":"","items":["x"]}}]}""", "conditions.json: conditions[0].facts.heading is required")]
     [InlineData("conditions.json", """{"conditions":[{"slug":"OCD!","name":"OCD"}]}""", "conditions.json: conditions[0].slug 'OCD!' must be lower-case")]
+    [InlineData("conditions.json", """{"conditions":[{"slug":"ocd","name":"OCD"}]}""", "conditions.json: version must be a whole number from 1 up")]
+    [InlineData("conditions.json", """{"version":0,"conditions":[{"slug":"ocd","name":"OCD"}]}""", "conditions.json: version must be a whole number from 1 up")]
     [InlineData("highlights.json", """{"intro":"i","highlights":[],"extra":1}""", "highlights.json: not valid")]
     [InlineData("crisis.json", """{"resources":[{"id":"x","title":"t","text":"t","actions":[{"label":"l","href":"javascript:alert(1)"}]}],"formerNumberNote":"n"}""", "crisis.json: resources[0].actions[0].href must start with tel:, sms: or https://")]
     public void A_broken_data_file_stops_startup_naming_the_file_and_the_field(string file, string json, string expected)

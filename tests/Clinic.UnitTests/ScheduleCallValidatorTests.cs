@@ -172,5 +172,5 @@ public sealed class RateLimitPartitionTests
     [InlineData("2001:db8:1:2:aaaa::1", "20010DB800010002::/64")]
     [InlineData("2001:db8:1:2:ffff:ffff:ffff:ffff", "20010DB800010002::/64")]
     public void Ipv6_clients_share_a_bucket_per_64_so_rotating_addresses_does_not_bypass_the_limit(string address, string expected) =>
-        Assert.Equal(expected, Clinic.Modules.Intake.ScheduleCall.IntakeRateLimiting.PartitionKey(System.Net.IPAddress.Parse(address)));
+        Assert.Equal(expected, Clinic.Host.RateLimiting.ClientNetworkKey.Of(System.Net.IPAddress.Parse(address)));
 }

@@ -1,6 +1,7 @@
-using Clinic.Modules.Intake.ScheduleCall;
+using Clinic.Host.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Clinic.UnitTests;
@@ -18,8 +19,8 @@ public sealed class SubmissionCapacityTests
     public SubmissionCapacityTests()
     {
         var services = new ServiceCollection().AddLogging().AddProblemDetails();
-        services.AddIntakeRateLimiting();
-        services.Configure<IntakeRateLimitOptions>(options => (options.PermitLimit, options.ConcurrencyLimit, options.QueueLimit) = (1000, 1, 0));
+        services.AddClinicRateLimiter();
+        services.Configure<SubmissionRateLimitOptions>(options => (options.PermitLimit, options.ConcurrencyLimit, options.QueueLimit) = (1000, 1, 0));
         _services = services.BuildServiceProvider();
         var pipeline = new ApplicationBuilder(_services).UseRateLimiter();
         pipeline.Run(async context =>
@@ -40,6 +41,12 @@ public sealed class SubmissionCapacityTests
         var context = new DefaultHttpContext { RequestServices = _services };
         context.Request.Method = method;
         context.Request.Path = path;
+        // As routing finds them: Intake's form and API name the submissions policy; other pages name none.
+        if (path.StartsWith("/api/intake/requests", StringComparison.Ordinal))
+        {
+            context.SetEndpoint(new Endpoint(null, new EndpointMetadataCollection(new EnableRateLimitingAttribute(ClinicRateLimiting.SubmissionsPolicy)), path));
+        }
+
         context.Response.Body = new MemoryStream();
         await _pipeline(context);
         return context;

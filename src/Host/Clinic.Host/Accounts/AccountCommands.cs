@@ -39,7 +39,7 @@ internal static class AccountCommands
                 problem = null;
                 foreach (var account in await accounts.ListAsync())
                 {
-                    var state = account.Disabled ? "disabled" : account.LockedUntil > DateTimeOffset.UtcNow ? $"locked until {account.LockedUntil:u}" : "active";
+                    var state = account.Disabled ? "disabled" : accounts.IsLockedOut(account) ? $"locked until {account.LockedUntil:u}" : "active";
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{account.UserName}\t{string.Join(",", account.Roles)}\t{state}"));
                 }
 

@@ -13,6 +13,9 @@ internal sealed class AccountStore(IAccountsStore store, TimeProvider time)
 {
     public const string SecurityStampClaim = "clinic:security-stamp";
 
+    /// <summary>Locked out now, by this store's clock.</summary>
+    public bool IsLockedOut(StaffAccount account) => account.IsLockedOut(time.GetUtcNow());
+
     public async Task<(SignInOutcome Outcome, ClaimsPrincipal? Principal)> SignInAsync(string userName, string password, string scheme, CancellationToken cancellationToken)
     {
         // Two sign-ins racing on one account: optimistic concurrency makes one of them read again.

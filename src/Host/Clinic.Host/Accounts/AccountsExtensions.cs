@@ -1,9 +1,7 @@
-using System.Threading.RateLimiting;
 using Marten;
 using Microsoft.AspNetCore.Authentication;
 using Clinic.Host.Shell;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Clinic.Host.Accounts;
@@ -12,7 +10,7 @@ internal static class AccountsExtensions
 {
     public const string LoginPath = "/account/login";
     public const string AuthCookieName = "clinic.auth";
-    public const string SignInRateLimit = "sign-in";
+    public const string SignInRateLimit = RateLimiting.ClinicRateLimiting.SignInPolicy;
 
     public static IHostApplicationBuilder AddClinicAccounts(this IHostApplicationBuilder builder)
     {
@@ -27,12 +25,6 @@ internal static class AccountsExtensions
             .ApplyAllDatabaseChangesOnStartup();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AccountStore>();
-
-        // Password guessing is slowed per client as well as per account (lockout).
-        builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(SignInRateLimit, context =>
-            RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(5) })));
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>

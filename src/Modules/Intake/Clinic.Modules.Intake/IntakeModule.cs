@@ -38,8 +38,6 @@ public static class IntakeModule
         // Loaded eagerly: a broken rule file stops the host at startup, naming the file and the field.
         builder.Services.AddSingleton(CrisisLanguageRules.LoadEmbedded());
         builder.Services.Configure<IntakeAlertOptions>(builder.Configuration.GetSection(IntakeAlertOptions.Section));
-        builder.Services.Configure<IntakeRateLimitOptions>(builder.Configuration.GetSection(IntakeRateLimitOptions.Section));
-        builder.Services.AddIntakeRateLimiting();
         builder.Services.AddHealthChecks().AddCheck<ForwarderLagHealthCheck>("intake-forwarder-lag", tags: ["ops"]);
         builder.Services.AddSingleton<IntakeMetrics>();
         builder.Services.AddSingleton<DaemonLag>();
@@ -74,7 +72,7 @@ public static class IntakeModule
 
                 options.Projections.Snapshot<IntakeRequest>(SnapshotLifecycle.Inline)
                     .UniqueIndex(r => r.Reference);
-                options.Schema.For<ConditionChoices>();
+                options.Schema.For<ConditionChoices>().UseOptimisticConcurrency(true);
                 options.Schema.For<EventSeal>().Index(s => s.StreamId);
                 options.Schema.For<Triage.PersonalDataAccess>().Index(a => a.RequestId).Index(a => a.ViewedAt);
             })

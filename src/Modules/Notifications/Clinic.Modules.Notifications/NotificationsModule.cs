@@ -25,6 +25,9 @@ public static class NotificationsModule
     private static readonly TimeSpan[] DeliveryRetries =
         [.. new[] { 1, 2, 5, 10, 20, 30, 60, 60, 120, 180, 300 }.Select(s => TimeSpan.FromSeconds(s))];
 
+    /// <summary>How many times a delivery is retried after its first attempt: the last attempt's number.</summary>
+    internal static int DeliveryRetryLimit => DeliveryRetries.Length;
+
     public static IHostApplicationBuilder AddNotificationsModule(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<NotificationsOptions>()

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Clinic.Modules.Content.Conditions;
 
 /// <summary>
-/// Tells the other modules which conditions exist. Publishing again on every start is harmless:
-/// consumers replace their copy.
+/// Tells the other modules which conditions exist, with the content version of the list. Publishing again
+/// on every start is harmless: consumers keep the highest version they have seen.
 /// </summary>
 internal sealed partial class PublishConditionCatalog(
     ContentLibrary library,
@@ -23,15 +23,15 @@ internal sealed partial class PublishConditionCatalog(
         await bus.WaitForHealthStatus(BusHealthStatus.Healthy, stoppingToken);
 
         var message = new ConditionCatalogPublished(
-            [.. library.Conditions.Select(c => new CatalogCondition(c.Slug, c.Name))],
-            time.GetUtcNow());
+            library.ConditionsVersion,
+            [.. library.Conditions.Select(c => new CatalogCondition(c.Slug, c.Name))]);
 
         for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
         {
             try
             {
                 await bus.Publish(message, stoppingToken);
-                LogPublished(logger, message.Conditions.Count);
+                LogPublished(logger, message.Version, message.Conditions.Count);
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -43,8 +43,8 @@ internal sealed partial class PublishConditionCatalog(
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "Published the condition catalogue ({Count} conditions)")]
-    private static partial void LogPublished(ILogger logger, int count);
+    [LoggerMessage(LogLevel.Information, "Published the condition catalogue, version {Version} ({Count} conditions)")]
+    private static partial void LogPublished(ILogger logger, int version, int count);
 
     [LoggerMessage(LogLevel.Warning, "Could not publish the condition catalogue; retrying in {Delay}")]
     private static partial void LogRetry(ILogger logger, Exception exception, TimeSpan delay);

@@ -32,6 +32,9 @@ internal sealed class ContentLibrary
 
     public IReadOnlyList<Condition> Conditions { get; }
 
+    /// <summary>The content version of the condition list (conditions.json's "version"): raised with every change to it.</summary>
+    public int ConditionsVersion { get; init; } = 1;
+
     public IReadOnlyList<Article> Articles { get; }
 
     public string Intro { get; }
@@ -88,6 +91,9 @@ internal sealed class ContentLibrary
         var crisisFile = Read<CrisisFile>(open, "crisis.json");
 
         var conditions = ValidateConditions(conditionsFile);
+        var conditionsVersion = conditionsFile.Version is >= 1 and var version
+            ? version
+            : throw new Checker("conditions.json").Fail("version", "must be a whole number from 1 up, raised whenever the list of conditions changes");
         var slugs = conditions.Select(c => c.Slug).ToHashSet(StringComparer.Ordinal);
         var articles = ValidateArticles(articlesFile, slugs);
 
@@ -116,7 +122,7 @@ internal sealed class ContentLibrary
         }).ToList();
         var formerNote = check.Text(crisisFile.FormerNumberNote, "formerNumberNote");
 
-        return new ContentLibrary(conditions, articles, intro, highlights, resources, formerNote);
+        return new ContentLibrary(conditions, articles, intro, highlights, resources, formerNote) { ConditionsVersion = conditionsVersion };
     }
 
     private static List<Condition> ValidateConditions(ConditionsFile file)
@@ -214,7 +220,7 @@ internal sealed class ContentLibrary
             items is { Count: > 0 } ? items : throw Fail(field, "must list at least one entry");
     }
 
-    private sealed record ConditionsFile(List<ConditionFile>? Conditions);
+    private sealed record ConditionsFile(int? Version, List<ConditionFile>? Conditions);
 
     private sealed record ConditionFile(string? Slug, string? Name, List<string>? Description, FactFile? Facts, FactFile? WarningSigns);
 

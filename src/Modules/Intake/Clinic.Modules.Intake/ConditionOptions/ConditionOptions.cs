@@ -1,4 +1,5 @@
 using Marten;
+using Marten.Schema;
 
 namespace Clinic.Modules.Intake.ConditionOptions;
 
@@ -16,14 +17,17 @@ public sealed class ConditionChoices
 
     public List<Choice> Conditions { get; set; } = [];
 
-    public DateTimeOffset PublishedAt { get; set; }
+    /// <summary>Content's version of the catalogue this copy holds; only a higher one replaces it.</summary>
+    public int CatalogVersion { get; set; }
+
+    /// <summary>Marten's concurrency token: a save fails if someone else saved the document since it was loaded.</summary>
+    [Version]
+    public Guid Revision { get; set; }
 
     /// <summary>The catalogue's conditions, then "Other / not sure", which is always offered.</summary>
     public IEnumerable<Choice> WithOther() => Conditions.Append(new Choice(OtherSlug, OtherName));
 
     public bool Offers(string slug) => slug == OtherSlug || Conditions.Exists(c => c.Slug == slug);
-
-    public string NameOf(string slug) => WithOther().FirstOrDefault(c => c.Slug == slug)?.Name ?? slug;
 
     public sealed record Choice(string Slug, string Name);
 

@@ -11,9 +11,14 @@ namespace Clinic.Modules.Intake.ScheduleCall;
 /// <summary>
 /// POST /api/intake/requests: the same request as the form, as JSON, for integrations. Errors are
 /// RFC 7807 problem details keyed by field; an Idempotency-Key header makes retries safe.
+/// Following the IETF Idempotency-Key draft, a key belongs to its caller: two integrations that both send
+/// "1" must not meet. The caller is the signed-in account when there is one; the API is open to anonymous
+/// callers, and those are told apart by network (IPv4 address or IPv6 /64, the client key of the rate limiter).
+/// A key must also be long enough to be unique (the draft recommends a UUID).
 /// </summary>
 internal static class ScheduleCallApi
 {
+    public const int MinIdempotencyKeyLength = 16;
     public const int MaxIdempotencyKeyLength = 200;
 
     public sealed record Accepted(string Reference, bool Urgent, string Status);
@@ -42,6 +47,16 @@ internal static class ScheduleCallApi
         }
 
         var key = http.Headers["Idempotency-Key"].ToString();
+        if (key.Length > 0 && key.Length < MinIdempotencyKeyLength)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]>
+                {
+                    ["Idempotency-Key"] = [$"Use at least {MinIdempotencyKeyLength} characters (a UUID is best): a short key such as a counter soon repeats, and a repeated key returns the earlier request instead of saving this one."],
+                },
+                title: "The Idempotency-Key header is too short to be unique");
+        }
+
         if (key.Length > MaxIdempotencyKeyLength || key.Any(char.IsControl))
         {
             return TypedResults.ValidationProblem(
@@ -77,7 +92,7 @@ internal static class ScheduleCallApi
             }
 
             var result = await submit.HandleAsync(
-                new Submission(form, "api", key.Length == 0 ? null : key, HoneypotTripped: false),
+                new Submission(form, "api", key.Length == 0 ? null : $"{CallerOf(http.HttpContext)}\n{key}", HoneypotTripped: false),
                 cancellationToken);
             var body = new Accepted(result.Reference, result.IsUrgent, "received");
             switch (result.Outcome)
@@ -95,6 +110,12 @@ internal static class ScheduleCallApi
             }
         }
     }
+
+    /// <summary>Whose key it is (no line breaks, and keys hold no control characters, so the scoped key is unambiguous).</summary>
+    private static string CallerOf(HttpContext http) =>
+        http.User.Identity is { IsAuthenticated: true, Name: { } account }
+            ? $"account:{account}"
+            : $"network:{ClientNetwork.KeyOf(http.Connection.RemoteIpAddress)}";
 }
 
 /// <summary>Reads the JSON body field by field, so a wrong type is reported against its field.</summary>

@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.Extensions.Logging;
 
 namespace Clinic.Modules.Notifications.Delivery;
 
@@ -7,7 +8,7 @@ namespace Clinic.Modules.Notifications.Delivery;
 /// once however often its message is delivered. Recipients are staff addresses, endpoint names or a
 /// role ("visitor"): the log never holds a visitor's details.
 /// </summary>
-internal sealed class DeliveryLog(INotificationsStore store, TimeProvider time)
+internal sealed partial class DeliveryLog(INotificationsStore store, TimeProvider time, ILogger<DeliveryLog> logger)
 {
     /// <summary>One send, all steps together, must finish well inside the claim's lifetime.</summary>
     public static readonly TimeSpan SendDeadline = TimeSpan.FromSeconds(30);
@@ -33,9 +34,19 @@ internal sealed class DeliveryLog(INotificationsStore store, TimeProvider time)
         catch
         {
             // Not sent: release the claim so the retry (this worker's or another's) may send at once.
-            record.ClaimedAt = DateTimeOffset.MinValue;
-            session.Store(record);
-            await session.SaveChangesAsync(CancellationToken.None);
+            try
+            {
+                record.ClaimedAt = DateTimeOffset.MinValue;
+                session.Store(record);
+                await session.SaveChangesAsync(CancellationToken.None);
+            }
+            catch (Exception releaseFailure)
+            {
+                // The database is away too, or another worker took the claim over: the claim lapses on its own,
+                // and the send's error, not this one, is what the retry and the failure report must see.
+                LogReleaseFailed(logger, channel, releaseFailure.GetType().Name);
+            }
+
             throw;
         }
 
@@ -96,6 +107,10 @@ internal sealed class DeliveryLog(INotificationsStore store, TimeProvider time)
 
         return record;
     }
+
+    // The error's kind only: a database error's text can quote the values it refused.
+    [LoggerMessage(LogLevel.Warning, "Could not release the claim on a failed {Channel} delivery ({ErrorType}); it lapses after its timeout")]
+    private static partial void LogReleaseFailed(ILogger logger, string channel, string errorType);
 }
 
 /// <param name="SentNow">This call sent it; false when an earlier one already had (a redelivered or replayed message).</param>

@@ -16,7 +16,8 @@ internal abstract class DeliverStaffAlertConsumer(
     DeliveryLog log,
     IEnumerable<INotificationChannel> channels,
     IOptionsMonitor<NotificationsOptions> options,
-    NotificationsMetrics metrics) : IConsumer<DeliverStaffAlert>
+    NotificationsMetrics metrics,
+    TimeProvider time) : IConsumer<DeliverStaffAlert>
 {
     public async Task Consume(ConsumeContext<DeliverStaffAlert> context)
     {
@@ -40,13 +41,19 @@ internal abstract class DeliverStaffAlertConsumer(
                 token => channel.DeliverAsync(alert, message.Recipient, message.DeliveryId, token),
                 context.CancellationToken);
         }
+        catch (DeliveryInProgressException) when (context.GetRetryAttempt() >= NotificationsModule.DeliveryRetryLimit)
+        {
+            // Retries are used up while another worker still holds this delivery: that worker reports the outcome,
+            // so this duplicate ends here instead of faulting (earlier attempts rethrow and are retried).
+            return;
+        }
         catch (Exception e) when (e is not DeliveryInProgressException && !context.CancellationToken.IsCancellationRequested)
         {
             metrics.AttemptFailed(message.Channel);
             if (context.GetRetryAttempt() == 0)
             {
                 // Staff can see at once that a channel is failing; retries go on, and the final outcome follows.
-                await context.Publish(Failed(message, e.Message, final: false), context.CancellationToken);
+                await context.Publish(Failed(message, e.Message, final: false, time.GetUtcNow()), context.CancellationToken);
             }
 
             throw;
@@ -64,18 +71,18 @@ internal abstract class DeliverStaffAlertConsumer(
     }
 
     /// <summary>The kind of fault only: channel exceptions are built to carry no personal data; keep it short anyway.</summary>
-    internal static StaffNotificationFailed Failed(DeliverStaffAlert message, string reason, bool final) =>
-        new(message.RequestId, message.Reference, message.Channel, message.Recipient, reason.Length <= 200 ? reason : reason[..200], final, DateTimeOffset.UtcNow);
+    internal static StaffNotificationFailed Failed(DeliverStaffAlert message, string reason, bool final, DateTimeOffset at) =>
+        new(message.RequestId, message.Reference, message.Channel, message.Recipient, reason.Length <= 200 ? reason : reason[..200], final, at);
 }
 
-internal sealed class DeliverEmailAlertConsumer(DeliveryLog log, IEnumerable<INotificationChannel> channels, IOptionsMonitor<NotificationsOptions> options, NotificationsMetrics metrics)
-    : DeliverStaffAlertConsumer(ChannelNames.Email, log, channels, options, metrics);
+internal sealed class DeliverEmailAlertConsumer(DeliveryLog log, IEnumerable<INotificationChannel> channels, IOptionsMonitor<NotificationsOptions> options, NotificationsMetrics metrics, TimeProvider time)
+    : DeliverStaffAlertConsumer(ChannelNames.Email, log, channels, options, metrics, time);
 
-internal sealed class DeliverWebhookAlertConsumer(DeliveryLog log, IEnumerable<INotificationChannel> channels, IOptionsMonitor<NotificationsOptions> options, NotificationsMetrics metrics)
-    : DeliverStaffAlertConsumer(ChannelNames.Webhook, log, channels, options, metrics);
+internal sealed class DeliverWebhookAlertConsumer(DeliveryLog log, IEnumerable<INotificationChannel> channels, IOptionsMonitor<NotificationsOptions> options, NotificationsMetrics metrics, TimeProvider time)
+    : DeliverStaffAlertConsumer(ChannelNames.Webhook, log, channels, options, metrics, time);
 
-internal sealed class DeliverFeedAlertConsumer(DeliveryLog log, IEnumerable<INotificationChannel> channels, IOptionsMonitor<NotificationsOptions> options, NotificationsMetrics metrics)
-    : DeliverStaffAlertConsumer(ChannelNames.Feed, log, channels, options, metrics);
+internal sealed class DeliverFeedAlertConsumer(DeliveryLog log, IEnumerable<INotificationChannel> channels, IOptionsMonitor<NotificationsOptions> options, NotificationsMetrics metrics, TimeProvider time)
+    : DeliverStaffAlertConsumer(ChannelNames.Feed, log, channels, options, metrics, time);
 
 /// <summary>Where each channel's deliveries are sent: its consumer's queue, named like every other endpoint.</summary>
 internal static class DeliveryQueues
