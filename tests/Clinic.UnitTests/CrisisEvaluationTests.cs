@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json.Nodes;
 using Clinic.Evaluation;
 using Clinic.Modules.Intake.CrisisLanguage;
 using Xunit.Abstractions;
@@ -22,6 +24,27 @@ public sealed class CrisisEvaluationTests(ITestOutputHelper output)
 
         Assert.True(result.Recall >= CrisisEvaluationResult.RecallTarget, $"Recall {result.Recall:P1} is below {CrisisEvaluationResult.RecallTarget:P0}; misses: {string.Join(" | ", result.Misses.Select(m => m.Message))}");
         Assert.True(result.FalseAlarmRate <= CrisisEvaluationResult.FalseAlarmTarget, $"False alarms {result.FalseAlarmRate:P1} are above {CrisisEvaluationResult.FalseAlarmTarget:P0}: {string.Join(" | ", result.FalseAlarms.Select(m => m.Message))}");
+    }
+
+    [Fact]
+    public void No_guard_turns_a_crisis_message_of_the_set_into_a_routine_one()
+    {
+        var rules = CrisisLanguageRules.LoadEmbedded();
+        var unguarded = WithoutGuards();
+        var excused = CrisisEvaluation.Read(CrisisEvaluation.DefaultPath)
+            .Where(e => e.IsCrisis && unguarded.Match(e.Message) is not null && rules.Match(e.Message) is null)
+            .Select(e => $"line {e.Line}: {e.Message}")
+            .ToList();
+
+        Assert.Empty(excused);
+    }
+
+    private static CrisisLanguageRules WithoutGuards()
+    {
+        using var stream = typeof(CrisisLanguageRules).Assembly.GetManifestResourceStream("Clinic.Intake.crisis-rules.json")!;
+        var file = JsonNode.Parse(stream)!.AsObject();
+        Assert.True(file.Remove("guards"));
+        return CrisisLanguageRules.Parse(new MemoryStream(Encoding.UTF8.GetBytes(file.ToJsonString())), "crisis-rules.json");
     }
 
     [Fact]

@@ -84,8 +84,11 @@ public sealed class CrisisLanguageRulesTests
     {
         using var stream = typeof(CrisisLanguageRules).Assembly.GetManifestResourceStream("Clinic.Intake.crisis-rules.json")!;
         using var file = JsonDocument.Parse(stream);
-        Assert.StartsWith("DRAFT", file.RootElement.GetProperty("status").GetString(), StringComparison.Ordinal);
-        Assert.Equal(JsonValueKind.Null, file.RootElement.GetProperty("reviewedBy").ValueKind);
+        if (file.RootElement.GetProperty("reviewedBy").ValueKind == JsonValueKind.Null)
+        {
+            Assert.StartsWith("DRAFT", file.RootElement.GetProperty("status").GetString(), StringComparison.Ordinal);
+        }
+
         Assert.All(file.RootElement.GetProperty("rules").EnumerateArray(), rule =>
             Assert.Contains(rule.GetProperty("category").GetString()!, CrisisLanguageRules.RuleCategories));
     }
