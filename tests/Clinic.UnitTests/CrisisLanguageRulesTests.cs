@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Clinic.Modules.Intake.CrisisLanguage;
 
 namespace Clinic.UnitTests;
@@ -18,7 +19,7 @@ public sealed class CrisisLanguageRulesTests
     [InlineData("I feel suicidal at night", "suicide-word")]
     [InlineData("I wish I were dead", "wish-dead")]
     [InlineData("I thought about taking my own life", "end-my-life")]
-    [InlineData("I won\u2019t be around much longer", "plan-or-goodbye")]
+    [InlineData("I won\u2019t be around much longer", "not-around-much-longer")]
     public void Crisis_phrases_are_caught(string message, string rule)
     {
         var match = Rules.Match(message);
@@ -47,9 +48,61 @@ public sealed class CrisisLanguageRulesTests
     }
 
     [Theory]
+    [InlineData("I nearly killed myself laughing at your video.")]
+    [InlineData("Does ketamine help with suicidal thoughts?")]
+    [InlineData("The clinic is 50 kms from my house.")]
+    public void A_guard_excuses_the_look_alike_phrase_it_names(string message)
+    {
+        Assert.Null(Rules.Match(message));
+    }
+
+    [Theory]
+    [InlineData("I nearly killed myself laughing at your video, but most nights I want to kill myself.", "kill-myself")]
+    [InlineData("Does ketamine help with suicidal thoughts? I've had them for months.", "own-suicidal-thoughts")]
+    [InlineData("Can ketamine help with my suicidal thoughts?", "suicide-word")]
+    [InlineData("The clinic is 50 kms away and honestly i want to kms", "kill-myself")]
+    public void A_guard_never_excuses_a_crisis_phrase_outside_the_look_alike(string message, string rule)
+    {
+        var match = Rules.Match(message);
+        Assert.NotNull(match);
+        Assert.Contains(rule, match.MatchedRules);
+    }
+
+    [Theory]
+    [InlineData("Ya no quiero vivir, estoy cansada de vivir.")]
+    [InlineData("Intent\u00e9 suicidarme")]
+    [InlineData("Intente suicidarme")]
+    [InlineData("i dont want to be here anymore")]
+    [InlineData("I DON\u2019T want to be here anymore")]
+    public void Accents_apostrophes_and_case_do_not_change_the_outcome(string message)
+    {
+        Assert.NotNull(Rules.Match(message));
+    }
+
+    [Fact]
+    public void The_shipped_rule_file_stays_a_draft_until_a_clinician_reviews_it()
+    {
+        using var stream = typeof(CrisisLanguageRules).Assembly.GetManifestResourceStream("Clinic.Intake.crisis-rules.json")!;
+        using var file = JsonDocument.Parse(stream);
+        if (file.RootElement.GetProperty("reviewedBy").ValueKind == JsonValueKind.Null)
+        {
+            Assert.StartsWith("DRAFT", file.RootElement.GetProperty("status").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.All(file.RootElement.GetProperty("rules").EnumerateArray(), rule =>
+            Assert.Contains(rule.GetProperty("category").GetString()!, CrisisLanguageRules.RuleCategories));
+    }
+
+    [Theory]
     [InlineData("""{"rules":[{"id":"a","pattern":"x"}]}""", "crisis-rules.json: 'version' is required")]
     [InlineData("""{"version":"1","rules":[{"id":"a","pattern":""}]}""", "crisis-rules.json: rules[0].pattern is required")]
     [InlineData("""{"version":"1","rules":[{"id":"a","pattern":"(unclosed"}]}""", "crisis-rules.json: rules[0].pattern is not a valid regular expression")]
+    [InlineData("""{"version":"1","rules":[{"id":"a","pattern":"x(?!y)"}]}""", "crisis-rules.json: rules[0].pattern uses a construct the non-backtracking engine does not support")]
+    [InlineData("""{"version":"1","rules":[{"id":"a","pattern":"x","description":"d"}]}""", "crisis-rules.json: rules[0].category must be one of: wish-to-be-dead")]
+    [InlineData("""{"version":"1","rules":[{"id":"a","pattern":"x","category":"sadness","description":"d"}]}""", "crisis-rules.json: rules[0].category must be one of")]
+    [InlineData("""{"version":"1","rules":[{"id":"a","pattern":"x","category":"self-harm"}]}""", "crisis-rules.json: rules[0].description is required")]
+    [InlineData("""{"version":"1","rules":[{"id":"a","pattern":"x","category":"self-harm","description":"d"}],"guards":[{"id":"g","pattern":"y","category":"self-harm","description":"d"}]}""", "crisis-rules.json: guards[0].category must be one of: idiom, research, look-alike")]
+    [InlineData("""{"version":"1","rules":[{"id":"a","pattern":"x","category":"self-harm","description":"d"}],"guards":[{"id":"a","pattern":"y","category":"idiom","description":"d"}]}""", "crisis-rules.json: id 'a' is used twice")]
     public void A_broken_rule_file_names_the_field(string json, string expected)
     {
         var error = Assert.Throws<InvalidDataException>(() =>

@@ -52,6 +52,9 @@ internal static partial class BenchRun
             rows.Add(new BenchRow(StoppedEarly, e.Message, "", "", "", false, $"data kept in schema {stage.Schema}; host logs under {stage.Directory}"));
         }
 
+        progress("crisis detection: the rules against the evaluation set");
+        rows.Add(CrisisDetection.Measure(details));
+
         return new BenchReport(DateTimeOffset.UtcNow, machine, rows, details);
     }
 
