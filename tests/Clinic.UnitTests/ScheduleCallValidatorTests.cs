@@ -136,32 +136,72 @@ public sealed class ScheduleCallValidatorTextRulesTests
     [InlineData("Zoë")]
     [InlineData("李")]
     [InlineData("J. R.")]
+    [InlineData("Kaʻiulani")]
+    [InlineData("N\u02BCDiaye")]
+    [InlineData("O\u2018Neil")]
+    [InlineData("Gal·la")]
+    [InlineData("ジョン・スミス")]
+    [InlineData("Martin Luther King, Jr.")]
+    [InlineData("Anne\u00A0Marie")]
+    [InlineData("Jean\u2011Luc")]
+    [InlineData("\u0645\u0647\u200C\u0633\u0627")]
+    [InlineData("\u0928\u094D\u200D")]
+    [InlineData("Henry VIII")]
+    [InlineData("Ngũgĩ wa Thiong'o")]
     public void Real_names_pass(string name) => Assert.Empty(ScheduleCallValidator.Validate(Form(firstName: name), Choices));
 
     [Theory]
     [InlineData("<b>Ann</b>")]
     [InlineData("Robert'); DROP TABLE students;--")]
     [InlineData("Ann\u0000")]
+    [InlineData("Ann\u0007")]
+    [InlineData("Ann\nLee")]
     [InlineData("Ann123")]
-    public void Names_with_markup_code_or_digits_are_refused(string name) =>
+    [InlineData("Ann \U0001F600")]
+    public void Names_with_markup_code_digits_symbols_or_control_characters_are_refused(string name) =>
         Assert.Equal("FirstName", Assert.Single(ScheduleCallValidator.Validate(Form(firstName: name), Choices)).Key);
 
-    [Theory]
-    [InlineData("I feel <3 about this, and 2 < 3.")]
-    [InlineData("I tried everything; drop me a line when you can.")]
-    [InlineData("Please select a time from Monday.")]
-    [InlineData("What's the cost? Or is it covered?")]
-    public void Ordinary_messages_pass(string message) => Assert.Empty(ScheduleCallValidator.Validate(Form(message: message), Choices));
+    [Fact]
+    public void A_refused_name_is_told_what_a_name_may_hold()
+    {
+        var error = ScheduleCallValidator.Validate(Form(firstName: "Ann123"), Choices)["FirstName"][0];
+        Assert.Contains("letters", error, StringComparison.Ordinal);
+        Assert.Contains("apostrophes", error, StringComparison.Ordinal);
+    }
 
+    /// <summary>A person's words are never refused for how they look: they are stored as typed and encoded wherever shown.</summary>
     [Theory]
+    [InlineData("my heart is broken </3")]
+    [InlineData("I feel <3 about this, and 2 < 3.")]
+    [InlineData("a < b > c")]
+    [InlineData("&amp; is how you write an ampersand in HTML")]
     [InlineData("<script>alert('x')</script>")]
     [InlineData("<img src=x onerror=alert(1)>")]
+    [InlineData("<b>bold</b> and <i>italic</i> and <!-- a comment -->")]
     [InlineData("click javascript:alert(1)")]
     [InlineData("'; DROP TABLE intake.mt_events; --")]
     [InlineData("x' OR '1'='1")]
+    [InlineData("1 OR 1=1")]
     [InlineData("1 UNION SELECT password FROM users")]
-    public void Messages_that_look_like_code_are_refused(string message) =>
-        Assert.Equal("Message", Assert.Single(ScheduleCallValidator.Validate(Form(message: message), Choices)).Key);
+    [InlineData("I tried everything; drop me a line when you can.")]
+    [InlineData("Please select a time from Monday.")]
+    [InlineData("What's the cost? Or is it covered?")]
+    [InlineData("Feeling 😢💔 today 🙂 =SUM(A1:A9) @here <!channel>")]
+    [InlineData("Line one\r\nLine two\n\tindented")]
+    public void Messages_are_accepted_whatever_they_look_like(string message) =>
+        Assert.Empty(ScheduleCallValidator.Validate(Form(message: message), Choices));
+
+    [Theory]
+    [InlineData("Hello\u0007")]
+    [InlineData("Red \u001b[31m text")]
+    [InlineData("back\u0008space")]
+    [InlineData("Hello\u007F")]
+    public void Control_characters_other_than_line_breaks_and_tabs_are_refused_with_a_clear_message(string message)
+    {
+        var error = Assert.Single(ScheduleCallValidator.Validate(Form(message: message), Choices));
+        Assert.Equal("Message", error.Key);
+        Assert.Contains("characters we cannot store", error.Value[0], StringComparison.Ordinal);
+    }
 }
 
 public sealed class RateLimitPartitionTests

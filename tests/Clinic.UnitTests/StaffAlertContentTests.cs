@@ -65,4 +65,28 @@ public sealed class StaffAlertContentTests
         Assert.Contains("&lt;!channel&gt;", text, StringComparison.Ordinal);
         Assert.Equal("Call me <!channel> after six", JsonDocument.Parse(Encoding.UTF8.GetString(WebhookChannel.Body(Alert(Dana), "d1"))).RootElement.GetProperty("visitor").GetProperty("message").GetString());
     }
+    private const string HostileMessage = "my heart is broken </3 <script>alert(1)</script> '; DROP TABLE x; -- 1 OR 1=1 😢 a < b > c &amp; =SUM(A1)";
+
+    [Fact]
+    public void A_message_full_of_markup_and_sql_reaches_the_staff_email_as_plain_text_exactly_as_typed()
+    {
+        var email = new EmailChannel(new SmtpMailer(Options.Create(new NotificationsOptions())))
+            .Compose(Alert(Dana with { Message = HostileMessage }), "staff@clinic.invalid", "d1");
+
+        var body = Assert.IsType<TextPart>(email.Body);
+        Assert.Equal("text/plain", body.ContentType.MimeType);
+        Assert.Contains("Message: " + HostileMessage, body.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_message_full_of_markup_and_sql_is_escaped_in_the_webhook_text_and_exact_in_its_visitor_field()
+    {
+        var body = WebhookChannel.Body(Alert(Dana with { Message = HostileMessage }), "d1");
+        var json = JsonDocument.Parse(body).RootElement;
+        var text = json.GetProperty("text").GetString()!;
+
+        Assert.DoesNotContain("<script>", text, StringComparison.Ordinal);
+        Assert.Contains("&lt;/3 &lt;script&gt;alert(1)&lt;/script&gt; '; DROP TABLE x; -- 1 OR 1=1 😢 a &lt; b &gt; c &amp;amp; =SUM(A1)", text, StringComparison.Ordinal);
+        Assert.Equal(HostileMessage, json.GetProperty("visitor").GetProperty("message").GetString());
+    }
 }

@@ -1,4 +1,5 @@
 using Clinic.Modules.Intake.ConditionOptions;
+using Clinic.Modules.Intake.CrisisLanguage;
 using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +10,7 @@ namespace Clinic.Modules.Intake.ScheduleCall;
 
 /// <summary>The Schedule A Call form: shows it, validates it on the server, and stores the request.</summary>
 [EnableRateLimiting(IntakeRateLimiting.PolicyName)]
-internal sealed class ScheduleModel(IQuerySession query, SubmitIntakeRequest submit) : PageModel
+internal sealed class ScheduleModel(IQuerySession query, SubmitIntakeRequest submit, CrisisLanguageRules crisis) : PageModel
 {
     [BindProperty]
     public ScheduleCallForm Form { get; set; } = new();
@@ -23,6 +24,9 @@ internal sealed class ScheduleModel(IQuerySession query, SubmitIntakeRequest sub
     public string? Fax { get; set; }
 
     public ConditionChoices Choices { get; private set; } = new();
+
+    /// <summary>The form came back with errors and its message carries crisis language: help comes before the errors.</summary>
+    public bool ShowCrisisFirst { get; private set; }
 
     public async Task OnGetAsync(string? condition, CancellationToken cancellationToken)
     {
@@ -56,6 +60,8 @@ internal sealed class ScheduleModel(IQuerySession query, SubmitIntakeRequest sub
 
         if (!ModelState.IsValid)
         {
+            // Nothing is stored yet, so nobody will call: a person in crisis must not have to fix a field to be helped.
+            ShowCrisisFirst = crisis.Match(Form.Message) is not null;
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return Page();
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Clinic.Modules.Intake.ConditionOptions;
+using Clinic.Modules.Intake.CrisisLanguage;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -28,6 +29,11 @@ internal static class ScheduleCallApi
         app.MapPost("/api/intake/requests", HandleAsync)
             .WithTags("Intake")
             .WithName("SubmitIntakeRequest")
+            .WithDescription(
+                "Stores a request for a call. The message is stored as typed, whatever it looks like. When fields need attention "
+                + "the 400 validation problem names them under 'errors'; if the message carries crisis language it also has a "
+                + $"'{CrisisHelp.ProblemExtension}' member (message, resources[name, contact, href], moreAt) with the crisis lines "
+                + "to show the person at once, since nothing was sent.")
             .RequireRateLimiting(IntakeRateLimiting.PolicyName)
             .Accepts<JsonElement>("application/json")
             .ProducesValidationProblem()
@@ -36,7 +42,7 @@ internal static class ScheduleCallApi
     }
 
     private static async Task<Results<Created<Accepted>, Ok<Accepted>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpRequest http, IQuerySession query, SubmitIntakeRequest submit, CancellationToken cancellationToken)
+        HttpRequest http, IQuerySession query, SubmitIntakeRequest submit, CrisisLanguageRules crisis, CancellationToken cancellationToken)
     {
         if (!http.HasJsonContentType())
         {
@@ -88,7 +94,11 @@ internal static class ScheduleCallApi
 
             if (errors.Count > 0)
             {
-                return TypedResults.ValidationProblem(errors, title: "Some fields need attention");
+                // Nothing is stored, so a person in crisis would hear nothing from us: their client shows these lines first.
+                var extensions = crisis.Match(form.Message) is null
+                    ? null
+                    : new Dictionary<string, object?> { [CrisisHelp.ProblemExtension] = CrisisHelp.ForProblem() };
+                return TypedResults.ValidationProblem(errors, title: "Some fields need attention", extensions: extensions);
             }
 
             var result = await submit.HandleAsync(

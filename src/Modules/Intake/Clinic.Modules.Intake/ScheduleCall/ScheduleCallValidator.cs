@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Mail;
-using System.Text.RegularExpressions;
 using Clinic.Modules.Intake.ConditionOptions;
 
 namespace Clinic.Modules.Intake.ScheduleCall;
@@ -9,7 +8,7 @@ namespace Clinic.Modules.Intake.ScheduleCall;
 /// The rules a request must pass before anything is stored. One set of rules for every way in:
 /// errors are keyed by the form field they belong to, so a page can show each next to its field.
 /// </summary>
-internal static partial class ScheduleCallValidator
+internal static class ScheduleCallValidator
 {
     public const int MaxNameLength = 100;
     public const int MaxEmailLength = 254;
@@ -64,12 +63,9 @@ internal static partial class ScheduleCallValidator
         }
         else if (form.Message is not null && form.Message.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t')))
         {
+            // Only invisible control characters are refused. A person's words never are, however they look
+            // ("my heart is broken </3"): they are stored as typed and encoded wherever they are shown.
             Fail(nameof(form.Message), "Your message contains characters we cannot store; please retype it.");
-        }
-        else if (form.Message is not null && (MarkupTag().IsMatch(form.Message) || SqlStatement().IsMatch(form.Message)))
-        {
-            // Stored text is always encoded on output; refusing code-like text keeps staff views and exports plain.
-            Fail(nameof(form.Message), "Your message contains text that looks like code (for example <tags>); please rephrase it in plain words.");
         }
 
         if (!form.AcceptTerms)
@@ -93,21 +89,21 @@ internal static partial class ScheduleCallValidator
         }
         else if (!name.All(IsNameCharacter))
         {
-            fail(field, $"Please use only letters, spaces, hyphens, apostrophes and full stops in your {label}.");
+            fail(field, $"Please use only letters, spaces, hyphens, apostrophes, full stops and commas in your {label}.");
         }
     }
 
+    /// <summary>
+    /// Letters and their accents in any script, spaces, hyphens and dashes, apostrophes in their usual forms
+    /// (including the Hawaiian ʻokina, a letter already), full stops, commas ("King, Jr."), middle dots
+    /// (Catalan "Gal·la", Japanese "ジョン・スミス") and the zero-width joiners Persian and Indic names need.
+    /// Digits, symbols, emoji and control characters are not part of a name.
+    /// </summary>
     private static bool IsNameCharacter(char c) =>
-        char.IsLetter(c) || c is ' ' or '-' or '\'' or '\u2019' or '.'
-        || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
-
-    /// <summary>An HTML or XML tag, comment or script URL ("I feel &lt;3" and "a &lt; b" are fine).</summary>
-    [GeneratedRegex(@"<\s*[a-zA-Z!/?]|javascript\s*:", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
-    private static partial Regex MarkupTag();
-
-    /// <summary>Text shaped like an injected SQL statement or condition, not like a sentence.</summary>
-    [GeneratedRegex(@"(;|--|/\*)\s*(drop|delete|truncate|alter|insert|update|select|exec)\s+(table|from|into|database|schema|\*)\b|'\s*or\s*'?\w+'?\s*=\s*'?\w+|\bunion\s+(all\s+)?select\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
-    private static partial Regex SqlStatement();
+        char.IsLetter(c)
+        || c is '\'' or '\u2018' or '\u2019' or '`' or '\u00B4' or '.' or ',' or '\u00B7' or '\u30FB' or '\u200C' or '\u200D'
+        || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.SpaceSeparator or UnicodeCategory.DashPunctuation
+            or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
 
     private static bool IsEmailAddress(string email) =>
         MailAddress.TryCreate(email, out var address)
