@@ -82,4 +82,28 @@ public sealed class SiteTests(ClinicFixture clinic)
             async () => await client.GetStringAsync("/health/ready") == "Healthy",
             "readiness (PostgreSQL and the RabbitMQ bus)");
     }
+
+    [Fact]
+    public async Task Every_page_has_an_icon_and_public_pages_describe_themselves_to_search_engines()
+    {
+        using var visitor = clinic.CreateBrowser();
+        var icon = await visitor.GetAsync("/favicon.ico");
+        Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
+        Assert.StartsWith("image/", icon.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        Assert.NotEmpty(await icon.Content.ReadAsByteArrayAsync());
+
+        foreach (var path in new[] { "/", "/conditions/ptsd", "/conditions/ocd", "/research", "/schedule", "/ketamine-treatment" })
+        {
+            var html = await visitor.GetStringAsync(path);
+            var description = Regex.Match(html, "<meta name=\"description\" content=\"([^\"]+)\"");
+            Assert.True(description.Success, $"{path} has no meta description.");
+            Assert.InRange(description.Groups[1].Value.Length, 50, 170);
+            var link = Regex.Match(html, "<link rel=\"icon\"[^>]*href=\"([^\"]+)\"");
+            Assert.True(link.Success, $"{path} links no icon.");
+            Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync(link.Groups[1].Value)).StatusCode);
+        }
+
+        // Each condition page says what it is about, so results for different conditions are told apart.
+        Assert.Contains("Post-Traumatic Stress Disorder", Regex.Match(await visitor.GetStringAsync("/conditions/ptsd"), "<meta name=\"description\" content=\"([^\"]+)\"").Value, StringComparison.Ordinal);
+    }
 }
