@@ -106,4 +106,50 @@ public sealed class SiteTests(ClinicFixture clinic)
         // Each condition page says what it is about, so results for different conditions are told apart.
         Assert.Contains("Post-Traumatic Stress Disorder", Regex.Match(await visitor.GetStringAsync("/conditions/ptsd"), "<meta name=\"description\" content=\"([^\"]+)\"").Value, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/conditions/ptsd")]
+    [InlineData("/schedule")]
+    [InlineData("/api/content/conditions")]
+    public async Task Trace_is_refused_with_405_and_the_methods_that_are_allowed(string path)
+    {
+        using var visitor = clinic.CreateBrowser();
+        var response = await visitor.SendAsync(new HttpRequestMessage(HttpMethod.Trace, path));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Contains("GET", response.Content.Headers.Allow);
+        Assert.DoesNotContain("TRACE", response.Content.Headers.Allow);
+        Assert.DoesNotContain("<!DOCTYPE html>", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Options_on_a_page_answers_with_the_methods_it_allows_and_no_page()
+    {
+        using var visitor = clinic.CreateBrowser();
+        var home = await visitor.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/"));
+        var schedule = await visitor.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/schedule"));
+
+        Assert.Equal(HttpStatusCode.NoContent, home.StatusCode);
+        Assert.Equal(["GET", "HEAD"], home.Content.Headers.Allow.Order());
+        Assert.Equal(["GET", "HEAD", "POST"], schedule.Content.Headers.Allow.Order());
+        Assert.Empty(await home.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("/api/content/conditions")]
+    [InlineData("/api/content/conditions/ptsd")]
+    [InlineData("/api/content/articles?condition=ocd")]
+    [InlineData("/api/content/crisis-resources")]
+    public async Task Head_on_the_content_api_answers_like_get_without_a_body(string path)
+    {
+        using var client = clinic.CreateBrowser();
+        var get = await client.GetAsync(path);
+        var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentType?.MediaType, head.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/content/conditions/no-such-condition"))).StatusCode);
+    }
 }

@@ -55,7 +55,9 @@ internal static class ShellExtensions
         {
             OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "public, max-age=3600",
         });
+        app.UseHeadAsGetOnApis();
         app.UseRouting();
+        app.UsePageMethodRules();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
