@@ -152,4 +152,44 @@ public sealed class SiteTests(ClinicFixture clinic)
         Assert.Empty(await head.Content.ReadAsByteArrayAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/content/conditions/no-such-condition"))).StatusCode);
     }
+
+    [Fact]
+    public async Task A_request_for_a_host_the_site_does_not_serve_is_refused()
+    {
+        using var client = clinic.CreateBrowser();
+        foreach (var path in new[] { "/", "/staff", "/openapi/v1.json" })
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Host = "evil.example";
+            var response = await client.SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Null(response.Headers.Location);
+            Assert.DoesNotContain("evil.example", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // Orchestrators probe the pod's own address, whatever name the site answers to.
+        var probe = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+        probe.Headers.Host = "10.1.2.3:8080";
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(probe)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_forwarded_host_header_never_makes_the_site_name_another_host()
+    {
+        // From loopback, a trusted proxy address: even so, X-Forwarded-Host is not believed.
+        using var client = clinic.CreateBrowser();
+        var openApi = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json");
+        openApi.Headers.Add("X-Forwarded-Host", "evil.example");
+        var document = await (await client.SendAsync(openApi)).Content.ReadAsStringAsync();
+        var staff = new HttpRequestMessage(HttpMethod.Get, "/staff");
+        staff.Headers.Add("X-Forwarded-Host", "evil.example");
+        var redirect = await client.SendAsync(staff);
+
+        Assert.Contains("\"servers\"", document, StringComparison.Ordinal);
+        Assert.DoesNotContain("evil.example", document, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        Assert.DoesNotContain("evil.example", redirect.Headers.Location!.ToString(), StringComparison.Ordinal);
+    }
 }
+
