@@ -19,7 +19,9 @@ internal static class AuditEndpoints
                 : TypedResults.Problem(
                     statusCode: StatusCodes.Status404NotFound,
                     title: "Request not found",
-                    detail: $"No intake request has the id or reference '{id}'."));
+                    detail: $"No intake request has the id or reference '{id}'."))
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         // A date range of the whole history, streamed as NDJSON or CSV.
         audit.MapGet("/export", async Task<IResult> (DateTimeOffset? from, DateTimeOffset? to, string? format, IDocumentSession session, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
@@ -52,6 +54,9 @@ internal static class AuditEndpoints
             await using var writer = new StreamWriter(http.Response.Body);
             await export.WriteAsync(format, writer, cancellationToken);
             return TypedResults.Empty;
-        });
+        })
+            .Produces<string>(StatusCodes.Status200OK, "application/x-ndjson", "text/csv")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 }
