@@ -119,6 +119,7 @@ public sealed class SiteTests(ClinicFixture clinic)
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Contains("GET", response.Content.Headers.Allow);
+        Assert.Contains("HEAD", response.Content.Headers.Allow);
         Assert.DoesNotContain("TRACE", response.Content.Headers.Allow);
         Assert.DoesNotContain("<!DOCTYPE html>", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
     }

@@ -16,7 +16,27 @@ internal static class HttpMethodRules
     /// </summary>
     public static IApplicationBuilder UseHeadAsGetOnApis(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (!HttpMethods.IsHead(context.Request.Method) || !context.Request.Path.StartsWithSegments("/api"))
+        if (!context.Request.Path.StartsWithSegments("/api"))
+        {
+            await next(context);
+            return;
+        }
+
+        // Routing's 405 lists the methods mapped; HEAD is answered wherever GET is.
+        context.Response.OnStarting(() =>
+        {
+            var allow = context.Response.Headers.Allow.ToString();
+            if (context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed
+                && allow.Split(',', StringSplitOptions.TrimEntries).Contains(HttpMethods.Get)
+                && !allow.Split(',', StringSplitOptions.TrimEntries).Contains(HttpMethods.Head))
+            {
+                context.Response.Headers.Allow = allow + ", " + HttpMethods.Head;
+            }
+
+            return Task.CompletedTask;
+        });
+
+        if (!HttpMethods.IsHead(context.Request.Method))
         {
             await next(context);
             return;
