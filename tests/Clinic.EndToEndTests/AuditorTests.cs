@@ -182,6 +182,32 @@ public sealed class AuditorTests(ClinicFixture clinic)
     }
 
     [Fact]
+    public async Task Export_takes_a_range_in_any_utc_offset_and_answers_the_same_events_as_in_utc()
+    {
+        var start = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var (_, requestId) = await SettledRequestAsync(firstName: "Oona");
+        var end = DateTimeOffset.UtcNow.AddSeconds(1);
+        using var auditor = await clinic.SignInAsync(ClinicFixture.AuditorUserName);
+        async Task<(HttpStatusCode Status, string Body)> ExportAsync(TimeSpan offset)
+        {
+            var response = await auditor.GetAsync(
+                $"/api/audit/export?from={Uri.EscapeDataString(start.ToOffset(offset).ToString("O"))}&to={Uri.EscapeDataString(end.ToOffset(offset).ToString("O"))}");
+            // Only this request's lines: other tests' late deliveries may land in the range between two exports.
+            var lines = (await response.Content.ReadAsStringAsync()).Split('\n').Where(l => l.Contains(requestId.ToString(), StringComparison.Ordinal));
+            return (response.StatusCode, string.Join('\n', lines));
+        }
+
+        var utc = await ExportAsync(TimeSpan.Zero);
+        var newYork = await ExportAsync(TimeSpan.FromHours(-5));
+        var india = await ExportAsync(new TimeSpan(5, 30, 0));
+
+        Assert.Equal(HttpStatusCode.OK, utc.Status);
+        Assert.Contains(requestId.ToString(), utc.Body, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.OK, utc.Body), newYork);
+        Assert.Equal((HttpStatusCode.OK, utc.Body), india);
+    }
+
+    [Fact]
     public async Task Reading_a_history_is_in_the_access_log_auditors_can_read()
     {
         var (reference, requestId) = await SettledRequestAsync();

@@ -43,6 +43,7 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["GET /api/content/treatment"] = ("GET", "/api/content/treatment", Everyone),
         ["GET /api/content/crisis-resources"] = ("GET", "/api/content/crisis-resources", Everyone),
         ["POST /api/intake/requests"] = ("POST", "/api/intake/requests", Everyone),
+        ["GET /api/intake/requests/{reference}"] = ("GET", "/api/intake/requests/KC-AAAAA-AAAAA", Everyone),
         ["GET /openapi/{documentName}.json"] = ("GET", "/openapi/v1.json", Everyone),
 
         // The shell: sign-in, errors, health probes, the metrics scrape.

@@ -165,4 +165,90 @@ public sealed class IntakeApiTests(ClinicFixture clinic)
         Assert.Contains("/api/content/articles", paths);
         Assert.Contains("/api/content/crisis-resources", paths);
     }
+
+    /// <summary>A schema as written, or the component a $ref points at.</summary>
+    private static JsonElement Resolve(JsonElement document, JsonElement schema) =>
+        schema.TryGetProperty("$ref", out var reference)
+            ? document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!["#/components/schemas/".Length..])
+            : schema;
+
+    private static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
+
+    [Fact]
+    public async Task The_openapi_document_gives_integrators_the_body_the_headers_and_every_answer()
+    {
+        using var client = clinic.CreateBrowser();
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths");
+
+        // The body: every field, which are required, and the allowed values of the choices.
+        var submit = paths.GetProperty("/api/intake/requests").GetProperty("post");
+        var schema = Resolve(document, submit.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+        var properties = schema.GetProperty("properties");
+        Assert.Equal(
+            ["acceptTerms", "bestTimeToCall", "condition", "email", "firstName", "lastName", "message", "phone", "preferredContact", "sendAcknowledgement"],
+            properties.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(
+            ["acceptTerms", "bestTimeToCall", "condition", "email", "firstName", "lastName", "phone", "preferredContact"],
+            Strings(schema.GetProperty("required")).Order());
+        Assert.Equal(["phone", "text", "email"], Strings(properties.GetProperty("preferredContact").GetProperty("enum")));
+        Assert.Equal(["morning", "afternoon", "evening", "anytime"], Strings(properties.GetProperty("bestTimeToCall").GetProperty("enum")));
+        Assert.Equal(2000, properties.GetProperty("message").GetProperty("maxLength").GetInt32());
+        Assert.False(schema.GetProperty("additionalProperties").GetBoolean());
+
+        // The Idempotency-Key header, and every answer the endpoint gives, the 201's Location included.
+        var key = Assert.Single(submit.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key");
+        Assert.Equal("header", key.GetProperty("in").GetString());
+        Assert.Equal(200, Resolve(document, key.GetProperty("schema")).GetProperty("maxLength").GetInt32());
+        var answers = submit.GetProperty("responses");
+        foreach (var status in new[] { "200", "201", "400", "415", "422", "429", "503" })
+        {
+            Assert.True(answers.TryGetProperty(status, out _), $"POST /api/intake/requests does not document {status}.");
+        }
+
+        Assert.True(answers.GetProperty("201").GetProperty("headers").TryGetProperty("Location", out _));
+        Assert.True(paths.GetProperty("/api/intake/requests/{reference}").GetProperty("get").GetProperty("responses").TryGetProperty("404", out _));
+        Assert.True(paths.GetProperty("/api/content/conditions/{slug}").GetProperty("get").GetProperty("responses").TryGetProperty("404", out _));
+
+        // The audit API says how to sign in and what a caller without the Auditor role gets.
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+        foreach (var path in new[] { "/api/audit/export", "/api/audit/requests/{id}/events" })
+        {
+            var operation = paths.GetProperty(path).GetProperty("get");
+            var requirement = Assert.Single(operation.GetProperty("security").EnumerateArray());
+            Assert.True(schemes.TryGetProperty(Assert.Single(requirement.EnumerateObject()).Name, out _), $"{path} names a security scheme the document lacks.");
+            Assert.True(operation.GetProperty("responses").TryGetProperty("401", out _), $"{path} does not document 401.");
+            Assert.True(operation.GetProperty("responses").TryGetProperty("403", out _), $"{path} does not document 403.");
+        }
+
+        // Public endpoints need no sign-in.
+        Assert.False(submit.TryGetProperty("security", out _));
+    }
+
+    [Fact]
+    public async Task A_created_request_has_a_location_that_answers_with_its_reference_and_nothing_personal()
+    {
+        using var client = clinic.CreateBrowser();
+        var created = await client.SendAsync(Post(Body("Canary-Location: mornings")));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var reference = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reference").GetString();
+        Assert.NotNull(created.Headers.Location);
+        Assert.Equal($"/api/intake/requests/{reference}", created.Headers.Location!.OriginalString);
+
+        var status = await client.GetAsync(created.Headers.Location);
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        var body = await status.Content.ReadAsStringAsync();
+        var json = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(reference, json.GetProperty("reference").GetString());
+        Assert.Equal("received", json.GetProperty("status").GetString());
+        foreach (var personal in new[] { "Jordan", "Okafor", "jordan@example.com", "010 3333", "Canary", "depression" })
+        {
+            Assert.DoesNotContain(personal, body, StringComparison.OrdinalIgnoreCase);
+        }
+
+        var unknown = await client.GetAsync("/api/intake/requests/KC-AAAAA-AAAAA");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+    }
 }
+

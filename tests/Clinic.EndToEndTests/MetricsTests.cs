@@ -79,6 +79,16 @@ public sealed class MetricsTests(ClinicFixture clinic)
     }
 
     [Fact]
+    public async Task The_failure_counters_are_scraped_at_zero_for_a_channel_that_never_failed()
+    {
+        // The live feed never fails in these tests: its series exist only because they start at zero.
+        var scrape = await clinic.ScrapeAsync();
+
+        Assert.Equal([0.0], scrape.Samples(FailedAttempts, ("channel", "feed")));
+        Assert.Equal([0.0], scrape.Samples(Failures, ("channel", "feed")));
+    }
+
+    [Fact]
     public async Task The_daemon_lag_gauges_report_the_forwarder_and_the_sealer()
     {
         var scrape = await Eventually.GetAsync(

@@ -8,8 +8,11 @@ public sealed class NotificationsMetricsTests
 {
     private sealed record Recorded(string Instrument, double Value, IReadOnlyDictionary<string, object?> Tags);
 
-    /// <summary>Runs <paramref name="act"/> against a fresh meter factory and returns what its instruments recorded.</summary>
-    private static List<Recorded> Record(Action<NotificationsMetrics> act)
+    /// <summary>
+    /// Runs <paramref name="act"/> against a fresh meter factory and returns what its instruments recorded,
+    /// without the zeros every failure counter starts at unless <paramref name="includeStartup"/>.
+    /// </summary>
+    private static List<Recorded> Record(Action<NotificationsMetrics> act, bool includeStartup = false)
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var factory = services.GetRequiredService<IMeterFactory>();
@@ -26,7 +29,13 @@ public sealed class NotificationsMetricsTests
         listener.SetMeasurementEventCallback<double>((i, value, tags, _) => recorded.Add(new(i.Name, value, ToDictionary(tags))));
         listener.SetMeasurementEventCallback<long>((i, value, tags, _) => recorded.Add(new(i.Name, value, ToDictionary(tags))));
         listener.Start();
-        act(new NotificationsMetrics(factory));
+        var metrics = new NotificationsMetrics(factory);
+        if (!includeStartup)
+        {
+            recorded.Clear();
+        }
+
+        act(metrics);
         return recorded;
     }
 
@@ -66,4 +75,19 @@ public sealed class NotificationsMetricsTests
     [Fact]
     public void Clock_skew_between_hosts_never_records_a_negative_latency() =>
         Assert.Equal(0, Assert.Single(Record(m => m.Delivered("feed", urgent: false, TimeSpan.FromSeconds(-2)))).Value);
+
+    [Fact]
+    public void Both_failure_counters_start_at_zero_for_every_channel_so_dashboards_and_alerts_see_them_before_the_first_failure()
+    {
+        var recorded = Record(_ => { }, includeStartup: true);
+
+        foreach (var instrument in new[] { "clinic.notifications.delivery.failed_attempts", "clinic.notifications.delivery.failures" })
+        {
+            Assert.Equal(
+                ["email", "feed", "webhook"],
+                recorded.Where(r => r.Instrument == instrument).Select(r => (string)r.Tags["channel"]!).Order());
+        }
+
+        Assert.All(recorded, r => Assert.Equal(0, r.Value));
+    }
 }

@@ -14,16 +14,24 @@ internal static class ShellExtensions
         builder.Services.AddRazorPages(options => options.RootDirectory = "/");
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(OpenApiSecurity.Describe);
         // Names like "Sörensen" stay readable in the HTML; <, >, & and quotes are still always encoded.
         builder.Services.Configure<WebEncoderOptions>(options =>
             options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddAntiforgery(options => options.Cookie.Protect("clinic.af", builder.Configuration));
+        builder.Services.AddAllowedHosts(builder.Configuration);
         // Behind a reverse proxy the client's address (for rate limits) and scheme come from its headers;
-        // only the proxies listed in ReverseProxy:KnownProxies (and loopback) are believed.
+        // only the proxies listed in ReverseProxy:KnownProxies (and loopback) are believed. X-Forwarded-Host
+        // is ignored unless ReverseProxy:TrustForwardedHost is set, and then only for the AllowedHosts.
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            if (builder.Configuration.GetValue<bool>("ReverseProxy:TrustForwardedHost"))
+            {
+                options.ForwardedHeaders |= ForwardedHeaders.XForwardedHost;
+                options.AllowedHosts = builder.Configuration["AllowedHosts"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+            }
+
             foreach (var proxy in builder.Configuration.GetSection("ReverseProxy:KnownProxies").Get<string[]>() ?? [])
             {
                 options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
@@ -36,6 +44,7 @@ internal static class ShellExtensions
     {
         app.UseForwardedHeaders();
         app.UseSecurityHeaders();
+        app.UseAllowedHosts();
         app.UseHttpsOnly(app.Configuration);
         // APIs answer in RFC 7807 problem details; people get pages.
         app.UseWhen(IsApi, api =>
@@ -55,7 +64,9 @@ internal static class ShellExtensions
         {
             OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "public, max-age=3600",
         });
+        app.UseHeadAsGetOnApis();
         app.UseRouting();
+        app.UsePageMethodRules();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -37,7 +37,8 @@ internal static class ContentApi
                         statusCode: StatusCodes.Status404NotFound,
                         title: "Condition not found",
                         detail: $"There is no condition with the slug '{slug}'. GET /api/content/conditions lists them."))
-            .WithName("GetCondition");
+            .WithName("GetCondition")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/articles", Results<Ok<IEnumerable<ArticleView>>, ValidationProblem> (string? condition, string? q, ContentLibrary library) =>
             {

@@ -35,6 +35,14 @@ internal sealed class NotificationsMetrics
             "clinic.notifications.delivery.failures",
             unit: "{delivery}",
             description: "Staff alerts given up on (retries exhausted or refused for good), per channel; each waits in its channel's _error queue.");
+
+        // A counter's series exists only once something is added: start each channel's at zero, so a scrape shows
+        // them before the first failure and an alert on their increase has a baseline to compare against.
+        foreach (var channel in ChannelNames.All)
+        {
+            _failedAttempts.Add(0, new KeyValuePair<string, object?>("channel", channel));
+            _failures.Add(0, new KeyValuePair<string, object?>("channel", channel));
+        }
     }
 
     public void Delivered(string channel, bool urgent, TimeSpan latency) =>
@@ -49,4 +57,16 @@ internal sealed class NotificationsMetrics
 
     /// <summary>A message names its channel; only the known names become tag values, so a stray message cannot add series.</summary>
     private static string Known(string channel) => ChannelNames.All.Contains(channel) ? channel : "other";
+}
+
+/// <summary>Has <see cref="NotificationsMetrics"/> made when the host starts: being constructed is all it needs.</summary>
+internal sealed class NotificationsMetricsActivation(NotificationsMetrics metrics) : Microsoft.Extensions.Hosting.IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = metrics;
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

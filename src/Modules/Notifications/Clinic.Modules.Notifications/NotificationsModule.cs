@@ -39,6 +39,8 @@ public static class NotificationsModule
         builder.Services.AddSingleton<SmtpMailer>();
         builder.Services.AddSingleton<DeliveryLog>();
         builder.Services.AddSingleton<NotificationsMetrics>();
+        // Made at startup rather than at the first delivery, so the failure counters' zero series are there from the first scrape.
+        builder.Services.AddHostedService<NotificationsMetricsActivation>();
         builder.Services.AddSingleton<StaffFeedHub>();
         // No request logging: Slack/Teams-style webhook URLs carry their secret in the path.
         builder.Services.AddHttpClient(WebhookChannel.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15))

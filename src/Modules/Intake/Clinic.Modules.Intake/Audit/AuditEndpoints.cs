@@ -19,10 +19,12 @@ internal static class AuditEndpoints
                 : TypedResults.Problem(
                     statusCode: StatusCodes.Status404NotFound,
                     title: "Request not found",
-                    detail: $"No intake request has the id or reference '{id}'."));
+                    detail: $"No intake request has the id or reference '{id}'."))
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         // A date range of the whole history, streamed as NDJSON or CSV.
-        audit.MapGet("/export", async Task<IResult> (DateTimeOffset? from, DateTimeOffset? to, string? format, IDocumentSession session, HttpContext http, CancellationToken cancellationToken) =>
+        audit.MapGet("/export", async Task<IResult> (DateTimeOffset? from, DateTimeOffset? to, string? format, IDocumentSession session, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
         {
             format ??= "ndjson";
             var errors = new Dictionary<string, string[]>();
@@ -35,19 +37,26 @@ internal static class AuditEndpoints
                 return TypedResults.ValidationProblem(errors, title: "The export range needs attention");
             }
 
+            // Nothing is sent until the first page is read and the access is logged: a failure up to here is a
+            // problem-details error (503 when the database is away), never a 200 with an empty or cut-off body.
+            var export = await AuditExport.StartAsync(session, from!.Value, to!.Value, cancellationToken);
+
             // An export holds every visitor's details in the range: it goes in the access log like a page view.
             session.Insert(new Triage.PersonalDataAccess
             {
-                Id = Guid.CreateVersion7(), Reference = $"all requests {from:u} – {to:u}",
-                ViewedBy = http.User.Identity?.Name ?? "unknown", Page = $"{format} export", ViewedAt = DateTimeOffset.UtcNow,
+                Id = Guid.CreateVersion7(), Reference = $"all requests {export.From:u} – {export.To:u}",
+                ViewedBy = http.User.Identity?.Name ?? "unknown", Page = $"{format} export", ViewedAt = clock.GetUtcNow(),
             });
             await session.SaveChangesAsync(cancellationToken);
 
             http.Response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"intake-events-{from:yyyyMMddTHHmmss}-{to:yyyyMMddTHHmmss}.{format}\"";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"intake-events-{export.From:yyyyMMddTHHmmssZ}-{export.To:yyyyMMddTHHmmssZ}.{format}\"";
             await using var writer = new StreamWriter(http.Response.Body);
-            await AuditExport.WriteAsync(session, from!.Value, to!.Value, format, writer, cancellationToken);
+            await export.WriteAsync(format, writer, cancellationToken);
             return TypedResults.Empty;
-        });
+        })
+            .Produces<string>(StatusCodes.Status200OK, "application/x-ndjson", "text/csv")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 }

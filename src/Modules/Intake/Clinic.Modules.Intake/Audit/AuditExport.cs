@@ -6,14 +6,38 @@ using Marten;
 
 namespace Clinic.Modules.Intake.Audit;
 
-/// <summary>Writes every event recorded in [from, to) in sequence order, as NDJSON or CSV.</summary>
-internal static class AuditExport
+/// <summary>
+/// Every event recorded in [From, To) in sequence order, as NDJSON or CSV. <see cref="StartAsync"/> runs the
+/// first query before anything is written, so a failure is reported as an error rather than as an empty export.
+/// </summary>
+internal sealed class AuditExport
 {
     public static readonly string[] Formats = ["ndjson", "csv"];
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private const int PageSize = 2000;
 
-    public static async Task<long> WriteAsync(IQuerySession session, DateTimeOffset from, DateTimeOffset to, string format, TextWriter output, CancellationToken cancellationToken)
+    private readonly IQuerySession _session;
+    private readonly Dictionary<Guid, string> _references = [];
+    private IReadOnlyList<IEvent> _firstPage = [];
+
+    private AuditExport(IQuerySession session, DateTimeOffset from, DateTimeOffset to) => (_session, From, To) = (session, from, to);
+
+    /// <summary>The range's start, in UTC.</summary>
+    public DateTimeOffset From { get; }
+
+    /// <summary>The range's end (exclusive), in UTC.</summary>
+    public DateTimeOffset To { get; }
+
+    /// <summary>Reads the first page (events and their references); nothing is written yet.</summary>
+    public static async Task<AuditExport> StartAsync(IQuerySession session, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        // Npgsql sends only UTC values as timestamptz parameters: the same instants, whatever offset they were given in.
+        var export = new AuditExport(session, from.ToUniversalTime(), to.ToUniversalTime());
+        export._firstPage = await export.PageAsync(after: 0, cancellationToken);
+        return export;
+    }
+
+    public async Task<long> WriteAsync(string format, TextWriter output, CancellationToken cancellationToken)
     {
         var csv = format == "csv";
         if (csv)
@@ -21,32 +45,35 @@ internal static class AuditExport
             await output.WriteLineAsync("sequence,stream_id,reference,version,type,recorded_at,actor,correlation_id,data");
         }
 
-        long written = 0, after = 0;
-        var references = new Dictionary<Guid, string>();
-        while (true)
+        long written = 0;
+        var batch = _firstPage;
+        while (batch.Count > 0)
         {
-            var batch = await session.Events.QueryAllRawEvents()
-                .Where(e => e.Sequence > after && e.Timestamp >= from && e.Timestamp < to)
-                .OrderBy(e => e.Sequence).Take(PageSize).ToListAsync(cancellationToken);
-            if (batch.Count == 0)
-            {
-                return written;
-            }
-
-            var unknown = batch.Select(e => e.StreamId).Where(id => !references.ContainsKey(id)).Distinct().ToArray();
-            foreach (var request in await session.LoadManyAsync<IntakeRequest>(cancellationToken, unknown))
-            {
-                references[request.Id] = request.Reference;
-            }
-
             foreach (var e in batch)
             {
-                await output.WriteLineAsync(csv ? CsvLine(e, references) : NdjsonLine(e, references));
+                await output.WriteLineAsync(csv ? CsvLine(e, _references) : NdjsonLine(e, _references));
                 written++;
             }
 
-            after = batch[^1].Sequence;
+            batch = await PageAsync(after: batch[^1].Sequence, cancellationToken);
         }
+
+        return written;
+    }
+
+    private async Task<IReadOnlyList<IEvent>> PageAsync(long after, CancellationToken cancellationToken)
+    {
+        var (from, to) = (From, To);
+        var batch = await _session.Events.QueryAllRawEvents()
+            .Where(e => e.Sequence > after && e.Timestamp >= from && e.Timestamp < to)
+            .OrderBy(e => e.Sequence).Take(PageSize).ToListAsync(cancellationToken);
+        var unknown = batch.Select(e => e.StreamId).Where(id => !_references.ContainsKey(id)).Distinct().ToArray();
+        foreach (var request in await _session.LoadManyAsync<IntakeRequest>(cancellationToken, unknown))
+        {
+            _references[request.Id] = request.Reference;
+        }
+
+        return batch;
     }
 
     private static string NdjsonLine(IEvent e, Dictionary<Guid, string> references) => JsonSerializer.Serialize(new

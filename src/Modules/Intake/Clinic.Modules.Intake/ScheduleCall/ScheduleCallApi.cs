@@ -38,7 +38,11 @@ internal static class ScheduleCallApi
             .Accepts<JsonElement>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddOpenApiOperationTransformer(ScheduleCallApiDocument.DescribeAsync);
+        app.MapIntakeRequestStatus();
     }
 
     private static async Task<Results<Created<Accepted>, Ok<Accepted>, ValidationProblem, ProblemHttpResult>> HandleAsync(
@@ -116,7 +120,7 @@ internal static class ScheduleCallApi
                         title: "Idempotency-Key already used",
                         detail: "This Idempotency-Key was used for a different request. Use a new key for a new request.");
                 default:
-                    return TypedResults.Created((string?)null, body);
+                    return TypedResults.Created(IntakeRequestStatus.PathOf(result.Reference), body);
             }
         }
     }

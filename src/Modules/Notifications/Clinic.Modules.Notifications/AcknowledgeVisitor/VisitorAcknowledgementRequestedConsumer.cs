@@ -24,6 +24,7 @@ internal sealed class VisitorAcknowledgementRequestedConsumer(SmtpMailer mailer,
 
         var request = context.Message;
         var message = new MimeMessage();
+        EmailChannel.MarkAutomated(message);
         message.From.Add(mailer.From);
         message.To.Add(new MailboxAddress(request.FirstName, request.EmailAddress));
         message.Subject = $"We received your request ({request.Reference})";

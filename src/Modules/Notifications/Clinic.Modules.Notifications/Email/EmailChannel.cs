@@ -17,6 +17,7 @@ internal sealed class EmailChannel(SmtpMailer mailer) : INotificationChannel
     internal MimeMessage Compose(StaffAlert alert, string recipient, string deliveryId)
     {
         var message = new MimeMessage { MessageId = $"{deliveryId}@clinic.notifications" };
+        MarkAutomated(message);
         message.From.Add(mailer.From);
         message.To.Add(MailboxAddress.Parse(recipient));
         if (alert.IsUrgent)
@@ -54,5 +55,15 @@ internal sealed class EmailChannel(SmtpMailer mailer) : INotificationChannel
                 """,
         };
         return message;
+    }
+
+    /// <summary>
+    /// RFC 3834: a machine sent this, so vacation and other auto-responders must not answer it (Exchange and
+    /// Outlook also read X-Auto-Response-Suppress). Nobody reads replies to these addresses.
+    /// </summary>
+    internal static void MarkAutomated(MimeMessage message)
+    {
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        message.Headers.Add("X-Auto-Response-Suppress", "All");
     }
 }
