@@ -60,6 +60,7 @@ internal static class ClinicRateLimiting
 {
     public const string SubmissionsPolicy = "intake-submissions";
     public const string SignInPolicy = "sign-in";
+    public const string StatusLookupsPolicy = "request-status-lookups";
 
     /// <summary>A form or API submission: a POST to an endpoint under the submissions policy (pages and reads never wait).</summary>
     private static bool IsSubmission(HttpContext context) =>
@@ -110,6 +111,11 @@ internal static class ClinicRateLimiting
         limiter.AddPolicy(SignInPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
             ClientNetworkKey.Of(context.Connection.RemoteIpAddress),
             _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(5) }));
+        // Looking up a reference says whether a request exists: generous for a client checking its own,
+        // far too slow for walking the reference space.
+        limiter.AddPolicy(StatusLookupsPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+            ClientNetworkKey.Of(context.Connection.RemoteIpAddress),
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) }));
         limiter.OnRejected = async (rejected, cancellationToken) =>
         {
             var http = rejected.HttpContext;
@@ -117,7 +123,7 @@ internal static class ClinicRateLimiting
             var retryAfter = busy ? 1 : (int)Math.Ceiling(wait.TotalSeconds);
             http.Response.StatusCode = busy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests;
             http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-            if (!http.Request.Path.StartsWithSegments("/api"))
+            if (!Shell.ShellExtensions.IsApi(http))
             {
                 // People get the site's page (status pages re-execute on an empty body); APIs get problem details.
                 return;

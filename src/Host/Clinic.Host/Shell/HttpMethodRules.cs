@@ -14,9 +14,15 @@ internal static class HttpMethodRules
     /// Before routing: HEAD on the APIs is answered as the GET it stands for, with the body discarded. The method
     /// is rewritten rather than HEAD added to each endpoint, so the OpenAPI document has no twin HEAD operations.
     /// </summary>
+    /// <summary>
+    /// The public read APIs, where HEAD is harmless. Not the audit API: a HEAD there would run a whole export and
+    /// record an access to personal data, all for a body nobody receives.
+    /// </summary>
+    private static readonly string[] PublicReadApis = ["/api/content", "/api/intake"];
+
     public static IApplicationBuilder UseHeadAsGetOnApis(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (!context.Request.Path.StartsWithSegments("/api"))
+        if (!PublicReadApis.Any(prefix => context.Request.Path.StartsWithSegments(prefix)))
         {
             await next(context);
             return;

@@ -7,4 +7,7 @@ namespace Clinic.Modules.Intake.ScheduleCall;
 internal static class IntakeRateLimiting
 {
     public const string PolicyName = "intake-submissions";
+
+    /// <summary>The host's per-client limit on looking up a request by its reference.</summary>
+    public const string StatusLookupsPolicyName = "request-status-lookups";
 }

@@ -25,6 +25,8 @@ internal static class IntakeRequestStatus
             .WithTags("Intake")
             .WithName("GetIntakeRequest")
             .WithSummary("Confirms that the clinic holds a request, by its reference")
+            .RequireRateLimiting(IntakeRateLimiting.StatusLookupsPolicyName)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 

@@ -23,8 +23,8 @@ internal static class ScheduleCallApiDocument
             Name = "Idempotency-Key",
             In = ParameterLocation.Header,
             Required = false,
-            Description = "Any unique value per request (a UUID, say). A retry with the same key and body answers 200 with the first answer's reference, and Idempotent-Replayed: true; the same key with a different body answers 422.",
-            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = ScheduleCallApi.MaxIdempotencyKeyLength },
+            Description = $"A unique value per request of {ScheduleCallApi.MinIdempotencyKeyLength} to {ScheduleCallApi.MaxIdempotencyKeyLength} printable characters (a UUID, say); keys are scoped to the caller. A retry with the same key and body answers 200 with the first answer's reference, and Idempotent-Replayed: true; the same key with a different body answers 422.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = ScheduleCallApi.MinIdempotencyKeyLength, MaxLength = ScheduleCallApi.MaxIdempotencyKeyLength },
         });
 
         if (operation.RequestBody?.Content?.TryGetValue("application/json", out var json) == true)
