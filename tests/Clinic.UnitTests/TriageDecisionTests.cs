@@ -48,6 +48,18 @@ public sealed class TriageDecisionTests
     }
 
     [Fact]
+    public void A_request_declined_from_the_spam_folder_cannot_be_marked_not_spam()
+    {
+        // Clearing it would alert staff, and perhaps e-mail the visitor, about a request already declined.
+        var declinedSpam = Request(RequestStatus.Declined, spam: true);
+
+        var (fact, refusal) = Triage.Decide(declinedSpam, new ClearSpam(), "sam", Now);
+
+        Assert.Null(fact);
+        Assert.Equal("This request is declined; only notes can be added.", refusal);
+    }
+
+    [Fact]
     public void Calls_are_scheduled_in_the_future_and_contact_outcomes_come_from_the_list()
     {
         Assert.NotNull(Triage.Decide(Request(), new ScheduleCall(Now.AddMinutes(-1)), "sam", Now).Refusal);
