@@ -7,8 +7,8 @@ public sealed class TriageDecisionTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
 
-    private static IntakeRequest Request(RequestStatus status = RequestStatus.New, bool spam = false) =>
-        new() { Reference = "KC-AAAAA-BBBBB", Status = status, IsSuspectedSpam = spam, AcknowledgedBy = status == RequestStatus.New ? null : "sam" };
+    private static TriageState Request(RequestStatus status = RequestStatus.New, bool spam = false) =>
+        new(status, spam, AcknowledgedBy: status == RequestStatus.New ? null : "sam", AssignedTo: null, Version: 1);
 
     [Fact]
     public void Acknowledging_a_new_request_records_who_did_it()
@@ -78,17 +78,29 @@ public sealed class TriageDecisionTests
     }
 
     [Fact]
-    public void Applying_the_events_moves_the_request_through_its_statuses()
+    public void Evolving_through_the_events_moves_the_request_through_its_statuses()
     {
-        var request = Request();
-        request.Apply(new RequestAcknowledged("sam", Now));
+        var request = TriageState.Evolve(Request(), new RequestAcknowledged("sam", Now), 2);
         Assert.Equal((RequestStatus.Acknowledged, "sam"), (request.Status, request.AssignedTo));
-        request.Apply(new ContactAttempted("no-answer", "sam", Now));
-        Assert.Equal((RequestStatus.Contacting, 1), (request.Status, request.ContactAttempts));
-        request.Apply(new CallScheduled(Now.AddDays(1), "sam", Now));
-        request.Apply(new ContactAttempted("reached", "sam", Now));
+        request = TriageState.Evolve(request, new ContactAttempted("no-answer", "sam", Now), 3);
+        Assert.Equal(RequestStatus.Contacting, request.Status);
+        request = TriageState.Evolve(request, new CallScheduled(Now.AddDays(1), "sam", Now), 4);
+        request = TriageState.Evolve(request, new ContactAttempted("reached", "sam", Now), 5);
         Assert.Equal(RequestStatus.Scheduled, request.Status);
-        request.Apply(new RequestClosed("sam", Now.AddDays(2)));
-        Assert.Equal((RequestStatus.Closed, Now.AddDays(2)), (request.Status, request.LastActivityAt));
+        request = TriageState.Evolve(request, new RequestClosed("sam", Now.AddDays(2)), 6);
+        Assert.Equal((RequestStatus.Closed, 6L), (request.Status, request.Version));
+    }
+
+    [Fact]
+    public void Delivery_reports_and_urgency_leave_the_decision_state_and_its_version_alone()
+    {
+        var seen = TriageState.Evolve(Request(), new RequestAcknowledged("sam", Now), 2);
+
+        var later = TriageState.Evolve(seen, new StaffNotified("email", "team@clinic.test", Now), 3);
+        later = TriageState.Evolve(later, new NotificationFailed("sms", "on-call", "timeout", true, Now), 4);
+        later = TriageState.Evolve(later, new RequestMarkedUrgent("v1", ["self-harm"], Now), 5);
+
+        Assert.Equal(seen, later);
+        Assert.Equal(6, TriageState.Evolve(later, new NoteAdded("Call after 6", "ada", Now), 6).Version);
     }
 }

@@ -25,7 +25,7 @@ internal static class Triage
     public static readonly string[] ContactOutcomes = ["reached", "no-answer", "left-message", "wrong-number"];
     public const int MaxTextLength = 2000;
 
-    public static (object? Event, string? Refusal) Decide(IntakeRequest request, TriageCommand command, string by, DateTimeOffset now)
+    public static (object? Event, string? Refusal) Decide(TriageState request, TriageCommand command, string by, DateTimeOffset now)
     {
         var finished = request.Status is RequestStatus.Closed or RequestStatus.Declined;
         return command switch
