@@ -37,7 +37,7 @@ public sealed class IntakePathTests(ClinicFixture clinic)
         Assert.Contains(reference, page, StringComparison.Ordinal);
 
         await using var session = clinic.Store.QuerySession();
-        var request = await session.Query<IntakeRequest>().SingleAsync(r => r.Reference == reference);
+        var request = await session.Query<Clinic.Modules.Intake.ReadModels.RequestReceipt>().SingleAsync(r => r.Reference == reference);
         return (reference, request.Id);
     }
 

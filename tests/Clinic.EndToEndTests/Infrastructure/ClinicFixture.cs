@@ -239,7 +239,7 @@ public sealed partial class ClinicFixture : IAsyncLifetime
     public async Task<long> CountStreamsAsync()
     {
         await using var session = Store.QuerySession();
-        return await session.Query<Clinic.Modules.Intake.Domain.IntakeRequest>().CountAsync();
+        return await session.Query<Clinic.Modules.Intake.ReadModels.RequestReceipt>().CountAsync();
     }
 }
 

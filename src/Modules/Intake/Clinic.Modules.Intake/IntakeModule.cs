@@ -4,6 +4,7 @@ using Clinic.Modules.Intake.CrisisLanguage;
 using Clinic.Modules.Intake.Daemon;
 using Clinic.Modules.Intake.Domain;
 using Clinic.Modules.Intake.Forwarding;
+using Clinic.Modules.Intake.ReadModels;
 using Clinic.Modules.Intake.RecordStaffNotification;
 using Clinic.Modules.Intake.ScheduleCall;
 using JasperFx.Events.Daemon;
@@ -72,8 +73,13 @@ public static class IntakeModule
                 // (the session-level variant needs DistributedLock multiplexing, which Npgsql data sources refuse).
                 options.Events.UseAdvisoryLockTransaction = true;
 
-                options.Projections.Snapshot<IntakeRequest>(SnapshotLifecycle.Inline)
+                // Each reader has its own single-stream projection, kept inline so a page shows a change at once.
+                // None holds personal data: that stays in the events.
+                options.Projections.Snapshot<RequestReceipt>(SnapshotLifecycle.Inline)
                     .UniqueIndex(r => r.Reference);
+                options.Projections.Snapshot<InboxEntry>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<RequestView>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<AuditEntry>(SnapshotLifecycle.Inline);
                 options.Schema.For<ConditionChoices>();
                 options.Schema.For<EventSeal>().Index(s => s.StreamId);
                 options.Schema.For<Triage.PersonalDataAccess>().Index(a => a.RequestId).Index(a => a.ViewedAt);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using JasperFx.Events;
 using Marten;
 
@@ -34,7 +34,7 @@ internal static class AuditExport
             }
 
             var unknown = batch.Select(e => e.StreamId).Where(id => !references.ContainsKey(id)).Distinct().ToArray();
-            foreach (var request in await session.LoadManyAsync<IntakeRequest>(cancellationToken, unknown))
+            foreach (var request in await session.LoadManyAsync<RequestReceipt>(cancellationToken, unknown))
             {
                 references[request.Id] = request.Reference;
             }

@@ -1,4 +1,4 @@
-using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +9,7 @@ namespace Clinic.Modules.Intake.Audit;
 [Authorize(Roles = RequestHistoryQuery.AuditorRole)]
 internal sealed class IndexModel(IQuerySession session) : PageModel
 {
-    public IReadOnlyList<IntakeRequest> Latest { get; private set; } = [];
+    public IReadOnlyList<AuditEntry> Latest { get; private set; } = [];
 
     public string? NotFoundReference { get; private set; }
 
@@ -25,7 +25,7 @@ internal sealed class IndexModel(IQuerySession session) : PageModel
             NotFoundReference = reference.Trim();
         }
 
-        Latest = await session.Query<IntakeRequest>()
+        Latest = await session.Query<AuditEntry>()
             .OrderByDescending(r => r.SubmittedAt)
             .Take(50)
             .ToListAsync(cancellationToken);

@@ -1,4 +1,4 @@
-using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using Clinic.Modules.Intake.Triage;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -16,7 +16,7 @@ internal sealed class RequestModel(IDocumentStore store, TimeProvider time) : Pa
     [BindProperty(SupportsGet = true)]
     public DateTimeOffset? AsOf { get; set; }
 
-    public IntakeRequest? StateAsOf { get; private set; }
+    public RequestView? StateAsOf { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
     {

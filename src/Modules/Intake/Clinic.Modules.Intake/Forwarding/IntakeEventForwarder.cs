@@ -59,8 +59,8 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
             return NullChangeListener.Instance;
         }
 
-        // Urgency is a later event of the same commit; the inline snapshot already holds it.
-        var requests = (await operations.LoadManyAsync<Domain.IntakeRequest>(
+        // Urgency is a later event of the same commit; the inline receipt already holds it.
+        var requests = (await operations.LoadManyAsync<ReadModels.RequestReceipt>(
                 cancellationToken, arrivals.Select(e => e.StreamId)))
             .ToDictionary(r => r.Id);
 

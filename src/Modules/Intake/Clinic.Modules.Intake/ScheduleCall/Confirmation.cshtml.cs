@@ -1,4 +1,5 @@
 using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -15,7 +16,7 @@ internal sealed class ConfirmationModel(IQuerySession query) : PageModel
     {
         var normalised = reference.ToUpperInvariant();
         var request = ReferenceNumber.LooksLikeReference(normalised)
-            ? await query.Query<IntakeRequest>().FirstOrDefaultAsync(r => r.Reference == normalised, cancellationToken)
+            ? await query.Query<RequestReceipt>().FirstOrDefaultAsync(r => r.Reference == normalised, cancellationToken)
             : null;
         if (request is null)
         {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Clinic.Modules.Intake.CrisisLanguage;
 using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using Marten;
 using Marten.Exceptions;
 using Npgsql;
@@ -69,7 +70,7 @@ internal sealed class SubmitIntakeRequest(IDocumentSession session, CrisisLangua
                 session.SetHeader(IntakeTelemetry.TraceParentHeader, current.Id!);
             }
 
-            session.Events.StartStream<IntakeRequest>(requestId, [.. events]);
+            session.Events.StartStream(requestId, [.. events]);
             try
             {
                 await session.SaveChangesAsync(cancellationToken);
@@ -80,7 +81,7 @@ internal sealed class SubmitIntakeRequest(IDocumentSession session, CrisisLangua
             catch (Exception e) when (IsStreamCollision(e) && attempt < Attempts)
             {
                 session.EjectAllPendingChanges();
-                var existing = await session.LoadAsync<IntakeRequest>(requestId, cancellationToken);
+                var existing = await session.LoadAsync<RequestReceipt>(requestId, cancellationToken);
                 if (existing?.Fingerprint == fingerprint)
                 {
                     activity?.SetTag("clinic.request.id", requestId);

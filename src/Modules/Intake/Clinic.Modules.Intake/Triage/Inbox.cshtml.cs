@@ -1,4 +1,4 @@
-using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -15,7 +15,7 @@ internal sealed class InboxModel(TriageService triage, Marten.IQuerySession sess
     [BindProperty(SupportsGet = true)]
     public string? Condition { get; set; }
 
-    public IReadOnlyList<IntakeRequest> Requests { get; private set; } = [];
+    public IReadOnlyList<InboxEntry> Requests { get; private set; } = [];
 
     public int SpamCount { get; private set; }
 

@@ -1,4 +1,5 @@
 using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using JasperFx.Events;
 using Marten;
 
@@ -10,7 +11,7 @@ internal sealed record ActionResult(ActionOutcome Outcome, string? Message = nul
 
 /// <summary>A request with the visitor's details (from its first event) and its full history.</summary>
 /// <param name="DecisionVersion">What the page's actions post back: see <see cref="TriageState.Version"/>.</param>
-internal sealed record RequestDetail(IntakeRequest Request, ContactRequest Contact, IReadOnlyList<IEvent> History, long DecisionVersion);
+internal sealed record RequestDetail(RequestView Request, ContactRequest Contact, IReadOnlyList<IEvent> History, long DecisionVersion);
 
 /// <summary>A record that someone saw a request's personal data: who, which request, when, where.</summary>
 public sealed class PersonalDataAccess
@@ -28,10 +29,10 @@ internal sealed class TriageService(IDocumentStore store, TimeProvider time)
 {
     public const string Roles = "Staff,Admin";
 
-    public async Task<IReadOnlyList<IntakeRequest>> InboxAsync(RequestStatus? status, string? condition, bool spam, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<InboxEntry>> InboxAsync(RequestStatus? status, string? condition, bool spam, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
-        var query = session.Query<IntakeRequest>().Where(r => r.IsSuspectedSpam == spam);
+        var query = session.Query<InboxEntry>().Where(r => r.IsSuspectedSpam == spam);
         if (status is { } wanted)
         {
             query = query.Where(r => r.Status == wanted);
@@ -49,14 +50,14 @@ internal sealed class TriageService(IDocumentStore store, TimeProvider time)
     public async Task<int> CountSpamAsync(CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
-        return await session.Query<IntakeRequest>().CountAsync(r => r.IsSuspectedSpam, cancellationToken);
+        return await session.Query<InboxEntry>().CountAsync(r => r.IsSuspectedSpam, cancellationToken);
     }
 
     /// <summary>The request, its visitor's details and history; the viewing is recorded in the access log.</summary>
     public async Task<RequestDetail?> OpenAsync(Guid id, string viewer, string page, CancellationToken cancellationToken)
     {
         await using var session = store.LightweightSession();
-        var request = await session.LoadAsync<IntakeRequest>(id, cancellationToken);
+        var request = await session.LoadAsync<RequestView>(id, cancellationToken);
         if (request is null)
         {
             return null;
