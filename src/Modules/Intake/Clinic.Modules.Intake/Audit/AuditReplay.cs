@@ -12,7 +12,8 @@ internal sealed record ReplayReport(long Requests, long Events, TimeSpan Elapsed
 
 /// <summary>
 /// Rebuilds every request's read models from its events alone, with Marten's own projection rebuild (the
-/// same projections that keep them inline). Run it when a read model is suspect; it is safe to repeat.
+/// same projections that keep them inline). Run it when a read model is suspect; it is safe to repeat, and
+/// safe on a live site: appends wait for it (<see cref="ReadModelLock"/>), then build on what it rebuilt.
 /// </summary>
 internal static class AuditReplay
 {
@@ -25,6 +26,8 @@ internal static class AuditReplay
     public static async Task<ReplayReport> RebuildAsync(IDocumentStore store, IProgress<(long Done, long Total)>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        await using var exclusive = await ReadModelLock.EnterForReplayAsync(store, cancellationToken);
+        await AwaitHighWaterAsync(store, cancellationToken);
         long events;
         await using (var query = store.QuerySession())
         {
@@ -49,6 +52,33 @@ internal static class AuditReplay
 
         return new ReplayReport(requests, events, clock.Elapsed);
     }
+
+    /// <summary>
+    /// Marten's rebuild stops at the daemon's high-water mark, which may trail the last committed event by
+    /// a moment (or by a sequence gap it has not yet declared stale); streams past it would get no read
+    /// model. With appends held back, the running daemon reaches the last event within seconds: wait for it.
+    /// With no daemon running anywhere the mark never moves, and the rebuild's own detection has to do.
+    /// </summary>
+    private static async Task AwaitHighWaterAsync(IDocumentStore store, CancellationToken cancellationToken)
+    {
+        var schema = store.Options.Events.DatabaseSchemaName;
+        var deadline = DateTimeOffset.UtcNow + HighWaterWait;
+        await using var query = store.QuerySession();
+        var last = (await query.AdvancedSql.QueryAsync<long>($"select coalesce(max(seq_id), 0) from {schema}.mt_events", cancellationToken))[0];
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            var mark = (await store.Advanced.AllProjectionProgress(token: cancellationToken))
+                .FirstOrDefault(p => p.ShardName == "HighWaterMark")?.Sequence ?? 0;
+            if (mark >= last)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+    }
+
+    private static readonly TimeSpan HighWaterWait = TimeSpan.FromSeconds(15);
 }
 /// <summary>The replay started from the audit page: one at a time per host, its progress for the page to show.</summary>
 internal sealed class ReplayJob(IDocumentStore store)

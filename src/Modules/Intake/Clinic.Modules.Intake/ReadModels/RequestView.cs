@@ -56,6 +56,14 @@ public sealed class RequestView
 
     public void Apply(SpamCleared e) => IsSuspectedSpam = false;
 
+    /// <summary>
+    /// A note changes nothing shown here, but Marten updates a view (and its <see cref="Version"/>) only for
+    /// the events it applies: without this the stored version would trail the stream after a note.
+    /// </summary>
+    public void Apply(NoteAdded e)
+    {
+    }
+
     public void Apply(StaffNotified e) => Deliveries.Add(new Delivery(e.Channel, e.Recipient, e.NotifiedAt));
 
     public void Apply(NotificationFailed e) => Failures.Add(new Failure(e.Channel, e.Recipient, e.Reason, e.Final, e.FailedAt));

@@ -14,6 +14,7 @@ internal static class RequestHistoryWriter
     public static async Task AppendOnceAsync(
         IDocumentSession session, Guid requestId, Func<RequestView, bool> alreadyRecorded, object fact, CancellationToken cancellationToken)
     {
+        await ReadModelLock.EnterForWriteAsync(session, cancellationToken);
         var stream = await session.Events.FetchForExclusiveWriting<RequestView>(requestId, cancellationToken);
         if (stream.Aggregate is null)
         {

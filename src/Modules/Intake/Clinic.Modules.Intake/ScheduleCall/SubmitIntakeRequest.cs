@@ -73,6 +73,7 @@ internal sealed class SubmitIntakeRequest(IDocumentSession session, CrisisLangua
             session.Events.StartStream(requestId, [.. events]);
             try
             {
+                await ReadModelLock.EnterForWriteAsync(session, cancellationToken);
                 await session.SaveChangesAsync(cancellationToken);
                 activity?.SetTag("clinic.request.id", requestId);
                 metrics.Submitted(urgent: crisis is not null, spam: submission.HoneypotTripped);

@@ -110,6 +110,7 @@ internal sealed class TriageService(IDocumentStore store, TimeProvider time)
             session.Events.Append(id, history[^1].Version + 1, fact);
             try
             {
+                await ReadModelLock.EnterForWriteAsync(session, cancellationToken);
                 await session.SaveChangesAsync(cancellationToken);
                 return new ActionResult(ActionOutcome.Done);
             }
