@@ -98,7 +98,7 @@ public sealed partial class ClinicFixture : IAsyncLifetime
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 
-    public IDocumentStore Store => App.Services.GetRequiredService<IDocumentStore>();
+    public IDocumentStore Store => App.Services.GetRequiredService<Clinic.Modules.Intake.IIntakeStore>();
 
     public async Task InitializeAsync()
     {

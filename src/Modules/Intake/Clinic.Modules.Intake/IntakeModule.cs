@@ -20,6 +20,9 @@ using Microsoft.Extensions.Hosting;
 
 namespace Clinic.Modules.Intake;
 
+/// <summary>Intake's own Marten store (its events and read models, in its own schema): no other module can reach it.</summary>
+public interface IIntakeStore : IDocumentStore;
+
 /// <summary>
 /// Schedule A Call requests: the form, the event-sourced request history in Marten,
 /// forwarding to the other modules, and the auditor's read of that history.
@@ -45,7 +48,7 @@ public static class IntakeModule
         builder.Services.AddSingleton<IntakeMetrics>();
         builder.Services.AddSingleton<DaemonLag>();
 
-        builder.Services.AddMarten(options =>
+        builder.Services.AddMartenStore<IIntakeStore>(options =>
             {
                 options.Connection(connectionString);
                 options.DatabaseSchemaName = schema;

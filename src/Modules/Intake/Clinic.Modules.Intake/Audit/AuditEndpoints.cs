@@ -13,17 +13,21 @@ internal static class AuditEndpoints
             .WithTags("Audit")
             .RequireAuthorization(policy => policy.RequireRole(RequestHistoryQuery.AuditorRole));
 
-        audit.MapGet("/requests/{id}/events", async Task<IResult> (string id, IQuerySession session, CancellationToken cancellationToken) =>
-            await RequestHistoryQuery.LoadAsync(session, id, cancellationToken) is { } history
+        audit.MapGet("/requests/{id}/events", async Task<IResult> (string id, IIntakeStore store, CancellationToken cancellationToken) =>
+        {
+            await using var session = store.QuerySession();
+            return await RequestHistoryQuery.LoadAsync(session, id, cancellationToken) is { } history
                 ? TypedResults.Ok(history)
                 : TypedResults.Problem(
                     statusCode: StatusCodes.Status404NotFound,
                     title: "Request not found",
-                    detail: $"No intake request has the id or reference '{id}'."));
+                    detail: $"No intake request has the id or reference '{id}'.");
+        });
 
         // A date range of the whole history, streamed as NDJSON or CSV.
-        audit.MapGet("/export", async Task<IResult> (DateTimeOffset? from, DateTimeOffset? to, string? format, IDocumentSession session, HttpContext http, CancellationToken cancellationToken) =>
+        audit.MapGet("/export", async Task<IResult> (DateTimeOffset? from, DateTimeOffset? to, string? format, IIntakeStore store, HttpContext http, CancellationToken cancellationToken) =>
         {
+            await using var session = store.LightweightSession();
             format ??= "ndjson";
             var errors = new Dictionary<string, string[]>();
             if (from is null) errors["from"] = ["Give the start of the range, e.g. 2026-11-01T00:00:00Z."];

@@ -81,7 +81,7 @@ internal static class AuditReplay
     private static readonly TimeSpan HighWaterWait = TimeSpan.FromSeconds(15);
 }
 /// <summary>The replay started from the audit page: one at a time per host, its progress for the page to show.</summary>
-internal sealed class ReplayJob(IDocumentStore store)
+internal sealed class ReplayJob(IIntakeStore store)
 {
     private readonly Lock _gate = new();
     private Task? _running;

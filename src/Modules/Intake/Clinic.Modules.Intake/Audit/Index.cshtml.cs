@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Clinic.Modules.Intake.Audit;
 
 [Authorize(Roles = RequestHistoryQuery.AuditorRole)]
-internal sealed class IndexModel(IQuerySession session) : PageModel
+internal sealed class IndexModel(IIntakeStore store) : PageModel
 {
     public IReadOnlyList<AuditEntry> Latest { get; private set; } = [];
 
@@ -15,6 +15,7 @@ internal sealed class IndexModel(IQuerySession session) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string? reference, CancellationToken cancellationToken)
     {
+        await using var session = store.QuerySession();
         if (!string.IsNullOrWhiteSpace(reference))
         {
             if (await RequestHistoryQuery.LoadAsync(session, reference.Trim(), cancellationToken) is { } history)

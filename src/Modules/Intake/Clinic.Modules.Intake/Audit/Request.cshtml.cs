@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Clinic.Modules.Intake.Audit;
 
 [Authorize(Roles = RequestHistoryQuery.AuditorRole)]
-internal sealed class RequestModel(IDocumentStore store, TimeProvider time) : PageModel
+internal sealed class RequestModel(IIntakeStore store, TimeProvider time) : PageModel
 {
     public RequestHistory History { get; private set; } = null!;
 

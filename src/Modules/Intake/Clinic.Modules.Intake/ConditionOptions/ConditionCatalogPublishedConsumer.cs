@@ -5,11 +5,12 @@ using MassTransit;
 namespace Clinic.Modules.Intake.ConditionOptions;
 
 /// <summary>Replaces Intake's copy of the condition catalogue, unless an older publication arrives late.</summary>
-internal sealed class ConditionCatalogPublishedConsumer(IDocumentSession session) : IConsumer<ConditionCatalogPublished>
+internal sealed class ConditionCatalogPublishedConsumer(IIntakeStore store) : IConsumer<ConditionCatalogPublished>
 {
     public async Task Consume(ConsumeContext<ConditionCatalogPublished> context)
     {
         var message = context.Message;
+        await using var session = store.LightweightSession();
         var current = await session.LoadAsync<ConditionChoices>(ConditionChoices.CurrentId, context.CancellationToken);
         if (current is not null && current.PublishedAt > message.PublishedAt)
         {

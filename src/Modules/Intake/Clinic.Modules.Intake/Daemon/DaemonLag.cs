@@ -15,7 +15,7 @@ internal sealed record DaemonLagSample(long Forwarded, TimeSpan OldestWaiting, l
 /// the events themselves. Age, not a count, is what matters most: one request unannounced for minutes is
 /// a visitor staff do not know about, however quiet the site is.
 /// </summary>
-internal sealed class DaemonLag(IDocumentStore store, TimeProvider time)
+internal sealed class DaemonLag(IIntakeStore store, TimeProvider time)
 {
     public async Task<DaemonLagSample> MeasureAsync(CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Clinic.Modules.Intake.ScheduleCall;
 
-internal sealed class ConfirmationModel(IQuerySession query) : PageModel
+internal sealed class ConfirmationModel(IIntakeStore store) : PageModel
 {
     public string Reference { get; private set; } = "";
 
@@ -15,6 +15,7 @@ internal sealed class ConfirmationModel(IQuerySession query) : PageModel
     public async Task<IActionResult> OnGetAsync(string reference, CancellationToken cancellationToken)
     {
         var normalised = reference.ToUpperInvariant();
+        await using var query = store.QuerySession();
         var request = ReferenceNumber.LooksLikeReference(normalised)
             ? await query.Query<RequestReceipt>().FirstOrDefaultAsync(r => r.Reference == normalised, cancellationToken)
             : null;

@@ -31,7 +31,7 @@ internal static class ScheduleCallApi
     }
 
     private static async Task<Results<Created<Accepted>, Ok<Accepted>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpRequest http, IQuerySession query, SubmitIntakeRequest submit, CancellationToken cancellationToken)
+        HttpRequest http, IIntakeStore query, SubmitIntakeRequest submit, CancellationToken cancellationToken)
     {
         if (!http.HasJsonContentType())
         {

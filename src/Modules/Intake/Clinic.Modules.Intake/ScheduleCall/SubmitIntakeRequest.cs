@@ -34,7 +34,7 @@ internal sealed record SubmissionResult(SubmissionOutcome Outcome, Guid RequestI
 /// Replayed, the request is committed in PostgreSQL; forwarding to other modules happens from the
 /// event store, not from here.
 /// </summary>
-internal sealed class SubmitIntakeRequest(IDocumentSession session, CrisisLanguageRules crisisRules, TimeProvider time, IntakeMetrics metrics)
+internal sealed class SubmitIntakeRequest(IIntakeStore store, CrisisLanguageRules crisisRules, TimeProvider time, IntakeMetrics metrics)
 {
     public const string TermsVersion = "2026-11-draft";
     private const int Attempts = 4;
@@ -42,6 +42,7 @@ internal sealed class SubmitIntakeRequest(IDocumentSession session, CrisisLangua
     public async Task<SubmissionResult> HandleAsync(Submission submission, CancellationToken cancellationToken)
     {
         using var activity = IntakeTelemetry.Source.StartActivity("intake.submit");
+        await using var session = store.LightweightSession();
         var request = Normalise(submission.Form);
         var fingerprint = Fingerprint(request);
         // Checked for suspected spam too: a person who tripped the honeypot by accident still sees crisis help.

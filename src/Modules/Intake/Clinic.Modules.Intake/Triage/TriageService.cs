@@ -25,7 +25,7 @@ public sealed class PersonalDataAccess
 }
 
 /// <summary>Reads for the staff area, and staff actions appended with optimistic concurrency.</summary>
-internal sealed class TriageService(IDocumentStore store, TimeProvider time)
+internal sealed class TriageService(IIntakeStore store, TimeProvider time)
 {
     public const string Roles = "Staff,Admin";
 
