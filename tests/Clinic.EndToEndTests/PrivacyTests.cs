@@ -33,7 +33,7 @@ public sealed class PrivacyTests(ClinicFixture clinic)
 
         await clinic.MailAboutAsync(reference, canaries[2]);
         var requestId = (await clinic.RequestAsync(reference)).Id;
-        await Eventually.TrueAsync(async () => (await clinic.EventsAsync(requestId)).OfType<StaffNotified>().Count() >= 3, "the deliveries");
+        await Eventually.TrueAsync(async () => (await clinic.EventsAsync(requestId)).OfType<StaffAlerted>().Count() >= 3, "the deliveries");
 
         // The capture sees the host's logs (so the checks below can fail), including this request's handling.
         Assert.Contains(clinic.Logs.Lines, l => l.Contains("Configured endpoint", StringComparison.Ordinal));

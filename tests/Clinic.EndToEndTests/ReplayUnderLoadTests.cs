@@ -68,7 +68,7 @@ public sealed partial class ReplayUnderLoadTests(ClinicFixture clinic)
             foreach (var reference in submitted)
             {
                 var receipt = await session.Query<RequestReceipt>().SingleAsync(r => r.Reference == reference);
-                Assert.IsType<IntakeRequestSubmitted>((await session.Events.FetchStreamAsync(receipt.Id))[0].Data);
+                Assert.IsType<RequestSubmitted>((await session.Events.FetchStreamAsync(receipt.Id))[0].Data);
             }
 
             Assert.Equal(notes, (await session.Events.FetchStreamAsync(worked)).Count(e => e.Data is NoteAdded));

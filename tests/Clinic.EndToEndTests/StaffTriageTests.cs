@@ -82,7 +82,7 @@ public sealed partial class StaffTriageTests(ClinicFixture clinic)
         await using (var session = clinic.Store.LightweightSession())
         {
             session.Events.Append(requestId,
-                new StaffNotified("sms", "on-call-2@clinic.test", DateTimeOffset.UtcNow),
+                new StaffAlerted("sms", "on-call-2@clinic.test", DateTimeOffset.UtcNow),
                 new NotificationFailed("email", "backup@clinic.test", "relay refused", false, DateTimeOffset.UtcNow));
             await session.SaveChangesAsync();
         }

@@ -13,7 +13,7 @@ public sealed class TriageDecisionTests
     [Fact]
     public void Acknowledging_a_new_request_records_who_did_it()
     {
-        var (fact, refusal) = Triage.Decide(Request(), new Acknowledge(), "sam.staff", Now);
+        var (fact, refusal) = TriageRules.Decide(Request(), new Acknowledge(), "sam.staff", Now);
 
         Assert.Null(refusal);
         Assert.Equal(new RequestAcknowledged("sam.staff", Now), fact);
@@ -22,7 +22,7 @@ public sealed class TriageDecisionTests
     [Fact]
     public void Acknowledging_twice_names_who_already_did()
     {
-        var (fact, refusal) = Triage.Decide(Request(RequestStatus.Acknowledged), new Acknowledge(), "ada", Now);
+        var (fact, refusal) = TriageRules.Decide(Request(RequestStatus.Acknowledged), new Acknowledge(), "ada", Now);
 
         Assert.Null(fact);
         Assert.Equal("Already acknowledged by sam.", refusal);
@@ -33,18 +33,18 @@ public sealed class TriageDecisionTests
     [InlineData(RequestStatus.Declined)]
     public void A_finished_request_takes_notes_only(RequestStatus status)
     {
-        Assert.NotNull(Triage.Decide(Request(status), new Assign("ada"), "sam", Now).Refusal);
-        Assert.NotNull(Triage.Decide(Request(status), new Close(), "sam", Now).Refusal);
-        Assert.IsType<NoteAdded>(Triage.Decide(Request(status), new AddNote("Called back later"), "sam", Now).Event);
+        Assert.NotNull(TriageRules.Decide(Request(status), new Assign("ada"), "sam", Now).Refusal);
+        Assert.NotNull(TriageRules.Decide(Request(status), new Close(), "sam", Now).Refusal);
+        Assert.IsType<NoteAdded>(TriageRules.Decide(Request(status), new AddNote("Called back later"), "sam", Now).Event);
     }
 
     [Fact]
     public void Suspected_spam_must_be_cleared_before_it_is_worked_but_may_be_declined()
     {
-        Assert.Contains("Not spam", Triage.Decide(Request(spam: true), new Acknowledge(), "sam", Now).Refusal, StringComparison.Ordinal);
-        Assert.IsType<SpamCleared>(Triage.Decide(Request(spam: true), new ClearSpam(), "sam", Now).Event);
-        Assert.IsType<RequestDeclined>(Triage.Decide(Request(spam: true), new Decline("Advertising"), "sam", Now).Event);
-        Assert.NotNull(Triage.Decide(Request(), new ClearSpam(), "sam", Now).Refusal);
+        Assert.Contains("Not spam", TriageRules.Decide(Request(spam: true), new Acknowledge(), "sam", Now).Refusal, StringComparison.Ordinal);
+        Assert.IsType<SpamCleared>(TriageRules.Decide(Request(spam: true), new ClearSpam(), "sam", Now).Event);
+        Assert.IsType<RequestDeclined>(TriageRules.Decide(Request(spam: true), new Decline("Advertising"), "sam", Now).Event);
+        Assert.NotNull(TriageRules.Decide(Request(), new ClearSpam(), "sam", Now).Refusal);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class TriageDecisionTests
         // Clearing it would alert staff, and perhaps e-mail the visitor, about a request already declined.
         var declinedSpam = Request(RequestStatus.Declined, spam: true);
 
-        var (fact, refusal) = Triage.Decide(declinedSpam, new ClearSpam(), "sam", Now);
+        var (fact, refusal) = TriageRules.Decide(declinedSpam, new ClearSpam(), "sam", Now);
 
         Assert.Null(fact);
         Assert.Equal("This request is declined; only notes can be added.", refusal);
@@ -62,19 +62,19 @@ public sealed class TriageDecisionTests
     [Fact]
     public void Calls_are_scheduled_in_the_future_and_contact_outcomes_come_from_the_list()
     {
-        Assert.NotNull(Triage.Decide(Request(), new ScheduleCall(Now.AddMinutes(-1)), "sam", Now).Refusal);
-        Assert.Equal(new CallScheduled(Now.AddDays(1), "sam", Now), Triage.Decide(Request(), new ScheduleCall(Now.AddDays(1)), "sam", Now).Event);
-        Assert.NotNull(Triage.Decide(Request(), new LogContactAttempt("shouted"), "sam", Now).Refusal);
-        Assert.IsType<ContactAttempted>(Triage.Decide(Request(), new LogContactAttempt("no-answer"), "sam", Now).Event);
+        Assert.NotNull(TriageRules.Decide(Request(), new ScheduleCall(Now.AddMinutes(-1)), "sam", Now).Refusal);
+        Assert.Equal(new CallScheduled(Now.AddDays(1), "sam", Now), TriageRules.Decide(Request(), new ScheduleCall(Now.AddDays(1)), "sam", Now).Event);
+        Assert.NotNull(TriageRules.Decide(Request(), new LogContactAttempt("shouted"), "sam", Now).Refusal);
+        Assert.IsType<ContactAttempted>(TriageRules.Decide(Request(), new LogContactAttempt("no-answer"), "sam", Now).Event);
     }
 
     [Fact]
     public void Empty_or_overlong_text_is_refused()
     {
-        Assert.NotNull(Triage.Decide(Request(), new AddNote("  "), "sam", Now).Refusal);
-        Assert.NotNull(Triage.Decide(Request(), new AddNote(new string('x', 2001)), "sam", Now).Refusal);
-        Assert.NotNull(Triage.Decide(Request(), new Decline(""), "sam", Now).Refusal);
-        Assert.NotNull(Triage.Decide(Request(), new Assign(" "), "sam", Now).Refusal);
+        Assert.NotNull(TriageRules.Decide(Request(), new AddNote("  "), "sam", Now).Refusal);
+        Assert.NotNull(TriageRules.Decide(Request(), new AddNote(new string('x', 2001)), "sam", Now).Refusal);
+        Assert.NotNull(TriageRules.Decide(Request(), new Decline(""), "sam", Now).Refusal);
+        Assert.NotNull(TriageRules.Decide(Request(), new Assign(" "), "sam", Now).Refusal);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class TriageDecisionTests
     {
         var seen = TriageState.Evolve(Request(), new RequestAcknowledged("sam", Now), 2);
 
-        var later = TriageState.Evolve(seen, new StaffNotified("email", "team@clinic.test", Now), 3);
+        var later = TriageState.Evolve(seen, new StaffAlerted("email", "team@clinic.test", Now), 3);
         later = TriageState.Evolve(later, new NotificationFailed("sms", "on-call", "timeout", true, Now), 4);
         later = TriageState.Evolve(later, new RequestMarkedUrgent("v1", ["self-harm"], Now), 5);
 

@@ -53,7 +53,7 @@ internal static partial class Visitor
         var reference = ReferenceOf(await visitor.PostFormAsync("/schedule", form));
         var request = await clinic.RequestAsync(reference);
         await Eventually.TrueAsync(
-            async () => (await clinic.EventsAsync(request.Id)).OfType<StaffNotified>().Count() >= alerts,
+            async () => (await clinic.EventsAsync(request.Id)).OfType<StaffAlerted>().Count() >= alerts,
             $"{alerts} alert(s) about {reference} to be recorded");
         return (reference, request.Id);
     }

@@ -54,10 +54,11 @@ public static class IntakeModule
                 options.DatabaseSchemaName = schema;
                 options.OpenTelemetry.TrackConnections = TrackLevel.Normal;
 
-                options.Events.AddEventType<IntakeRequestSubmitted>();
+                // Stored under the names first written, whatever the .NET types are called now.
+                options.Events.MapEventType<RequestSubmitted>("intake_request_submitted");
                 options.Events.AddEventType<SuspectedSpamReceived>();
                 options.Events.AddEventType<RequestMarkedUrgent>();
-                options.Events.AddEventType<StaffNotified>();
+                options.Events.MapEventType<StaffAlerted>("staff_notified");
                 options.Events.AddEventType<NotificationFailed>();
                 options.Events.AddEventType<RequestAcknowledged>();
                 options.Events.AddEventType<RequestAssigned>();

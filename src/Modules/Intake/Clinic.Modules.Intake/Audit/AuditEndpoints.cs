@@ -25,7 +25,7 @@ internal static class AuditEndpoints
         });
 
         // A date range of the whole history, streamed as NDJSON or CSV.
-        audit.MapGet("/export", async Task<IResult> (DateTimeOffset? from, DateTimeOffset? to, string? format, IIntakeStore store, HttpContext http, CancellationToken cancellationToken) =>
+        audit.MapGet("/export", async Task<IResult> (DateTimeOffset? from, DateTimeOffset? to, string? format, IIntakeStore store, TimeProvider time, HttpContext http, CancellationToken cancellationToken) =>
         {
             await using var session = store.LightweightSession();
             format ??= "ndjson";
@@ -40,11 +40,8 @@ internal static class AuditEndpoints
             }
 
             // An export holds every visitor's details in the range: it goes in the access log like a page view.
-            session.Insert(new Triage.PersonalDataAccess
-            {
-                Id = Guid.CreateVersion7(), Reference = $"all requests {from:u} – {to:u}",
-                ViewedBy = http.User.Identity?.Name ?? "unknown", Page = $"{format} export", ViewedAt = DateTimeOffset.UtcNow,
-            });
+            Triage.PersonalDataAccess.Record(
+                session, Guid.Empty, $"all requests {from:u} – {to:u}", http.User.Identity?.Name ?? "unknown", $"{format} export", time.GetUtcNow());
             await session.SaveChangesAsync(cancellationToken);
 
             http.Response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";

@@ -33,11 +33,7 @@ internal sealed class RequestModel(IIntakeStore store, TimeProvider time) : Page
         }
 
         // The history holds the visitor's details: reading it is recorded, as for staff.
-        session.Insert(new PersonalDataAccess
-        {
-            Id = Guid.CreateVersion7(), RequestId = history.RequestId, Reference = history.Reference,
-            ViewedBy = User.Identity?.Name ?? "unknown", Page = "audit history", ViewedAt = time.GetUtcNow(),
-        });
+        PersonalDataAccess.Record(session, history.RequestId, history.Reference, User.Identity?.Name ?? "unknown", "audit history", time.GetUtcNow());
         await session.SaveChangesAsync(cancellationToken);
         return Page();
     }

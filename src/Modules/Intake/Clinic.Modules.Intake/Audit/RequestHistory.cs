@@ -36,12 +36,12 @@ internal static class RequestHistoryQuery
         session.Events.AggregateStreamAsync<RequestView>(id, timestamp: asOf, token: cancellationToken);
 
     internal static HistoryEvent ToHistoryEvent(IEvent e) =>
-        new(e.Sequence, e.Version, e.EventType.Name, e.Timestamp, Actor(e.Data), e.CorrelationId, e.Data);
+        new(e.Sequence, e.Version, e.EventTypeName, e.Timestamp, Actor(e.Data), e.CorrelationId, e.Data);
 
     /// <summary>Who caused an event: the named staff member, the visitor, or the system (deliveries, rules).</summary>
     public static string Actor(object data) => data switch
     {
-        IntakeRequestSubmitted s => $"visitor ({s.Channel})",
+        RequestSubmitted s => $"visitor ({s.Channel})",
         SuspectedSpamReceived s => $"visitor ({s.Channel})",
         RequestAcknowledged e => e.By,
         RequestAssigned e => e.By,

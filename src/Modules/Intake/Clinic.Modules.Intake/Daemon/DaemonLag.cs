@@ -20,10 +20,8 @@ internal sealed class DaemonLag(IIntakeStore store, TimeProvider time)
     public async Task<DaemonLagSample> MeasureAsync(CancellationToken cancellationToken)
     {
         var progress = await store.Advanced.AllProjectionProgress(token: cancellationToken);
-        long PositionOf(string subscription) =>
-            progress.FirstOrDefault(p => p.ShardName.StartsWith(subscription, StringComparison.Ordinal))?.Sequence ?? 0;
-        var forwarded = PositionOf(IntakeEventForwarder.SubscriptionName);
-        var sealedUpTo = PositionOf(AuditSealer.SubscriptionName);
+        var forwarded = SubscriptionProgress.PositionOf(progress, IntakeEventForwarder.SubscriptionName);
+        var sealedUpTo = SubscriptionProgress.PositionOf(progress, AuditSealer.SubscriptionName);
 
         await using var session = store.QuerySession();
         var waiting = await session.Events.QueryAllRawEvents()

@@ -15,11 +15,11 @@ public sealed class AuditEntry
 
     public int AlertsSent { get; set; }
 
-    public static AuditEntry Create(IntakeRequestSubmitted e) =>
+    public static AuditEntry Create(RequestSubmitted e) =>
         new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = e.Request.ConditionSlug, SubmittedAt = e.SubmittedAt };
 
     public static AuditEntry Create(SuspectedSpamReceived e) =>
         new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = e.Request.ConditionSlug, SubmittedAt = e.ReceivedAt };
 
-    public void Apply(StaffNotified e) => AlertsSent++;
+    public void Apply(StaffAlerted e) => AlertsSent++;
 }

@@ -22,7 +22,7 @@ public sealed class InboxEntry
 
     public string? AssignedTo { get; set; }
 
-    public static InboxEntry Create(IntakeRequestSubmitted e) =>
+    public static InboxEntry Create(RequestSubmitted e) =>
         new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = e.Request.ConditionSlug, SubmittedAt = e.SubmittedAt };
 
     public static InboxEntry Create(SuspectedSpamReceived e) =>

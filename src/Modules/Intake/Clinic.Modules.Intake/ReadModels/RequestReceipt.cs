@@ -17,7 +17,7 @@ public sealed class RequestReceipt
 
     public bool IsUrgent { get; set; }
 
-    public static RequestReceipt Create(IntakeRequestSubmitted e) => new() { Id = e.RequestId, Reference = e.Reference, Fingerprint = e.Fingerprint };
+    public static RequestReceipt Create(RequestSubmitted e) => new() { Id = e.RequestId, Reference = e.Reference, Fingerprint = e.Fingerprint };
 
     public static RequestReceipt Create(SuspectedSpamReceived e) => new() { Id = e.RequestId, Reference = e.Reference, Fingerprint = e.Fingerprint };
 

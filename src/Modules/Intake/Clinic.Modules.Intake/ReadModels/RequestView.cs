@@ -34,7 +34,7 @@ public sealed class RequestView
     /// <summary>The stream version this view reflects (set by Marten).</summary>
     public long Version { get; set; }
 
-    public static RequestView Create(IntakeRequestSubmitted e) =>
+    public static RequestView Create(RequestSubmitted e) =>
         new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = e.Request.ConditionSlug, SubmittedAt = e.SubmittedAt };
 
     public static RequestView Create(SuspectedSpamReceived e) =>
@@ -64,7 +64,7 @@ public sealed class RequestView
     {
     }
 
-    public void Apply(StaffNotified e) => Deliveries.Add(new Delivery(e.Channel, e.Recipient, e.NotifiedAt));
+    public void Apply(StaffAlerted e) => Deliveries.Add(new Delivery(e.Channel, e.Recipient, e.NotifiedAt));
 
     public void Apply(NotificationFailed e) => Failures.Add(new Failure(e.Channel, e.Recipient, e.Reason, e.Final, e.FailedAt));
 

@@ -19,7 +19,7 @@ internal sealed class StaffNotifiedConsumer(IIntakeStore store) : IConsumer<Inte
             session,
             message.RequestId,
             request => request.WasNotified(message.Channel, message.Recipient),
-            new StaffNotified(message.Channel, message.Recipient, message.NotifiedAt),
+            new StaffAlerted(message.Channel, message.Recipient, message.NotifiedAt),
             context.CancellationToken);
     }
 }

@@ -58,7 +58,7 @@ internal sealed class SubmitIntakeRequest(IIntakeStore store, CrisisLanguageRule
             {
                 submission.HoneypotTripped
                     ? new SuspectedSpamReceived(requestId, reference, request, TermsVersion, submission.Channel, fingerprint, "honeypot field filled", now)
-                    : new IntakeRequestSubmitted(requestId, reference, request, TermsVersion, submission.Channel, fingerprint, now),
+                    : new RequestSubmitted(requestId, reference, request, TermsVersion, submission.Channel, fingerprint, now),
             };
             if (crisis is not null)
             {

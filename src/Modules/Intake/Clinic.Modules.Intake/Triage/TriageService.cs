@@ -13,17 +13,6 @@ internal sealed record ActionResult(ActionOutcome Outcome, string? Message = nul
 /// <param name="DecisionVersion">What the page's actions post back: see <see cref="TriageState.Version"/>.</param>
 internal sealed record RequestDetail(RequestView Request, ContactRequest Contact, IReadOnlyList<IEvent> History, long DecisionVersion);
 
-/// <summary>A record that someone saw a request's personal data: who, which request, when, where.</summary>
-public sealed class PersonalDataAccess
-{
-    public Guid Id { get; set; }
-    public Guid RequestId { get; set; }
-    public string Reference { get; set; } = "";
-    public string ViewedBy { get; set; } = "";
-    public string Page { get; set; } = "";
-    public DateTimeOffset ViewedAt { get; set; }
-}
-
 /// <summary>Reads for the staff area, and staff actions appended with optimistic concurrency.</summary>
 internal sealed class TriageService(IIntakeStore store, TimeProvider time)
 {
@@ -64,17 +53,9 @@ internal sealed class TriageService(IIntakeStore store, TimeProvider time)
         }
 
         var history = await session.Events.FetchStreamAsync(id, token: cancellationToken);
-        var contact = history.Select(e => e.Data switch
-        {
-            IntakeRequestSubmitted s => s.Request,
-            SuspectedSpamReceived s => s.Request,
-            _ => null,
-        }).First(c => c is not null)!;
+        var contact = Arrival.In(history).Contact;
 
-        session.Insert(new PersonalDataAccess
-        {
-            Id = Guid.CreateVersion7(), RequestId = id, Reference = request.Reference, ViewedBy = viewer, Page = page, ViewedAt = time.GetUtcNow(),
-        });
+        PersonalDataAccess.Record(session, id, request.Reference, viewer, page, time.GetUtcNow());
         await session.SaveChangesAsync(cancellationToken);
         return new RequestDetail(request, contact, history, TriageState.From(history)?.Version ?? 0);
     }
@@ -100,7 +81,7 @@ internal sealed class TriageService(IIntakeStore store, TimeProvider time)
                 return Conflict;
             }
 
-            var (fact, refusal) = Triage.Decide(state, command, by, time.GetUtcNow());
+            var (fact, refusal) = TriageRules.Decide(state, command, by, time.GetUtcNow());
             if (fact is null)
             {
                 return new ActionResult(ActionOutcome.Refused, refusal);

@@ -15,7 +15,7 @@ internal sealed record TriageState(RequestStatus Status, bool IsSuspectedSpam, s
 {
     public static TriageState? Create(object first, long version) => first switch
     {
-        IntakeRequestSubmitted => new TriageState(RequestStatus.New, false, null, null, version),
+        RequestSubmitted => new TriageState(RequestStatus.New, false, null, null, version),
         SuspectedSpamReceived => new TriageState(RequestStatus.New, true, null, null, version),
         _ => null,
     };

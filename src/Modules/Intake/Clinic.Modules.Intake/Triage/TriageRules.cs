@@ -20,7 +20,7 @@ internal sealed record ClearSpam : TriageCommand;
 /// The triage rules, as a pure decision: given the request as it stands and a command, the event to
 /// record or the reason it cannot be done. No I/O, so every rule is tested directly.
 /// </summary>
-internal static class Triage
+internal static class TriageRules
 {
     public static readonly string[] ContactOutcomes = ["reached", "no-answer", "left-message", "wrong-number"];
     public const int MaxTextLength = 2000;
