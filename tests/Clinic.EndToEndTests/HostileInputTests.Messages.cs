@@ -36,7 +36,7 @@ public sealed partial class HostileInputTests
         var (_, requestId) = await clinic.SubmitAndSettleAsync(Visitor.Form(message: message));
 
         Assert.Equal(before + 1, await clinic.CountStreamsAsync());
-        var submitted = Assert.Single((await clinic.EventsAsync(requestId)).OfType<IntakeRequestSubmitted>());
+        var submitted = Assert.Single((await clinic.EventsAsync(requestId)).OfType<RequestSubmitted>());
         Assert.Equal(message, submitted.Request.Message);
 
         using var staff = await clinic.SignInAsync(ClinicFixture.StaffUserName);
@@ -85,7 +85,7 @@ public sealed partial class HostileInputTests
         var reference = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reference").GetString()!;
         Assert.Equal(before + 1, await clinic.CountStreamsAsync());
         var request = await clinic.RequestAsync(reference);
-        var submitted = Assert.Single((await clinic.EventsAsync(request.Id)).OfType<IntakeRequestSubmitted>());
+        var submitted = Assert.Single((await clinic.EventsAsync(request.Id)).OfType<RequestSubmitted>());
         Assert.Equal(message, submitted.Request.Message);
     }
 

@@ -37,7 +37,7 @@ public sealed class IntakePathTests(ClinicFixture clinic)
         Assert.Contains(reference, page, StringComparison.Ordinal);
 
         await using var session = clinic.Store.QuerySession();
-        var request = await session.Query<IntakeRequest>().SingleAsync(r => r.Reference == reference);
+        var request = await session.Query<Clinic.Modules.Intake.ReadModels.RequestReceipt>().SingleAsync(r => r.Reference == reference);
         return (reference, request.Id);
     }
 
@@ -68,8 +68,8 @@ public sealed class IntakePathTests(ClinicFixture clinic)
                 return stream.Count >= 4 ? stream : null;
             },
             $"StaffNotified for every channel in the stream of {reference}");
-        Assert.Equal("Canary-First", Assert.IsType<IntakeRequestSubmitted>(events[0].Data).Request.FirstName);
-        var notified = events.Skip(1).Select(e => Assert.IsType<StaffNotified>(e.Data)).ToList();
+        Assert.Equal("Canary-First", Assert.IsType<RequestSubmitted>(events[0].Data).Request.FirstName);
+        var notified = events.Skip(1).Select(e => Assert.IsType<StaffAlerted>(e.Data)).ToList();
         Assert.Equal(
             [("email", ClinicFixture.StaffAddress), ("feed", "staff-inbox"), ("webhook", ClinicFixture.WebhookName)],
             notified.Select(n => (n.Channel, n.Recipient)).Order());
@@ -79,14 +79,14 @@ public sealed class IntakePathTests(ClinicFixture clinic)
         var history = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/requests/{requestId}/events");
         Assert.Equal(reference, history.GetProperty("reference").GetString());
         var listed = history.GetProperty("events").EnumerateArray().ToList();
-        Assert.Equal(["IntakeRequestSubmitted", "StaffNotified", "StaffNotified", "StaffNotified"], listed.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal(["intake_request_submitted", "staff_notified", "staff_notified", "staff_notified"], listed.Select(e => e.GetProperty("type").GetString()));
         Assert.Equal([1L, 2L, 3L, 4L], listed.Select(e => e.GetProperty("version").GetInt64()));
         Assert.All(listed, e => Assert.True(e.GetProperty("timestamp").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5)));
 
         var page = await auditor.GetStringAsync($"/audit/requests/{requestId}");
         Assert.Contains(reference, page, StringComparison.Ordinal);
-        Assert.Contains("IntakeRequestSubmitted", page, StringComparison.Ordinal);
-        Assert.Contains("StaffNotified", page, StringComparison.Ordinal);
+        Assert.Contains("intake_request_submitted", page, StringComparison.Ordinal);
+        Assert.Contains("staff_notified", page, StringComparison.Ordinal);
 
         // The reference finds the same history.
         var byReference = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/requests/{reference}/events");

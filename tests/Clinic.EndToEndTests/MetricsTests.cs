@@ -41,7 +41,7 @@ public sealed class MetricsTests(ClinicFixture clinic)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await bot.PostFormAsync("/schedule", invalid)).StatusCode);
 
         var routineId = (await clinic.RequestAsync(routine)).Id;
-        await Eventually.TrueAsync(async () => (await clinic.EventsAsync(routineId)).OfType<StaffNotified>().Count() >= 3, $"the alerts about {routine}");
+        await Eventually.TrueAsync(async () => (await clinic.EventsAsync(routineId)).OfType<StaffAlerted>().Count() >= 3, $"the alerts about {routine}");
         var after = await Eventually.GetAsync(
             async () => await clinic.ScrapeAsync() is var scrape && Delta(before, scrape, Latency + "_count", Email) >= 3 ? scrape : null,
             "three e-mail deliveries in the latency histogram");
@@ -71,7 +71,7 @@ public sealed class MetricsTests(ClinicFixture clinic)
             async () => await clinic.ScrapeAsync() is var scrape && Delta(before, scrape, Failures, Webhook) >= 1 ? scrape : null,
             "the webhook failure to be counted");
 
-        Assert.Contains((await clinic.EventsAsync(flaky)).OfType<StaffNotified>(), n => n.Channel == "webhook");
+        Assert.Contains((await clinic.EventsAsync(flaky)).OfType<StaffAlerted>(), n => n.Channel == "webhook");
         Assert.True(Delta(before, after, FailedAttempts, Webhook) >= 2, "one failed attempt for each request");
         Assert.Equal(1, Delta(before, after, Failures, Webhook));
         Assert.Equal(0, Delta(before, after, Failures, Email));

@@ -35,7 +35,7 @@ public sealed class PrivacyTests(ClinicFixture clinic)
 
         await clinic.MailAboutAsync(reference, canaries[2]);
         var requestId = (await clinic.RequestAsync(reference)).Id;
-        await Eventually.TrueAsync(async () => (await clinic.EventsAsync(requestId)).OfType<StaffNotified>().Count() >= 3, "the deliveries");
+        await Eventually.TrueAsync(async () => (await clinic.EventsAsync(requestId)).OfType<StaffAlerted>().Count() >= 3, "the deliveries");
 
         // The capture saw this test's own requests handled (so the checks below can fail): the double submit's
         // stream collision, the one failure whose command Marten's default logger would write with every value,

@@ -46,7 +46,7 @@ public sealed class ReliablePipelineTests(ClinicFixture clinic)
 
         var onCall = await clinic.MailAboutAsync(reference, ClinicFixture.OnCallAddress);
         Assert.StartsWith("URGENT", onCall.Message.Subject, StringComparison.Ordinal);
-        await EventsWhenAsync(requestId, e => e.OfType<StaffNotified>().Count() == 4, "four deliveries recorded (team, on-call, webhook, feed)");
+        await EventsWhenAsync(requestId, e => e.OfType<StaffAlerted>().Count() == 4, "four deliveries recorded (team, on-call, webhook, feed)");
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class ReliablePipelineTests(ClinicFixture clinic)
         var (reference, requestId) = await SubmitAsync(condition: WebhookReceiver.FlakyCondition);
 
         var events = await EventsWhenAsync(
-            requestId, e => e.OfType<StaffNotified>().Any(n => n.Channel == "webhook"), "the webhook delivered after its retry");
+            requestId, e => e.OfType<StaffAlerted>().Any(n => n.Channel == "webhook"), "the webhook delivered after its retry");
         var failure = Assert.Single(events.OfType<NotificationFailed>());
         Assert.Equal(("webhook", ClinicFixture.WebhookName, false), (failure.Channel, failure.Recipient, failure.Final));
         Assert.Contains("503", failure.Reason, StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class ReliablePipelineTests(ClinicFixture clinic)
         var final = Assert.Single(events.OfType<NotificationFailed>(), f => f.Final);
         Assert.Equal("webhook", final.Channel);
         Assert.Contains("400", final.Reason, StringComparison.Ordinal);
-        Assert.Contains(events.OfType<StaffNotified>(), n => n.Channel == "email");
+        Assert.Contains(events.OfType<StaffAlerted>(), n => n.Channel == "email");
 
         using var admin = await clinic.SignInAsync(ClinicFixture.AdminUserName);
         var last = "";
@@ -91,7 +91,7 @@ public sealed class ReliablePipelineTests(ClinicFixture clinic)
     public async Task A_message_delivered_twice_notifies_once()
     {
         var (reference, requestId) = await SubmitAsync();
-        await EventsWhenAsync(requestId, e => e.OfType<StaffNotified>().Count() == 3, "the first round of deliveries");
+        await EventsWhenAsync(requestId, e => e.OfType<StaffAlerted>().Count() == 3, "the first round of deliveries");
         var request = await clinic.RequestAsync(reference);
 
         // The same integration message again, as a broker redelivery or a forwarder replay would bring it.
@@ -109,7 +109,7 @@ public sealed class ReliablePipelineTests(ClinicFixture clinic)
 
         Assert.Single(await clinic.Inbox.ReadAllAsync(), m => m.Message.Subject?.Contains(reference, StringComparison.Ordinal) == true);
         Assert.Single(clinic.Webhooks.Received, w => w.Reference == reference);
-        Assert.Equal(3, (await clinic.EventsAsync(requestId)).OfType<StaffNotified>().Count());
+        Assert.Equal(3, (await clinic.EventsAsync(requestId)).OfType<StaffAlerted>().Count());
     }
 
     [Fact]

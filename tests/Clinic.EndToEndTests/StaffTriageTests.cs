@@ -72,6 +72,32 @@ public sealed partial class StaffTriageTests(ClinicFixture clinic)
     }
 
     [Fact]
+    public async Task A_delivery_report_arriving_while_staff_read_a_request_does_not_refuse_their_action()
+    {
+        var (reference, requestId) = await SubmitAsync();
+        using var sam = await clinic.SignInAsync(ClinicFixture.StaffUserName);
+        var samSaw = long.Parse(SeenVersion().Match(await sam.GetStringAsync($"/staff/requests/{requestId}")).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        // Notifications reports a late delivery and a failed one while Sam reads the page.
+        await using (var session = clinic.Store.LightweightSession())
+        {
+            session.Events.Append(requestId,
+                new StaffAlerted("sms", "on-call-2@clinic.test", DateTimeOffset.UtcNow),
+                new NotificationFailed("email", "backup@clinic.test", "relay refused", false, DateTimeOffset.UtcNow));
+            await session.SaveChangesAsync();
+        }
+
+        var acknowledged = await ActAsync(sam, requestId, new() { ["Action"] = "acknowledge" }, version: samSaw);
+
+        Assert.True(acknowledged.StatusCode == HttpStatusCode.Redirect, $"{acknowledged.StatusCode}: {await acknowledged.Content.ReadAsStringAsync()}");
+        Assert.Equal("sam.staff", Assert.Single((await clinic.EventsAsync(requestId)).OfType<RequestAcknowledged>()).By);
+        var page = await sam.GetStringAsync($"/staff/requests/{requestId}");
+        Assert.Contains("<dd id=\"request-status\">Acknowledged</dd>", page, StringComparison.Ordinal);
+        Assert.Contains("on-call-2@clinic.test", page, StringComparison.Ordinal);
+        Assert.Contains(reference, page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Staff_work_a_request_through_to_closed_and_every_step_is_in_its_history()
     {
         var (_, requestId) = await SubmitAsync();

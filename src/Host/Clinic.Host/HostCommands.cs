@@ -17,7 +17,7 @@ internal static class HostCommands
         switch (args.FirstOrDefault())
         {
             case "migrate":
-                await app.Services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+                await app.Services.GetRequiredService<Clinic.Modules.Intake.IIntakeStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
                 await app.Services.GetRequiredService<IAccountsStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
                 await app.Services.GetRequiredService<INotificationsStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
                 await Console.Out.WriteLineAsync("Database schema is up to date.");

@@ -98,7 +98,7 @@ public sealed partial class ClinicFixture : IAsyncLifetime
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 
-    public IDocumentStore Store => App.Services.GetRequiredService<IDocumentStore>();
+    public IDocumentStore Store => App.Services.GetRequiredService<Clinic.Modules.Intake.IIntakeStore>();
 
     public async Task InitializeAsync()
     {
@@ -239,7 +239,7 @@ public sealed partial class ClinicFixture : IAsyncLifetime
     public async Task<long> CountStreamsAsync()
     {
         await using var session = Store.QuerySession();
-        return await session.Query<Clinic.Modules.Intake.Domain.IntakeRequest>().CountAsync();
+        return await session.Query<Clinic.Modules.Intake.ReadModels.RequestReceipt>().CountAsync();
     }
 }
 

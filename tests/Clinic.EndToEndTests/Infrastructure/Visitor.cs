@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using Marten;
 
 namespace Clinic.EndToEndTests.Infrastructure;
@@ -36,10 +37,10 @@ internal static partial class Visitor
         return match.Groups[1].Value;
     }
 
-    public static async Task<IntakeRequest> RequestAsync(this ClinicFixture clinic, string reference)
+    public static async Task<RequestView> RequestAsync(this ClinicFixture clinic, string reference)
     {
         await using var session = clinic.Store.QuerySession();
-        return await session.Query<IntakeRequest>().SingleAsync(r => r.Reference == reference);
+        return await session.Query<RequestView>().SingleAsync(r => r.Reference == reference);
     }
 
     /// <summary>
@@ -52,7 +53,7 @@ internal static partial class Visitor
         var reference = ReferenceOf(await visitor.PostFormAsync("/schedule", form));
         var request = await clinic.RequestAsync(reference);
         await Eventually.TrueAsync(
-            async () => (await clinic.EventsAsync(request.Id)).OfType<StaffNotified>().Count() >= alerts,
+            async () => (await clinic.EventsAsync(request.Id)).OfType<StaffAlerted>().Count() >= alerts,
             $"{alerts} alert(s) about {reference} to be recorded");
         return (reference, request.Id);
     }

@@ -132,11 +132,11 @@ internal static partial class BenchRun
         // ---- Sustained intake throughput (closed loop, as many as the host accepts) against pgbench on the same database.
         await DrainAsync(stage);
         progress($"intake: sustained throughput for {phase.TotalSeconds * 2:0} s (wrk, 32 connections)");
-        var storedBefore = await stage.ScalarAsync("select count(*) from {schema}.mt_doc_intakerequest");
+        var storedBefore = await stage.ScalarAsync("select count(*) from {schema}.mt_doc_requestreceipt");
         var script = await IntakeScriptAsync();
         var intake = await Wrk.RunAsync(new Uri(host.BaseAddress, "api/intake/requests"), phase * 2, 32, script, run);
         File.Delete(script);
-        var stored = await stage.ScalarAsync("select count(*) from {schema}.mt_doc_intakerequest") - storedBefore;
+        var stored = await stage.ScalarAsync("select count(*) from {schema}.mt_doc_requestreceipt") - storedBefore;
         progress($"pgbench: 16 clients, durable single-row inserts for {phase.TotalSeconds:0} s");
         var drained = await DrainAsync(stage);
         var pgbench = await PgBench.InsertRateAsync(settings.Postgres, 16, phase, $"bench_pgbench_{run}");

@@ -57,7 +57,7 @@ internal static class HistoryGenerator
             drop table bench_template_streams;
             """);
         // Fresh statistics before anything reads the history back (the planner otherwise guesses from an empty table).
-        await stage.ExecuteAsync("analyze {schema}.mt_events; analyze {schema}.mt_streams; analyze {schema}.mt_doc_eventseal; analyze {schema}.mt_doc_intakerequest;");
+        await stage.ExecuteAsync("analyze {schema}.mt_events; analyze {schema}.mt_streams; analyze {schema}.mt_doc_eventseal; analyze {schema}.mt_doc_requestreceipt; analyze {schema}.mt_doc_inboxentry; analyze {schema}.mt_doc_requestview; analyze {schema}.mt_doc_auditentry;");
         return await stage.ScalarAsync("select count(*) from {schema}.mt_events");
     }
 }

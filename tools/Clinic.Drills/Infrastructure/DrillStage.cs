@@ -127,7 +127,7 @@ internal sealed class DrillStage : IAsyncDisposable
     public async Task<HashSet<string>> StoredReferencesAsync()
     {
         await using var connection = await OpenAsync();
-        await using var command = new NpgsqlCommand($"select data->>'Reference' from {Schema}.mt_doc_intakerequest", connection);
+        await using var command = new NpgsqlCommand($"select data->>'Reference' from {Schema}.mt_doc_requestreceipt", connection);
         await using var reader = await command.ExecuteReaderAsync();
         var references = new HashSet<string>(StringComparer.Ordinal);
         while (await reader.ReadAsync())

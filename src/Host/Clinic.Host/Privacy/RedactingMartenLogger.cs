@@ -62,7 +62,8 @@ internal static class MartenLoggingExtensions
     public static IHostApplicationBuilder UseRedactedMartenLogging(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<RedactingMartenLogger>();
-        builder.Services.ConfigureMarten((services, options) => options.Logger(services.GetRequiredService<RedactingMartenLogger>()));
+        builder.Services.ConfigureMarten<Clinic.Modules.Intake.IIntakeStore>((services, options) =>
+            options.Logger(services.GetRequiredService<RedactingMartenLogger>()));
         builder.Services.ConfigureMarten<Clinic.Modules.Notifications.INotificationsStore>((services, options) =>
             options.Logger(services.GetRequiredService<RedactingMartenLogger>()));
         return builder;

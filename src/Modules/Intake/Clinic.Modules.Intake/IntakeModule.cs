@@ -4,6 +4,7 @@ using Clinic.Modules.Intake.CrisisLanguage;
 using Clinic.Modules.Intake.Daemon;
 using Clinic.Modules.Intake.Domain;
 using Clinic.Modules.Intake.Forwarding;
+using Clinic.Modules.Intake.ReadModels;
 using Clinic.Modules.Intake.RecordStaffNotification;
 using Clinic.Modules.Intake.ScheduleCall;
 using JasperFx.Events.Daemon;
@@ -18,6 +19,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Clinic.Modules.Intake;
+
+/// <summary>Intake's own Marten store (its events and read models, in its own schema): no other module can reach it.</summary>
+public interface IIntakeStore : IDocumentStore;
 
 /// <summary>
 /// Schedule A Call requests: the form, the event-sourced request history in Marten,
@@ -42,16 +46,17 @@ public static class IntakeModule
         builder.Services.AddSingleton<IntakeMetrics>();
         builder.Services.AddSingleton<DaemonLag>();
 
-        builder.Services.AddMarten(options =>
+        builder.Services.AddMartenStore<IIntakeStore>(options =>
             {
                 options.Connection(connectionString);
                 options.DatabaseSchemaName = schema;
                 options.OpenTelemetry.TrackConnections = TrackLevel.Normal;
 
-                options.Events.AddEventType<IntakeRequestSubmitted>();
+                // Stored under the names first written, whatever the .NET types are called now.
+                options.Events.MapEventType<RequestSubmitted>("intake_request_submitted");
                 options.Events.AddEventType<SuspectedSpamReceived>();
                 options.Events.AddEventType<RequestMarkedUrgent>();
-                options.Events.AddEventType<StaffNotified>();
+                options.Events.MapEventType<StaffAlerted>("staff_notified");
                 options.Events.AddEventType<NotificationFailed>();
                 options.Events.AddEventType<RequestAcknowledged>();
                 options.Events.AddEventType<RequestAssigned>();
@@ -70,8 +75,13 @@ public static class IntakeModule
                 // (the session-level variant needs DistributedLock multiplexing, which Npgsql data sources refuse).
                 options.Events.UseAdvisoryLockTransaction = true;
 
-                options.Projections.Snapshot<IntakeRequest>(SnapshotLifecycle.Inline)
+                // Each reader has its own single-stream projection, kept inline so a page shows a change at once.
+                // None holds personal data: that stays in the events.
+                options.Projections.Snapshot<RequestReceipt>(SnapshotLifecycle.Inline)
                     .UniqueIndex(r => r.Reference);
+                options.Projections.Snapshot<InboxEntry>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<RequestView>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<AuditEntry>(SnapshotLifecycle.Inline);
                 options.Schema.For<ConditionChoices>().UseOptimisticConcurrency(true);
                 options.Schema.For<EventSeal>().Index(s => s.StreamId);
                 options.Schema.For<Triage.PersonalDataAccess>().Index(a => a.RequestId).Index(a => a.ViewedAt);

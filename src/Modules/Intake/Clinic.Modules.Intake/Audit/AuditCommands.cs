@@ -16,7 +16,7 @@ public static class AuditCommands
 {
     public static async Task<int> RunAsync(IServiceProvider services, IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
-        var store = services.GetRequiredService<IDocumentStore>();
+        var store = services.GetRequiredService<IIntakeStore>();
         string? Option(string name) => args.ToList().IndexOf(name) is var i and >= 0 && i + 1 < args.Count ? args[i + 1] : null;
         var progress = new Progress<(long Done, long Total)>(p => error.Write(Bar(p.Done, p.Total)));
         switch (args.FirstOrDefault())

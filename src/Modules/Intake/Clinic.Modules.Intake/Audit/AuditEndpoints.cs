@@ -13,19 +13,23 @@ internal static class AuditEndpoints
             .WithTags("Audit")
             .RequireAuthorization(policy => policy.RequireRole(RequestHistoryQuery.AuditorRole));
 
-        audit.MapGet("/requests/{id}/events", async Task<IResult> (string id, IQuerySession session, CancellationToken cancellationToken) =>
-            await RequestHistoryQuery.LoadAsync(session, id, cancellationToken) is { } history
+        audit.MapGet("/requests/{id}/events", async Task<IResult> (string id, IIntakeStore store, CancellationToken cancellationToken) =>
+        {
+            await using var session = store.QuerySession();
+            return await RequestHistoryQuery.LoadAsync(session, id, cancellationToken) is { } history
                 ? TypedResults.Ok(history)
                 : TypedResults.Problem(
                     statusCode: StatusCodes.Status404NotFound,
                     title: "Request not found",
-                    detail: $"No intake request has the id or reference '{id}'."))
+                    detail: $"No intake request has the id or reference '{id}'.");
+        })
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         // A date range of the whole history, streamed as NDJSON or CSV.
-        audit.MapGet("/export", async Task<IResult> (DateTimeOffset? from, DateTimeOffset? to, string? format, IDocumentSession session, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
+        audit.MapGet("/export", async Task<IResult> (DateTimeOffset? from, DateTimeOffset? to, string? format, IIntakeStore store, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
         {
+            await using var session = store.LightweightSession();
             format ??= "ndjson";
             var errors = new Dictionary<string, string[]>();
             if (from is null) errors["from"] = ["Give the start of the range, e.g. 2026-11-01T00:00:00Z."];
@@ -42,11 +46,8 @@ internal static class AuditEndpoints
             var export = await AuditExport.StartAsync(session, from!.Value, to!.Value, cancellationToken);
 
             // An export holds every visitor's details in the range: it goes in the access log like a page view.
-            session.Insert(new Triage.PersonalDataAccess
-            {
-                Id = Guid.CreateVersion7(), Reference = $"all requests {export.From:u} – {export.To:u}",
-                ViewedBy = http.User.Identity?.Name ?? "unknown", Page = $"{format} export", ViewedAt = clock.GetUtcNow(),
-            });
+            Triage.PersonalDataAccess.Record(
+                session, Guid.Empty, $"all requests {export.From:u} – {export.To:u}", http.User.Identity?.Name ?? "unknown", $"{format} export", clock.GetUtcNow());
             await session.SaveChangesAsync(cancellationToken);
 
             http.Response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using JasperFx.Events;
 using Marten;
 
@@ -68,7 +68,7 @@ internal sealed class AuditExport
             .Where(e => e.Sequence > after && e.Timestamp >= from && e.Timestamp < to)
             .OrderBy(e => e.Sequence).Take(PageSize).ToListAsync(cancellationToken);
         var unknown = batch.Select(e => e.StreamId).Where(id => !_references.ContainsKey(id)).Distinct().ToArray();
-        foreach (var request in await _session.LoadManyAsync<IntakeRequest>(cancellationToken, unknown))
+        foreach (var request in await _session.LoadManyAsync<RequestReceipt>(cancellationToken, unknown))
         {
             _references[request.Id] = request.Reference;
         }

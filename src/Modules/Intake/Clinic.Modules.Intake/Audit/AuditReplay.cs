@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using Marten;
-using Weasel.Core;
 
 namespace Clinic.Modules.Intake.Audit;
 
@@ -12,59 +11,77 @@ internal sealed record ReplayReport(long Requests, long Events, TimeSpan Elapsed
 }
 
 /// <summary>
-/// Rebuilds every request's read model from its events alone. Run it when a read model is suspect; it
-/// is safe to repeat. Requests being worked during a replay may need it again (it does not lock streams).
+/// Rebuilds every request's read models from its events alone, with Marten's own projection rebuild (the
+/// same projections that keep them inline). Run it when a read model is suspect; it is safe to repeat, and
+/// safe on a live site: appends wait for it (<see cref="ReadModelLock"/>), then build on what it rebuilt.
 /// </summary>
-/// <remarks>
-/// Built for a long history: each batch of streams is one query for all their events and one COPY of the
-/// rebuilt documents (rather than a query and an upsert per request), and batches run on every core.
-/// The projection itself is Marten's own aggregator, the same code that keeps the read model inline.
-/// </remarks>
 internal static class AuditReplay
 {
-    private const int StreamsPerBatch = 2000;
+    /// <summary>The read models a replay rebuilds: every inline projection of Intake.</summary>
+    public static readonly Type[] ReadModels = [typeof(RequestReceipt), typeof(InboxEntry), typeof(RequestView), typeof(AuditEntry)];
+
+    /// <summary>Per read model; far beyond what a clinic's history needs, short of never.</summary>
+    private static readonly TimeSpan RebuildTimeout = TimeSpan.FromHours(1);
 
     public static async Task<ReplayReport> RebuildAsync(IDocumentStore store, IProgress<(long Done, long Total)>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var schema = store.Options.Events.DatabaseSchemaName;
-        IReadOnlyList<Guid> streams;
+        await using var exclusive = await ReadModelLock.EnterForReplayAsync(store, cancellationToken);
+        await AwaitHighWaterAsync(store, cancellationToken);
+        long events;
         await using (var query = store.QuerySession())
         {
-            streams = await query.AdvancedSql.QueryAsync<Guid>($"select id from {schema}.mt_streams order by id", cancellationToken);
+            events = await query.Events.QueryAllRawEvents().CountAsync(cancellationToken);
         }
 
-        var aggregator = ((StoreOptions)store.Options).Projections.AggregatorFor<IntakeRequest>();
-        long requests = 0, events = 0, done = 0;
-        var parallelism = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(streams.Chunk(StreamsPerBatch), parallelism, async (batch, token) =>
+        progress?.Report((0, ReadModels.Length));
+        using (var daemon = await store.BuildProjectionDaemonAsync())
         {
-            await using var session = store.QuerySession();
-            var history = await session.Events.QueryAllRawEvents()
-                .Where(e => batch.Contains(e.StreamId))
-                .OrderBy(e => e.Sequence)
-                .ToListAsync(token);
-            var rebuilt = new List<IntakeRequest>(batch.Length);
-            foreach (var stream in history.GroupBy(e => e.StreamId))
+            for (var i = 0; i < ReadModels.Length; i++)
             {
-                if (await aggregator.BuildAsync([.. stream], session, null, token) is { } request)
-                {
-                    rebuilt.Add(request);
-                }
+                await daemon.RebuildProjectionAsync(ReadModels[i], RebuildTimeout, cancellationToken);
+                progress?.Report((i + 1, ReadModels.Length));
             }
+        }
 
-            await store.BulkInsertAsync(rebuilt, BulkInsertMode.OverwriteExisting, cancellation: token);
-            Interlocked.Add(ref requests, rebuilt.Count);
-            Interlocked.Add(ref events, history.Count);
-            progress?.Report((Interlocked.Add(ref done, batch.Length), streams.Count));
-        });
+        long requests;
+        await using (var query = store.QuerySession())
+        {
+            requests = await query.Query<RequestReceipt>().CountAsync(cancellationToken);
+        }
 
         return new ReplayReport(requests, events, clock.Elapsed);
     }
-}
 
+    /// <summary>
+    /// Marten's rebuild stops at the daemon's high-water mark, which may trail the last committed event by
+    /// a moment (or by a sequence gap it has not yet declared stale); streams past it would get no read
+    /// model. With appends held back, the running daemon reaches the last event within seconds: wait for it.
+    /// With no daemon running anywhere the mark never moves, and the rebuild's own detection has to do.
+    /// </summary>
+    private static async Task AwaitHighWaterAsync(IDocumentStore store, CancellationToken cancellationToken)
+    {
+        var schema = store.Options.Events.DatabaseSchemaName;
+        var deadline = DateTimeOffset.UtcNow + HighWaterWait;
+        await using var query = store.QuerySession();
+        var last = (await query.AdvancedSql.QueryAsync<long>($"select coalesce(max(seq_id), 0) from {schema}.mt_events", cancellationToken))[0];
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            var mark = (await store.Advanced.AllProjectionProgress(token: cancellationToken))
+                .FirstOrDefault(p => p.ShardName == "HighWaterMark")?.Sequence ?? 0;
+            if (mark >= last)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+    }
+
+    private static readonly TimeSpan HighWaterWait = TimeSpan.FromSeconds(15);
+}
 /// <summary>The replay started from the audit page: one at a time per host, its progress for the page to show.</summary>
-internal sealed class ReplayJob(IDocumentStore store)
+internal sealed class ReplayJob(IIntakeStore store)
 {
     private readonly Lock _gate = new();
     private Task? _running;

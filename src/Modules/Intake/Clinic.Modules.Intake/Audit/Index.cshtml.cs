@@ -1,4 +1,4 @@
-using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -7,14 +7,15 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Clinic.Modules.Intake.Audit;
 
 [Authorize(Roles = RequestHistoryQuery.AuditorRole)]
-internal sealed class IndexModel(IQuerySession session) : PageModel
+internal sealed class IndexModel(IIntakeStore store) : PageModel
 {
-    public IReadOnlyList<IntakeRequest> Latest { get; private set; } = [];
+    public IReadOnlyList<AuditEntry> Latest { get; private set; } = [];
 
     public string? NotFoundReference { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string? reference, CancellationToken cancellationToken)
     {
+        await using var session = store.QuerySession();
         if (!string.IsNullOrWhiteSpace(reference))
         {
             if (await RequestHistoryQuery.LoadAsync(session, reference.Trim(), cancellationToken) is { } history)
@@ -25,7 +26,7 @@ internal sealed class IndexModel(IQuerySession session) : PageModel
             NotFoundReference = reference.Trim();
         }
 
-        Latest = await session.Query<IntakeRequest>()
+        Latest = await session.Query<AuditEntry>()
             .OrderByDescending(r => r.SubmittedAt)
             .Take(50)
             .ToListAsync(cancellationToken);

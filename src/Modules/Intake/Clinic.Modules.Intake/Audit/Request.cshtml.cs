@@ -1,4 +1,4 @@
-using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using Clinic.Modules.Intake.Triage;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Clinic.Modules.Intake.Audit;
 
 [Authorize(Roles = RequestHistoryQuery.AuditorRole)]
-internal sealed class RequestModel(IDocumentStore store, TimeProvider time) : PageModel
+internal sealed class RequestModel(IIntakeStore store, TimeProvider time) : PageModel
 {
     public RequestHistory History { get; private set; } = null!;
 
@@ -16,7 +16,7 @@ internal sealed class RequestModel(IDocumentStore store, TimeProvider time) : Pa
     [BindProperty(SupportsGet = true)]
     public DateTimeOffset? AsOf { get; set; }
 
-    public IntakeRequest? StateAsOf { get; private set; }
+    public RequestView? StateAsOf { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
     {
@@ -33,11 +33,7 @@ internal sealed class RequestModel(IDocumentStore store, TimeProvider time) : Pa
         }
 
         // The history holds the visitor's details: reading it is recorded, as for staff.
-        session.Insert(new PersonalDataAccess
-        {
-            Id = Guid.CreateVersion7(), RequestId = history.RequestId, Reference = history.Reference,
-            ViewedBy = User.Identity?.Name ?? "unknown", Page = "audit history", ViewedAt = time.GetUtcNow(),
-        });
+        PersonalDataAccess.Record(session, history.RequestId, history.Reference, User.Identity?.Name ?? "unknown", "audit history", time.GetUtcNow());
         await session.SaveChangesAsync(cancellationToken);
         return Page();
     }

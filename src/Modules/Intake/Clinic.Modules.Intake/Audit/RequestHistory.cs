@@ -1,4 +1,5 @@
 using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using JasperFx.Events;
 using Marten;
 
@@ -16,9 +17,9 @@ internal static class RequestHistoryQuery
     public static async Task<RequestHistory?> LoadAsync(IQuerySession session, string idOrReference, CancellationToken cancellationToken)
     {
         var request = Guid.TryParse(idOrReference, out var id)
-            ? await session.LoadAsync<IntakeRequest>(id, cancellationToken)
+            ? await session.LoadAsync<RequestReceipt>(id, cancellationToken)
             : ReferenceNumber.LooksLikeReference(idOrReference.ToUpperInvariant())
-                ? await session.Query<IntakeRequest>()
+                ? await session.Query<RequestReceipt>()
                     .FirstOrDefaultAsync(r => r.Reference == idOrReference.ToUpperInvariant(), cancellationToken)
                 : null;
         if (request is null)
@@ -31,16 +32,16 @@ internal static class RequestHistoryQuery
     }
 
     /// <summary>The state of the request as it stood at <paramref name="asOf"/>, rebuilt from its events up to then.</summary>
-    public static Task<IntakeRequest?> AsOfAsync(IQuerySession session, Guid id, DateTimeOffset asOf, CancellationToken cancellationToken) =>
-        session.Events.AggregateStreamAsync<IntakeRequest>(id, timestamp: asOf, token: cancellationToken);
+    public static Task<RequestView?> AsOfAsync(IQuerySession session, Guid id, DateTimeOffset asOf, CancellationToken cancellationToken) =>
+        session.Events.AggregateStreamAsync<RequestView>(id, timestamp: asOf, token: cancellationToken);
 
     internal static HistoryEvent ToHistoryEvent(IEvent e) =>
-        new(e.Sequence, e.Version, e.EventType.Name, e.Timestamp, Actor(e.Data), e.CorrelationId, e.Data);
+        new(e.Sequence, e.Version, e.EventTypeName, e.Timestamp, Actor(e.Data), e.CorrelationId, e.Data);
 
     /// <summary>Who caused an event: the named staff member, the visitor, or the system (deliveries, rules).</summary>
     public static string Actor(object data) => data switch
     {
-        IntakeRequestSubmitted s => $"visitor ({s.Channel})",
+        RequestSubmitted s => $"visitor ({s.Channel})",
         SuspectedSpamReceived s => $"visitor ({s.Channel})",
         RequestAcknowledged e => e.By,
         RequestAssigned e => e.By,

@@ -113,8 +113,7 @@ internal static class AuditVerifier
     public static async Task<VerifyReport> VerifyAsync(IDocumentStore store, IProgress<(long Done, long Total)>? progress, CancellationToken cancellationToken)
     {
         var schema = store.Options.Events.DatabaseSchemaName;
-        var sealedUpTo = (await store.Advanced.AllProjectionProgress(token: cancellationToken))
-            .FirstOrDefault(p => p.ShardName.StartsWith(AuditSealer.SubscriptionName, StringComparison.Ordinal))?.Sequence ?? 0;
+        var sealedUpTo = await Daemon.SubscriptionProgress.PositionOfAsync(store, AuditSealer.SubscriptionName, cancellationToken);
         await using var session = store.QuerySession();
         var total = await session.Events.QueryAllRawEvents().CountAsync(cancellationToken);
         var pending = await session.Events.QueryAllRawEvents().CountAsync(e => e.Sequence > sealedUpTo, cancellationToken);

@@ -10,11 +10,12 @@ namespace Clinic.Modules.Intake.ConditionOptions;
 /// put an older list over a newer one: the document is stored with optimistic concurrency, so the slower one
 /// fails, is retried, and then finds the newer version.
 /// </summary>
-internal sealed class ConditionCatalogPublishedConsumer(IDocumentSession session) : IConsumer<ConditionCatalogPublished>
+internal sealed class ConditionCatalogPublishedConsumer(IIntakeStore store) : IConsumer<ConditionCatalogPublished>
 {
     public async Task Consume(ConsumeContext<ConditionCatalogPublished> context)
     {
         var message = context.Message;
+        await using var session = store.LightweightSession();
         var current = await session.LoadAsync<ConditionChoices>(ConditionChoices.CurrentId, context.CancellationToken);
         if (current is not null && current.CatalogVersion >= message.Version)
         {

@@ -31,6 +31,12 @@ public sealed class ConditionChoices
 
     public sealed record Choice(string Slug, string Name);
 
+    public static async Task<ConditionChoices> LoadAsync(IIntakeStore store, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        return await LoadAsync(session, cancellationToken);
+    }
+
     public static async Task<ConditionChoices> LoadAsync(IQuerySession session, CancellationToken cancellationToken) =>
         await session.LoadAsync<ConditionChoices>(CurrentId, cancellationToken) ?? new ConditionChoices();
 }

@@ -15,15 +15,13 @@ internal sealed record DaemonLagSample(long Forwarded, TimeSpan OldestWaiting, l
 /// the events themselves. Age, not a count, is what matters most: one request unannounced for minutes is
 /// a visitor staff do not know about, however quiet the site is.
 /// </summary>
-internal sealed class DaemonLag(IDocumentStore store, TimeProvider time)
+internal sealed class DaemonLag(IIntakeStore store, TimeProvider time)
 {
     public async Task<DaemonLagSample> MeasureAsync(CancellationToken cancellationToken)
     {
         var progress = await store.Advanced.AllProjectionProgress(token: cancellationToken);
-        long PositionOf(string subscription) =>
-            progress.FirstOrDefault(p => p.ShardName.StartsWith(subscription, StringComparison.Ordinal))?.Sequence ?? 0;
-        var forwarded = PositionOf(IntakeEventForwarder.SubscriptionName);
-        var sealedUpTo = PositionOf(AuditSealer.SubscriptionName);
+        var forwarded = SubscriptionProgress.PositionOf(progress, IntakeEventForwarder.SubscriptionName);
+        var sealedUpTo = SubscriptionProgress.PositionOf(progress, AuditSealer.SubscriptionName);
 
         await using var session = store.QuerySession();
         var waiting = await session.Events.QueryAllRawEvents()

@@ -18,7 +18,7 @@ public sealed record ContactRequest(
 /// <summary>A visitor submitted a request that passed validation. Staff will be notified.</summary>
 /// <param name="Channel">"form" (the web page) or "api" (the JSON endpoint).</param>
 /// <param name="Fingerprint">A hash of the submitted values, to tell a resubmission from a different request.</param>
-public sealed record IntakeRequestSubmitted(
+public sealed record RequestSubmitted(
     Guid RequestId,
     string Reference,
     ContactRequest Request,
@@ -51,4 +51,4 @@ public sealed record RequestMarkedUrgent(string RuleSetVersion, IReadOnlyList<st
 public sealed record NotificationFailed(string Channel, string Recipient, string Reason, bool Final, DateTimeOffset FailedAt);
 
 /// <summary>Notifications reported that staff were told about the request through one channel.</summary>
-public sealed record StaffNotified(string Channel, string Recipient, DateTimeOffset NotifiedAt);
+public sealed record StaffAlerted(string Channel, string Recipient, DateTimeOffset NotifiedAt);

@@ -8,7 +8,7 @@ public sealed record RequestAcknowledged(string By, DateTimeOffset At);
 
 public sealed record RequestAssigned(string To, string By, DateTimeOffset At);
 
-/// <param name="Outcome">One of <see cref="Triage.ContactOutcomes"/>.</param>
+/// <param name="Outcome">One of <see cref="Triage.TriageRules.ContactOutcomes"/>.</param>
 public sealed record ContactAttempted(string Outcome, string By, DateTimeOffset At);
 
 public sealed record CallScheduled(DateTimeOffset For, string By, DateTimeOffset At);

@@ -17,19 +17,6 @@ namespace Clinic.Modules.Intake.Forwarding;
 /// the subscription's progress. A crash in between re-publishes, never loses: consumers are idempotent.
 /// Suspected spam is not forwarded (staff are not alerted) unless it is also urgent.
 /// </summary>
-/// <summary>Intake:Alerts — what staff alerts may carry.</summary>
-internal sealed class IntakeAlertOptions
-{
-    public const string Section = "Intake:Alerts";
-
-    /// <summary>
-    /// Off by default: alerts say only that a request arrived, and staff open it in the access-controlled
-    /// staff area. A clinic whose alert channels are private to its staff may switch this on to put the
-    /// visitor's name, contact details and message in the alert itself.
-    /// </summary>
-    public bool IncludeVisitorDetails { get; set; }
-}
-
 internal sealed class IntakeEventForwarder : SubscriptionBase
 {
     public const string SubscriptionName = "intake-forwarder";
@@ -42,7 +29,7 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
         _bus = bus;
         _alerts = alerts;
         Name = SubscriptionName;
-        IncludeType<Domain.IntakeRequestSubmitted>();
+        IncludeType<Domain.RequestSubmitted>();
         IncludeType<Domain.SuspectedSpamReceived>();
         IncludeType<Domain.SpamCleared>();
     }
@@ -53,28 +40,22 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
         IDocumentOperations operations,
         CancellationToken cancellationToken)
     {
-        var arrivals = page.Events.Where(e => e.Data is Domain.IntakeRequestSubmitted or Domain.SuspectedSpamReceived or Domain.SpamCleared).ToList();
+        var arrivals = page.Events.Where(e => e.Data is Domain.RequestSubmitted or Domain.SuspectedSpamReceived or Domain.SpamCleared).ToList();
         if (arrivals.Count == 0)
         {
             return NullChangeListener.Instance;
         }
 
-        // Urgency is a later event of the same commit; the inline snapshot already holds it.
-        var requests = (await operations.LoadManyAsync<Domain.IntakeRequest>(
+        // Urgency is a later event of the same commit; the inline receipt already holds it.
+        var requests = (await operations.LoadManyAsync<ReadModels.RequestReceipt>(
                 cancellationToken, arrivals.Select(e => e.StreamId)))
             .ToDictionary(r => r.Id);
 
         foreach (var @event in arrivals)
         {
             var isUrgent = requests.TryGetValue(@event.StreamId, out var request) && request.IsUrgent;
-            var (requestId, reference, contact, at, spam) = @event.Data switch
-            {
-                Domain.IntakeRequestSubmitted s => (s.RequestId, s.Reference, s.Request, s.SubmittedAt, false),
-                Domain.SuspectedSpamReceived s => (s.RequestId, s.Reference, s.Request, s.ReceivedAt, true),
-                // A person found it genuine: from now on it is an ordinary request, and staff hear of it.
-                Domain.SpamCleared => await RestoredAsync(operations, @event.StreamId, cancellationToken),
-                _ => throw new InvalidOperationException("unreachable"),
-            };
+            // SpamCleared: a person found it genuine; from now on it is an ordinary request, and staff hear of it.
+            var (requestId, reference, contact, at, spam) = Domain.Arrival.Of(@event.Data) ?? await RestoredAsync(operations, @event.StreamId, cancellationToken);
             if (spam && !isUrgent)
             {
                 continue;
@@ -124,13 +105,8 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
         }
     }
 
-    private static async Task<(Guid, string, Domain.ContactRequest, DateTimeOffset, bool)> RestoredAsync(
-        IDocumentOperations operations, Guid streamId, CancellationToken cancellationToken)
-    {
-        var history = await operations.Events.FetchStreamAsync(streamId, token: cancellationToken);
-        var received = history.Select(e => e.Data).OfType<Domain.SuspectedSpamReceived>().First();
-        return (received.RequestId, received.Reference, received.Request, received.ReceivedAt, false);
-    }
+    private static async Task<Domain.Arrival> RestoredAsync(IDocumentOperations operations, Guid streamId, CancellationToken cancellationToken) =>
+        Domain.Arrival.In(await operations.Events.FetchStreamAsync(streamId, token: cancellationToken)) with { SuspectedSpam = false };
 
     private static Activity? StartForwardActivity(IEvent @event)
     {

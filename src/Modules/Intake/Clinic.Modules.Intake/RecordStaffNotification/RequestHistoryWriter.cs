@@ -1,4 +1,4 @@
-using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using Marten;
 
 namespace Clinic.Modules.Intake.RecordStaffNotification;
@@ -12,9 +12,10 @@ internal static class RequestHistoryWriter
     /// Repeats of a message find the fact already recorded and change nothing.
     /// </summary>
     public static async Task AppendOnceAsync(
-        IDocumentSession session, Guid requestId, Func<IntakeRequest, bool> alreadyRecorded, object fact, CancellationToken cancellationToken)
+        IDocumentSession session, Guid requestId, Func<RequestView, bool> alreadyRecorded, object fact, CancellationToken cancellationToken)
     {
-        var stream = await session.Events.FetchForExclusiveWriting<IntakeRequest>(requestId, cancellationToken);
+        await ReadModelLock.EnterForWriteAsync(session, cancellationToken);
+        var stream = await session.Events.FetchForExclusiveWriting<RequestView>(requestId, cancellationToken);
         if (stream.Aggregate is null)
         {
             throw new InvalidOperationException($"No intake request with id {requestId}.");

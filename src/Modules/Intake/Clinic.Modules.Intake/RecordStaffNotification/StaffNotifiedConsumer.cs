@@ -9,16 +9,17 @@ namespace Clinic.Modules.Intake.RecordStaffNotification;
 /// Writes each staff notification into the request's history, once per channel and recipient,
 /// so an auditor sees exactly who was told, how and when.
 /// </summary>
-internal sealed class StaffNotifiedConsumer(IDocumentSession session) : IConsumer<Integration.StaffNotified>
+internal sealed class StaffNotifiedConsumer(IIntakeStore store) : IConsumer<Integration.StaffNotified>
 {
-    public Task Consume(ConsumeContext<Integration.StaffNotified> context)
+    public async Task Consume(ConsumeContext<Integration.StaffNotified> context)
     {
         var message = context.Message;
-        return RequestHistoryWriter.AppendOnceAsync(
+        await using var session = store.LightweightSession();
+        await RequestHistoryWriter.AppendOnceAsync(
             session,
             message.RequestId,
             request => request.WasNotified(message.Channel, message.Recipient),
-            new StaffNotified(message.Channel, message.Recipient, message.NotifiedAt),
+            new StaffAlerted(message.Channel, message.Recipient, message.NotifiedAt),
             context.CancellationToken);
     }
 }

@@ -1,11 +1,12 @@
 using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Clinic.Modules.Intake.ScheduleCall;
 
-internal sealed class ConfirmationModel(IQuerySession query) : PageModel
+internal sealed class ConfirmationModel(IIntakeStore store) : PageModel
 {
     public string Reference { get; private set; } = "";
 
@@ -14,8 +15,9 @@ internal sealed class ConfirmationModel(IQuerySession query) : PageModel
     public async Task<IActionResult> OnGetAsync(string reference, CancellationToken cancellationToken)
     {
         var normalised = reference.ToUpperInvariant();
+        await using var query = store.QuerySession();
         var request = ReferenceNumber.LooksLikeReference(normalised)
-            ? await query.Query<IntakeRequest>().FirstOrDefaultAsync(r => r.Reference == normalised, cancellationToken)
+            ? await query.Query<RequestReceipt>().FirstOrDefaultAsync(r => r.Reference == normalised, cancellationToken)
             : null;
         if (request is null)
         {

@@ -1,4 +1,5 @@
 using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -30,11 +31,12 @@ internal static class IntakeRequestStatus
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    private static async Task<Results<Ok<StatusView>, ProblemHttpResult>> GetAsync(string reference, IQuerySession query, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<StatusView>, ProblemHttpResult>> GetAsync(string reference, IIntakeStore store, CancellationToken cancellationToken)
     {
+        await using var query = store.QuerySession();
         var normalised = reference.ToUpperInvariant();
         return ReferenceNumber.LooksLikeReference(normalised)
-            && await query.Query<IntakeRequest>().AnyAsync(r => r.Reference == normalised, cancellationToken)
+            && await query.Query<RequestReceipt>().AnyAsync(r => r.Reference == normalised, cancellationToken)
                 ? TypedResults.Ok(new StatusView(normalised, Received))
                 : TypedResults.Problem(
                     statusCode: StatusCodes.Status404NotFound,

@@ -10,7 +10,7 @@ namespace Clinic.Modules.Intake.ScheduleCall;
 
 /// <summary>The Schedule A Call form: shows it, validates it on the server, and stores the request.</summary>
 [EnableRateLimiting(IntakeRateLimiting.PolicyName)]
-internal sealed class ScheduleModel(IQuerySession query, SubmitIntakeRequest submit, CrisisLanguageRules crisis) : PageModel
+internal sealed class ScheduleModel(IIntakeStore query, SubmitIntakeRequest submit, CrisisLanguageRules crisis) : PageModel
 {
     [BindProperty]
     public ScheduleCallForm Form { get; set; } = new();

@@ -46,7 +46,7 @@ internal static class ScheduleCallApi
     }
 
     private static async Task<Results<Created<Accepted>, Ok<Accepted>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpRequest http, IQuerySession query, SubmitIntakeRequest submit, CrisisLanguageRules crisis, CancellationToken cancellationToken)
+        HttpRequest http, IIntakeStore query, SubmitIntakeRequest submit, CrisisLanguageRules crisis, CancellationToken cancellationToken)
     {
         if (!http.HasJsonContentType())
         {

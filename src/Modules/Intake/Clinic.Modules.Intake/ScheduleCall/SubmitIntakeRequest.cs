@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Clinic.Modules.Intake.CrisisLanguage;
 using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using Marten;
 using Marten.Exceptions;
 using Npgsql;
@@ -33,7 +34,7 @@ internal sealed record SubmissionResult(SubmissionOutcome Outcome, Guid RequestI
 /// Replayed, the request is committed in PostgreSQL; forwarding to other modules happens from the
 /// event store, not from here.
 /// </summary>
-internal sealed class SubmitIntakeRequest(IDocumentSession session, CrisisLanguageRules crisisRules, TimeProvider time, IntakeMetrics metrics)
+internal sealed class SubmitIntakeRequest(IIntakeStore store, CrisisLanguageRules crisisRules, TimeProvider time, IntakeMetrics metrics)
 {
     public const string TermsVersion = "2026-11-draft";
     private const int Attempts = 4;
@@ -41,6 +42,7 @@ internal sealed class SubmitIntakeRequest(IDocumentSession session, CrisisLangua
     public async Task<SubmissionResult> HandleAsync(Submission submission, CancellationToken cancellationToken)
     {
         using var activity = IntakeTelemetry.Source.StartActivity("intake.submit");
+        await using var session = store.LightweightSession();
         var request = Normalise(submission.Form);
         var fingerprint = Fingerprint(request);
         // Checked for suspected spam too: a person who tripped the honeypot by accident still sees crisis help.
@@ -56,7 +58,7 @@ internal sealed class SubmitIntakeRequest(IDocumentSession session, CrisisLangua
             {
                 submission.HoneypotTripped
                     ? new SuspectedSpamReceived(requestId, reference, request, TermsVersion, submission.Channel, fingerprint, "honeypot field filled", now)
-                    : new IntakeRequestSubmitted(requestId, reference, request, TermsVersion, submission.Channel, fingerprint, now),
+                    : new RequestSubmitted(requestId, reference, request, TermsVersion, submission.Channel, fingerprint, now),
             };
             if (crisis is not null)
             {
@@ -69,9 +71,10 @@ internal sealed class SubmitIntakeRequest(IDocumentSession session, CrisisLangua
                 session.SetHeader(IntakeTelemetry.TraceParentHeader, current.Id!);
             }
 
-            session.Events.StartStream<IntakeRequest>(requestId, [.. events]);
+            session.Events.StartStream(requestId, [.. events]);
             try
             {
+                await ReadModelLock.EnterForWriteAsync(session, cancellationToken);
                 await session.SaveChangesAsync(cancellationToken);
                 activity?.SetTag("clinic.request.id", requestId);
                 metrics.Submitted(urgent: crisis is not null, spam: submission.HoneypotTripped);
@@ -80,7 +83,7 @@ internal sealed class SubmitIntakeRequest(IDocumentSession session, CrisisLangua
             catch (Exception e) when (IsStreamCollision(e) && attempt < Attempts)
             {
                 session.EjectAllPendingChanges();
-                var existing = await session.LoadAsync<IntakeRequest>(requestId, cancellationToken);
+                var existing = await session.LoadAsync<RequestReceipt>(requestId, cancellationToken);
                 if (existing?.Fingerprint == fingerprint)
                 {
                     activity?.SetTag("clinic.request.id", requestId);

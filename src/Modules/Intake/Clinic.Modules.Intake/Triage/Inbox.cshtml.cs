@@ -1,4 +1,4 @@
-using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,7 +7,7 @@ namespace Clinic.Modules.Intake.Triage;
 
 /// <summary>The staff's work list: urgent first, then newest, filtered by status and condition; updates live.</summary>
 [Authorize(Roles = TriageService.Roles)]
-internal sealed class InboxModel(TriageService triage, Marten.IQuerySession session) : PageModel
+internal sealed class InboxModel(TriageService triage, IIntakeStore store) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public RequestStatus? Status { get; set; }
@@ -15,7 +15,7 @@ internal sealed class InboxModel(TriageService triage, Marten.IQuerySession sess
     [BindProperty(SupportsGet = true)]
     public string? Condition { get; set; }
 
-    public IReadOnlyList<IntakeRequest> Requests { get; private set; } = [];
+    public IReadOnlyList<InboxEntry> Requests { get; private set; } = [];
 
     public int SpamCount { get; private set; }
 
@@ -25,6 +25,6 @@ internal sealed class InboxModel(TriageService triage, Marten.IQuerySession sess
     {
         Requests = await triage.InboxAsync(Status, Condition, spam: false, cancellationToken);
         SpamCount = await triage.CountSpamAsync(cancellationToken);
-        Conditions = await ConditionOptions.ConditionChoices.LoadAsync(session, cancellationToken);
+        Conditions = await ConditionOptions.ConditionChoices.LoadAsync(store, cancellationToken);
     }
 }

@@ -1,4 +1,4 @@
-using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -8,7 +8,7 @@ namespace Clinic.Modules.Intake.Triage;
 [Authorize(Roles = TriageService.Roles)]
 internal sealed class SpamModel(TriageService triage) : PageModel
 {
-    public IReadOnlyList<IntakeRequest> Requests { get; private set; } = [];
+    public IReadOnlyList<InboxEntry> Requests { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
         Requests = await triage.InboxAsync(null, null, spam: true, cancellationToken);

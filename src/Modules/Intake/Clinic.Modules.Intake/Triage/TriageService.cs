@@ -1,4 +1,5 @@
 using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
 using JasperFx.Events;
 using Marten;
 
@@ -9,28 +10,18 @@ internal enum ActionOutcome { Done, Refused, Conflict, NotFound }
 internal sealed record ActionResult(ActionOutcome Outcome, string? Message = null);
 
 /// <summary>A request with the visitor's details (from its first event) and its full history.</summary>
-internal sealed record RequestDetail(IntakeRequest Request, ContactRequest Contact, IReadOnlyList<IEvent> History);
-
-/// <summary>A record that someone saw a request's personal data: who, which request, when, where.</summary>
-public sealed class PersonalDataAccess
-{
-    public Guid Id { get; set; }
-    public Guid RequestId { get; set; }
-    public string Reference { get; set; } = "";
-    public string ViewedBy { get; set; } = "";
-    public string Page { get; set; } = "";
-    public DateTimeOffset ViewedAt { get; set; }
-}
+/// <param name="DecisionVersion">What the page's actions post back: see <see cref="TriageState.Version"/>.</param>
+internal sealed record RequestDetail(RequestView Request, ContactRequest Contact, IReadOnlyList<IEvent> History, long DecisionVersion);
 
 /// <summary>Reads for the staff area, and staff actions appended with optimistic concurrency.</summary>
-internal sealed class TriageService(IDocumentStore store, TimeProvider time)
+internal sealed class TriageService(IIntakeStore store, TimeProvider time)
 {
     public const string Roles = "Staff,Admin";
 
-    public async Task<IReadOnlyList<IntakeRequest>> InboxAsync(RequestStatus? status, string? condition, bool spam, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<InboxEntry>> InboxAsync(RequestStatus? status, string? condition, bool spam, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
-        var query = session.Query<IntakeRequest>().Where(r => r.IsSuspectedSpam == spam);
+        var query = session.Query<InboxEntry>().Where(r => r.IsSuspectedSpam == spam);
         if (status is { } wanted)
         {
             query = query.Where(r => r.Status == wanted);
@@ -48,65 +39,75 @@ internal sealed class TriageService(IDocumentStore store, TimeProvider time)
     public async Task<int> CountSpamAsync(CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
-        return await session.Query<IntakeRequest>().CountAsync(r => r.IsSuspectedSpam, cancellationToken);
+        return await session.Query<InboxEntry>().CountAsync(r => r.IsSuspectedSpam, cancellationToken);
     }
 
     /// <summary>The request, its visitor's details and history; the viewing is recorded in the access log.</summary>
     public async Task<RequestDetail?> OpenAsync(Guid id, string viewer, string page, CancellationToken cancellationToken)
     {
         await using var session = store.LightweightSession();
-        var request = await session.LoadAsync<IntakeRequest>(id, cancellationToken);
+        var request = await session.LoadAsync<RequestView>(id, cancellationToken);
         if (request is null)
         {
             return null;
         }
 
         var history = await session.Events.FetchStreamAsync(id, token: cancellationToken);
-        var contact = history.Select(e => e.Data switch
-        {
-            IntakeRequestSubmitted s => s.Request,
-            SuspectedSpamReceived s => s.Request,
-            _ => null,
-        }).First(c => c is not null)!;
+        var contact = Arrival.In(history).Contact;
 
-        session.Insert(new PersonalDataAccess
-        {
-            Id = Guid.CreateVersion7(), RequestId = id, Reference = request.Reference, ViewedBy = viewer, Page = page, ViewedAt = time.GetUtcNow(),
-        });
+        PersonalDataAccess.Record(session, id, request.Reference, viewer, page, time.GetUtcNow());
         await session.SaveChangesAsync(cancellationToken);
-        return new RequestDetail(request, contact, history);
+        return new RequestDetail(request, contact, history, TriageState.From(history)?.Version ?? 0);
     }
 
     /// <summary>
-    /// Records what a staff member decided, if the request is still at the version they saw. Anything
-    /// recorded since (a colleague's action, a delivery report) makes this a conflict: nothing is saved
-    /// and they look again.
+    /// Records what a staff member decided, if nothing a decision depends on was recorded since they looked
+    /// (<paramref name="seenVersion"/> is the <see cref="TriageState.Version"/> they saw). A colleague's
+    /// action makes it a conflict: nothing is saved and they look again. A delivery report does not.
     /// </summary>
     public async Task<ActionResult> ActAsync(Guid id, long seenVersion, TriageCommand command, string by, CancellationToken cancellationToken)
     {
-        await using var session = store.LightweightSession();
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var stream = await session.Events.FetchForWriting<IntakeRequest>(id, seenVersion, cancellationToken);
-            if (stream.Aggregate is null)
+            await using var session = store.LightweightSession();
+            var history = await session.Events.FetchStreamAsync(id, token: cancellationToken);
+            if (TriageState.From(history) is not { } state)
             {
                 return new ActionResult(ActionOutcome.NotFound);
             }
 
-            var (fact, refusal) = Triage.Decide(stream.Aggregate, command, by, time.GetUtcNow());
+            if (state.Version != seenVersion)
+            {
+                return Conflict;
+            }
+
+            var (fact, refusal) = TriageRules.Decide(state, command, by, time.GetUtcNow());
             if (fact is null)
             {
                 return new ActionResult(ActionOutcome.Refused, refusal);
             }
 
-            stream.AppendOne(fact);
-            await session.SaveChangesAsync(cancellationToken);
-            return new ActionResult(ActionOutcome.Done);
-        }
-        catch (JasperFx.ConcurrencyException)
-        {
-            return new ActionResult(ActionOutcome.Conflict,
-                "This request changed while you were looking at it, so nothing was saved. Here it is as it stands now: check it, then try again if you still need to.");
+            // Appended only onto the exact stream version read above; anything appended in between aborts it.
+            session.Events.Append(id, history[^1].Version + 1, fact);
+            try
+            {
+                await ReadModelLock.EnterForWriteAsync(session, cancellationToken);
+                await session.SaveChangesAsync(cancellationToken);
+                return new ActionResult(ActionOutcome.Done);
+            }
+            catch (JasperFx.ConcurrencyException) when (attempt < MaxAttempts)
+            {
+                // Something was appended meanwhile: read again, and refuse only if it was a decision.
+            }
+            catch (JasperFx.ConcurrencyException)
+            {
+                return Conflict;
+            }
         }
     }
+
+    private const int MaxAttempts = 5;
+
+    private static readonly ActionResult Conflict = new(ActionOutcome.Conflict,
+        "This request changed while you were looking at it, so nothing was saved. Here it is as it stands now: check it, then try again if you still need to.");
 }

@@ -20,12 +20,12 @@ internal sealed record ClearSpam : TriageCommand;
 /// The triage rules, as a pure decision: given the request as it stands and a command, the event to
 /// record or the reason it cannot be done. No I/O, so every rule is tested directly.
 /// </summary>
-internal static class Triage
+internal static class TriageRules
 {
     public static readonly string[] ContactOutcomes = ["reached", "no-answer", "left-message", "wrong-number"];
     public const int MaxTextLength = 2000;
 
-    public static (object? Event, string? Refusal) Decide(IntakeRequest request, TriageCommand command, string by, DateTimeOffset now)
+    public static (object? Event, string? Refusal) Decide(TriageState request, TriageCommand command, string by, DateTimeOffset now)
     {
         var finished = request.Status is RequestStatus.Closed or RequestStatus.Declined;
         return command switch
@@ -33,10 +33,11 @@ internal static class Triage
             AddNote { Text: var text } when string.IsNullOrWhiteSpace(text) => Refuse("Write the note first."),
             AddNote { Text: var text } when text.Length > MaxTextLength => Refuse($"Notes are at most {MaxTextLength} characters."),
             AddNote { Text: var text } => (new NoteAdded(text.Trim(), by, now), null),
+            // Before "Not spam": clearing a finished request would alert staff about it as if it were new.
+            _ when finished => Refuse($"This request is {request.Status.ToString().ToLowerInvariant()}; only notes can be added."),
             ClearSpam when !request.IsSuspectedSpam => Refuse("This request is not in the spam folder."),
             ClearSpam => (new SpamCleared(by, now), null),
             _ when request.IsSuspectedSpam && command is not Decline => Refuse("This request is in the spam folder: mark it “Not spam” first."),
-            _ when finished => Refuse($"This request is {request.Status.ToString().ToLowerInvariant()}; only notes can be added."),
             Acknowledge when request.Status != RequestStatus.New => Refuse($"Already acknowledged by {request.AcknowledgedBy}."),
             Acknowledge => (new RequestAcknowledged(by, now), null),
             Assign { To: var to } when string.IsNullOrWhiteSpace(to) => Refuse("Choose who to assign it to."),

@@ -1,0 +1,21 @@
+namespace Clinic.Modules.Intake.Domain;
+
+/// <summary>
+/// How a request arrived, from its first event, whichever kind that is: the one place that knows a
+/// request starts either as a submission or as suspected spam.
+/// </summary>
+internal sealed record Arrival(Guid RequestId, string Reference, ContactRequest Contact, DateTimeOffset At, bool SuspectedSpam)
+{
+    /// <summary>The arrival an event records, or null for any later event.</summary>
+    public static Arrival? Of(object data) => data switch
+    {
+        RequestSubmitted s => new Arrival(s.RequestId, s.Reference, s.Request, s.SubmittedAt, false),
+        SuspectedSpamReceived s => new Arrival(s.RequestId, s.Reference, s.Request, s.ReceivedAt, true),
+        _ => null,
+    };
+
+    /// <summary>The arrival at the start of a request's history.</summary>
+    public static Arrival In(IEnumerable<JasperFx.Events.IEvent> history) =>
+        history.Select(e => Of(e.Data)).FirstOrDefault(a => a is not null)
+        ?? throw new InvalidOperationException("The stream does not start with a request.");
+}

@@ -1,0 +1,80 @@
+using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.Triage;
+
+namespace Clinic.Modules.Intake.ReadModels;
+
+/// <summary>
+/// A request as the staff page shows it (where it stands, who was told and whose alert failed), and as the
+/// auditor's "as of" view rebuilds it. The visitor's details are not here: they stay in the first event.
+/// </summary>
+public sealed class RequestView
+{
+    public Guid Id { get; set; }
+
+    public string Reference { get; set; } = "";
+
+    public string ConditionSlug { get; set; } = "";
+
+    public DateTimeOffset SubmittedAt { get; set; }
+
+    public bool IsSuspectedSpam { get; set; }
+
+    public bool IsUrgent { get; set; }
+
+    public RequestStatus Status { get; set; }
+
+    public string? AssignedTo { get; set; }
+
+    public DateTimeOffset? ScheduledFor { get; set; }
+
+    public List<Delivery> Deliveries { get; set; } = [];
+
+    public List<Failure> Failures { get; set; } = [];
+
+    /// <summary>The stream version this view reflects (set by Marten).</summary>
+    public long Version { get; set; }
+
+    public static RequestView Create(RequestSubmitted e) =>
+        new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = e.Request.ConditionSlug, SubmittedAt = e.SubmittedAt };
+
+    public static RequestView Create(SuspectedSpamReceived e) =>
+        new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = e.Request.ConditionSlug, SubmittedAt = e.ReceivedAt, IsSuspectedSpam = true };
+
+    public void Apply(RequestMarkedUrgent e) => IsUrgent = true;
+
+    public void Apply(RequestAcknowledged e) => (Status, AssignedTo) = (RequestStatus.Acknowledged, AssignedTo ?? e.By);
+
+    public void Apply(RequestAssigned e) => AssignedTo = e.To;
+
+    public void Apply(ContactAttempted e) => Status = Status is RequestStatus.Scheduled ? Status : RequestStatus.Contacting;
+
+    public void Apply(CallScheduled e) => (Status, ScheduledFor) = (RequestStatus.Scheduled, e.For);
+
+    public void Apply(RequestDeclined e) => Status = RequestStatus.Declined;
+
+    public void Apply(RequestClosed e) => Status = RequestStatus.Closed;
+
+    public void Apply(SpamCleared e) => IsSuspectedSpam = false;
+
+    /// <summary>
+    /// A note changes nothing shown here, but Marten updates a view (and its <see cref="Version"/>) only for
+    /// the events it applies: without this the stored version would trail the stream after a note.
+    /// </summary>
+    public void Apply(NoteAdded e)
+    {
+    }
+
+    public void Apply(StaffAlerted e) => Deliveries.Add(new Delivery(e.Channel, e.Recipient, e.NotifiedAt));
+
+    public void Apply(NotificationFailed e) => Failures.Add(new Failure(e.Channel, e.Recipient, e.Reason, e.Final, e.FailedAt));
+
+    public bool HasFailure(string channel, string recipient, bool final) =>
+        Failures.Exists(f => f.Channel == channel && f.Final == final && string.Equals(f.Recipient, recipient, StringComparison.OrdinalIgnoreCase));
+
+    public bool WasNotified(string channel, string recipient) =>
+        Deliveries.Exists(d => d.Channel == channel && string.Equals(d.Recipient, recipient, StringComparison.OrdinalIgnoreCase));
+
+    public sealed record Delivery(string Channel, string Recipient, DateTimeOffset At);
+
+    public sealed record Failure(string Channel, string Recipient, string Reason, bool Final, DateTimeOffset At);
+}
