@@ -11,13 +11,14 @@ using Clinic.Modules.Notifications;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
+var postgres = builder.PostgresConnectionString();
+builder.AddServiceDefaults(postgres);
 builder.AddClinicShell();
-builder.AddClinicAccounts();
+builder.AddClinicAccounts(postgres);
 builder.AddClinicRateLimiting();
 builder.AddContentModule();
-builder.AddIntakeModule();
-builder.AddNotificationsModule();
+builder.AddIntakeModule(postgres);
+builder.AddNotificationsModule(postgres);
 builder.UseRedactedMartenLogging();
 builder.AddClinicMessaging(bus => bus.AddIntakeConsumers().AddNotificationsConsumers());
 

@@ -12,10 +12,8 @@ internal static class AccountsExtensions
     public const string AuthCookieName = "clinic.auth";
     public const string SignInRateLimit = RateLimiting.ClinicRateLimiting.SignInPolicy;
 
-    public static IHostApplicationBuilder AddClinicAccounts(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddClinicAccounts(this IHostApplicationBuilder builder, string connectionString)
     {
-        var connectionString = builder.Configuration.GetConnectionString("Postgres")
-            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not configured.");
         builder.Services.AddMartenStore<IAccountsStore>(options =>
             {
                 options.Connection(connectionString);

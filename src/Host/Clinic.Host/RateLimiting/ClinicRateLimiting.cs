@@ -52,8 +52,8 @@ internal static class ClientNetworkKey
 /// <summary>
 /// The host's rate limits, per client (<see cref="ClientNetworkKey"/>): submissions (the policy Intake's form and
 /// API name) and sign-in. Across all clients, submissions beyond the host's capacity get 503 with Retry-After at
-/// once instead of queueing without bound: the bench showed an unbounded queue turning 500 req/s into 10 s waits,
-/// clients giving up mid-append, and 850 MB of memory. A client retries with the same Idempotency-Key.
+/// once instead of queueing without bound, where clients give up mid-append and memory grows
+/// (docs/adr/0004-bounded-submission-capacity.md). A client retries with the same Idempotency-Key.
 /// Modules cannot reference the host, so they name the policies by these strings.
 /// </summary>
 internal static class ClinicRateLimiting
@@ -69,7 +69,13 @@ internal static class ClinicRateLimiting
 
     public static IHostApplicationBuilder AddClinicRateLimiting(this IHostApplicationBuilder builder)
     {
-        builder.Services.Configure<SubmissionRateLimitOptions>(builder.Configuration.GetSection(SubmissionRateLimitOptions.Section));
+        builder.Services.AddOptions<SubmissionRateLimitOptions>()
+            .Bind(builder.Configuration.GetSection(SubmissionRateLimitOptions.Section))
+            .Validate(o => o.PermitLimit >= 1, $"{SubmissionRateLimitOptions.Section}:PermitLimit must be at least 1.")
+            .Validate(o => o.Window > TimeSpan.Zero, $"{SubmissionRateLimitOptions.Section}:Window must be a positive time span, e.g. 00:10:00.")
+            .Validate(o => o.ConcurrencyLimit >= 1, $"{SubmissionRateLimitOptions.Section}:ConcurrencyLimit must be at least 1.")
+            .Validate(o => o.QueueLimit >= 0, $"{SubmissionRateLimitOptions.Section}:QueueLimit cannot be negative.")
+            .ValidateOnStart();
         builder.Services.AddClinicRateLimiter();
         return builder;
     }

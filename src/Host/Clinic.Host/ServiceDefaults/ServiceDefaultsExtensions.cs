@@ -20,12 +20,25 @@ internal static class ServiceDefaultsExtensions
     /// <summary>Our own meters (Clinic.Intake, Clinic.Notifications) plus the libraries' own.</summary>
     public static readonly string[] MetricSources = ["Clinic.*", "MassTransit", "Marten", "Npgsql"];
 
-    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// The one place the PostgreSQL connection string is read: every module's store and the readiness check get
+    /// it from here, with dead-client detection added.
+    /// </summary>
+    public static string PostgresConnectionString(this IHostApplicationBuilder builder)
     {
-        if (builder.Configuration.GetConnectionString("Postgres") is { } postgres)
+        var configured = builder.Configuration.GetConnectionString("Postgres");
+        if (string.IsNullOrWhiteSpace(configured))
         {
-            builder.Configuration["ConnectionStrings:Postgres"] = WithDeadClientDetection(postgres);
+            throw new InvalidOperationException(
+                "ConnectionStrings:Postgres is not configured (for example Host=127.0.0.1;Username=clinic;Password=…;Database=clinic).");
         }
+
+        return WithDeadClientDetection(configured);
+    }
+
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string postgres)
+    {
+        builder.Services.AddSingleton(new PostgresHealthCheck.Target(postgres));
 
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(
@@ -84,15 +97,17 @@ internal static class ServiceDefaultsExtensions
 }
 
 /// <summary>Ready only when PostgreSQL answers a query within the check's time budget.</summary>
-internal sealed class PostgresHealthCheck(IConfiguration configuration) : IHealthCheck
+internal sealed class PostgresHealthCheck(PostgresHealthCheck.Target database) : IHealthCheck
 {
+    public sealed record Target(string ConnectionString);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            await using var connection = new NpgsqlConnection(configuration.GetConnectionString("Postgres"));
+            await using var connection = new NpgsqlConnection(database.ConnectionString);
             await connection.OpenAsync(timeout.Token);
             await using var command = new NpgsqlCommand("SELECT 1", connection);
             await command.ExecuteScalarAsync(timeout.Token);

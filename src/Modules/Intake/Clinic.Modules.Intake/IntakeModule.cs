@@ -29,10 +29,9 @@ public interface IIntakeStore : IDocumentStore;
 /// </summary>
 public static class IntakeModule
 {
-    public static IHostApplicationBuilder AddIntakeModule(this IHostApplicationBuilder builder)
+    /// <param name="connectionString">The host's PostgreSQL connection string; Intake keeps its data in its own schema.</param>
+    public static IHostApplicationBuilder AddIntakeModule(this IHostApplicationBuilder builder, string connectionString)
     {
-        var connectionString = builder.Configuration.GetConnectionString("Postgres")
-            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not configured.");
         var schema = builder.Configuration["Intake:Schema"] ?? "intake";
 
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -41,7 +40,7 @@ public static class IntakeModule
         builder.Services.AddSingleton<ReplayJob>();
         // Loaded eagerly: a broken rule file stops the host at startup, naming the file and the field.
         builder.Services.AddSingleton(CrisisLanguageRules.LoadEmbedded());
-        builder.Services.Configure<IntakeAlertOptions>(builder.Configuration.GetSection(IntakeAlertOptions.Section));
+        builder.Services.AddOptions<IntakeAlertOptions>().Bind(builder.Configuration.GetSection(IntakeAlertOptions.Section)).ValidateOnStart();
         builder.Services.AddHealthChecks().AddCheck<ForwarderLagHealthCheck>("intake-forwarder-lag", tags: ["ops"]);
         builder.Services.AddSingleton<IntakeMetrics>();
         builder.Services.AddSingleton<DaemonLag>();

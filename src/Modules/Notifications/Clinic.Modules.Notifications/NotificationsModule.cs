@@ -28,7 +28,8 @@ public static class NotificationsModule
     /// <summary>How many times a delivery is retried after its first attempt: the last attempt's number.</summary>
     internal static int DeliveryRetryLimit => DeliveryRetries.Length;
 
-    public static IHostApplicationBuilder AddNotificationsModule(this IHostApplicationBuilder builder)
+    /// <param name="connectionString">The host's PostgreSQL connection string; the delivery log lives in its own schema.</param>
+    public static IHostApplicationBuilder AddNotificationsModule(this IHostApplicationBuilder builder, string connectionString)
     {
         builder.Services.AddOptions<NotificationsOptions>()
             .Bind(builder.Configuration.GetSection(NotificationsOptions.Section))
@@ -53,8 +54,6 @@ public static class NotificationsModule
             .As<INotificationChannel>()
             .WithSingletonLifetime());
 
-        var connectionString = builder.Configuration.GetConnectionString("Postgres")
-            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not configured.");
         var schema = builder.Configuration[$"{NotificationsOptions.Section}:Schema"] ?? "notifications";
         builder.Services.AddMartenStore<INotificationsStore>(options =>
             {

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Clinic.Modules.Intake.Audit;
 
 /// <summary>Who looked at which request's personal data, and when: newest first.</summary>
-[Authorize(Roles = RequestHistoryQuery.AuditorRole)]
+[Authorize(Policy = AccessPolicies.AuditorPolicy)]
 internal sealed class AccessModel(IIntakeStore store) : PageModel
 {
     public IReadOnlyList<PersonalDataAccess> Entries { get; private set; } = [];

@@ -11,7 +11,7 @@ internal static class AuditEndpoints
     {
         var audit = app.MapGroup("/api/audit")
             .WithTags("Audit")
-            .RequireAuthorization(policy => policy.RequireRole(RequestHistoryQuery.AuditorRole));
+            .RequireAuthorization(AccessPolicies.AuditorPolicy);
 
         audit.MapGet("/requests/{id}/events", async Task<IResult> (string id, IIntakeStore store, CancellationToken cancellationToken) =>
         {

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Clinic.Modules.Intake.Audit;
 
-[Authorize(Roles = RequestHistoryQuery.AuditorRole)]
+[Authorize(Policy = AccessPolicies.AuditorPolicy)]
 internal sealed class IndexModel(IIntakeStore store) : PageModel
 {
     public IReadOnlyList<AuditEntry> Latest { get; private set; } = [];

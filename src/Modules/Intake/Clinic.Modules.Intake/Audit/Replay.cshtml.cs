@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Clinic.Modules.Intake.Audit;
 
 /// <summary>Rebuild every read model from the event store, with progress (auditors and admins).</summary>
-[Authorize(Roles = "Auditor,Admin")]
+[Authorize(Policy = AccessPolicies.AuditorOrAdminPolicy)]
 internal sealed class ReplayModel(ReplayJob job) : PageModel
 {
     public ReplayJob Job => job;

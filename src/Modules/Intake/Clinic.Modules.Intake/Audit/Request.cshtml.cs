@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Clinic.Modules.Intake.Audit;
 
-[Authorize(Roles = RequestHistoryQuery.AuditorRole)]
+[Authorize(Policy = AccessPolicies.AuditorPolicy)]
 internal sealed class RequestModel(IIntakeStore store, TimeProvider time) : PageModel
 {
     public RequestHistory History { get; private set; } = null!;

@@ -12,8 +12,6 @@ internal sealed record RequestHistory(Guid RequestId, string Reference, IReadOnl
 /// <summary>Reads a request's full event history, by stream id or by the visitor-facing reference.</summary>
 internal static class RequestHistoryQuery
 {
-    public const string AuditorRole = "Auditor";
-
     public static async Task<RequestHistory?> LoadAsync(IQuerySession session, string idOrReference, CancellationToken cancellationToken)
     {
         var request = Guid.TryParse(idOrReference, out var id)

@@ -1,7 +1,7 @@
 namespace Clinic.Modules.Intake.ScheduleCall;
 
 /// <summary>What the visitor typed into the Schedule A Call form, before validation.</summary>
-public sealed class ScheduleCallForm
+internal sealed class ScheduleCallForm
 {
     public string? FirstName { get; set; }
 

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Clinic.Modules.Intake.Triage;
 
 /// <summary>The staff's work list: urgent first, then newest, filtered by status and condition; updates live.</summary>
-[Authorize(Roles = TriageService.Roles)]
+[Authorize(Policy = AccessPolicies.StaffPolicy)]
 internal sealed class InboxModel(TriageService triage, IIntakeStore store) : PageModel
 {
     [BindProperty(SupportsGet = true)]

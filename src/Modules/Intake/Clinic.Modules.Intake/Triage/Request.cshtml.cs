@@ -19,7 +19,7 @@ internal sealed class ActionForm
 }
 
 /// <summary>A request's details, deliveries and history, and the actions staff take on it.</summary>
-[Authorize(Roles = TriageService.Roles)]
+[Authorize(Policy = AccessPolicies.StaffPolicy)]
 internal sealed class RequestModel(TriageService triage) : PageModel
 {
     public RequestDetail Detail { get; private set; } = null!;

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Clinic.Modules.Intake.Triage;
 
 /// <summary>Suspected spam, kept for a person to review; "Not spam" is on each request's page.</summary>
-[Authorize(Roles = TriageService.Roles)]
+[Authorize(Policy = AccessPolicies.StaffPolicy)]
 internal sealed class SpamModel(TriageService triage) : PageModel
 {
     public IReadOnlyList<InboxEntry> Requests { get; private set; } = [];

@@ -16,8 +16,6 @@ internal sealed record RequestDetail(RequestView Request, ContactRequest Contact
 /// <summary>Reads for the staff area, and staff actions appended with optimistic concurrency.</summary>
 internal sealed class TriageService(IIntakeStore store, TimeProvider time)
 {
-    public const string Roles = "Staff,Admin";
-
     public async Task<IReadOnlyList<InboxEntry>> InboxAsync(RequestStatus? status, string? condition, bool spam, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
