@@ -50,8 +50,12 @@ public sealed class DeliveryLogTests(ClinicFixture clinic)
         {
             session.Insert(new DeliveryRecord
             {
-                Id = message.DeliveryId, RequestId = message.RequestId, Channel = message.Channel, Recipient = message.Recipient,
-                ClaimedAt = DateTimeOffset.UtcNow, Attempts = 1,
+                Id = message.DeliveryId,
+                RequestId = message.RequestId,
+                Channel = message.Channel,
+                Recipient = message.Recipient,
+                ClaimedAt = DateTimeOffset.UtcNow,
+                Attempts = 1,
             });
             await session.SaveChangesAsync();
         }

@@ -58,8 +58,15 @@ public sealed partial class FormValidationTests
 
         var response = await client.PostAsJsonAsync("/api/intake/requests", new Dictionary<string, object?>
         {
-            ["firstName"] = "Jordan", ["lastName"] = "Okafor", ["email"] = "jordan-at-example", ["phone"] = "555 010 3333",
-            ["preferredContact"] = "email", ["condition"] = "ocd", ["bestTimeToCall"] = "morning", ["message"] = CrisisMessage, ["acceptTerms"] = true,
+            ["firstName"] = "Jordan",
+            ["lastName"] = "Okafor",
+            ["email"] = "jordan-at-example",
+            ["phone"] = "555 010 3333",
+            ["preferredContact"] = "email",
+            ["condition"] = "ocd",
+            ["bestTimeToCall"] = "morning",
+            ["message"] = CrisisMessage,
+            ["acceptTerms"] = true,
         });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

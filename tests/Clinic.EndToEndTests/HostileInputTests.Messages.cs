@@ -77,8 +77,15 @@ public sealed partial class HostileInputTests
 
         var response = await client.PostAsJsonAsync("/api/intake/requests", new Dictionary<string, object?>
         {
-            ["firstName"] = "Jordan", ["lastName"] = "Okafor", ["email"] = "jordan@example.com", ["phone"] = "555 010 3333",
-            ["preferredContact"] = "email", ["condition"] = "ocd", ["bestTimeToCall"] = "morning", ["message"] = message, ["acceptTerms"] = true,
+            ["firstName"] = "Jordan",
+            ["lastName"] = "Okafor",
+            ["email"] = "jordan@example.com",
+            ["phone"] = "555 010 3333",
+            ["preferredContact"] = "email",
+            ["condition"] = "ocd",
+            ["bestTimeToCall"] = "morning",
+            ["message"] = message,
+            ["acceptTerms"] = true,
         });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

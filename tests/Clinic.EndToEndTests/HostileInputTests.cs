@@ -129,8 +129,15 @@ public sealed partial class HostileInputTests(ClinicFixture clinic)
         var before = await clinic.CountStreamsAsync();
         var body = new Dictionary<string, object?>
         {
-            ["firstName"] = "Jordan", ["lastName"] = "Okafor", ["email"] = "jordan@example.com", ["phone"] = "555 010 3333",
-            ["preferredContact"] = "email", ["condition"] = "ocd", ["bestTimeToCall"] = "morning", ["message"] = "Hi", ["acceptTerms"] = true,
+            ["firstName"] = "Jordan",
+            ["lastName"] = "Okafor",
+            ["email"] = "jordan@example.com",
+            ["phone"] = "555 010 3333",
+            ["preferredContact"] = "email",
+            ["condition"] = "ocd",
+            ["bestTimeToCall"] = "morning",
+            ["message"] = "Hi",
+            ["acceptTerms"] = true,
         };
         body[field] = payload switch
         {

@@ -25,8 +25,15 @@ public sealed class PrivacyTests(ClinicFixture clinic)
         Visitor.ReferenceOf(await page.SubmitAsync(form));
         var body = new Dictionary<string, object>
         {
-            ["firstName"] = canaries[0], ["lastName"] = canaries[1], ["email"] = canaries[2], ["phone"] = canaries[3],
-            ["preferredContact"] = "phone", ["condition"] = "ocd", ["bestTimeToCall"] = "morning", ["message"] = canaries[4], ["acceptTerms"] = true,
+            ["firstName"] = canaries[0],
+            ["lastName"] = canaries[1],
+            ["email"] = canaries[2],
+            ["phone"] = canaries[3],
+            ["preferredContact"] = "phone",
+            ["condition"] = "ocd",
+            ["bestTimeToCall"] = "morning",
+            ["message"] = canaries[4],
+            ["acceptTerms"] = true,
         };
         var key = Guid.NewGuid().ToString();
         await visitor.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/intake/requests") { Content = JsonContent.Create(body), Headers = { { "Idempotency-Key", key } } });

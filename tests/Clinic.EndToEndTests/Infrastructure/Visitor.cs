@@ -15,18 +15,18 @@ internal static partial class Visitor
         string condition = "ptsd",
         bool acknowledge = false,
         string email = "dana.visitor@example.com") => new()
-    {
-        ["Form.FirstName"] = firstName,
-        ["Form.LastName"] = "Rivera",
-        ["Form.Email"] = email,
-        ["Form.Phone"] = "555-010-2222",
-        ["Form.PreferredContact"] = "phone",
-        ["Form.Condition"] = condition,
-        ["Form.BestTimeToCall"] = "evening",
-        ["Form.Message"] = message,
-        ["Form.AcceptTerms"] = "true",
-        ["Form.SendAcknowledgement"] = acknowledge ? "true" : "false",
-    };
+        {
+            ["Form.FirstName"] = firstName,
+            ["Form.LastName"] = "Rivera",
+            ["Form.Email"] = email,
+            ["Form.Phone"] = "555-010-2222",
+            ["Form.PreferredContact"] = "phone",
+            ["Form.Condition"] = condition,
+            ["Form.BestTimeToCall"] = "evening",
+            ["Form.Message"] = message,
+            ["Form.AcceptTerms"] = "true",
+            ["Form.SendAcknowledgement"] = acknowledge ? "true" : "false",
+        };
 
     /// <summary>The reference a successful POST redirected to.</summary>
     public static string ReferenceOf(HttpResponseMessage response)

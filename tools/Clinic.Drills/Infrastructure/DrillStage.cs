@@ -154,7 +154,8 @@ internal sealed class DrillStage : IAsyncDisposable
               and a.application_name = any($1)
               and now() - a.xact_start > interval '2 seconds'
             """,
-            connection) { Parameters = { new() { Value = _hosts.Select(h => h.Name).ToArray() } } };
+            connection)
+        { Parameters = { new() { Value = _hosts.Select(h => h.Name).ToArray() } } };
         await using var reader = await command.ExecuteReaderAsync();
         var leaders = new List<(long, string)>();
         while (await reader.ReadAsync())

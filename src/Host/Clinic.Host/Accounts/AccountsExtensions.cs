@@ -1,6 +1,6 @@
+using Clinic.Host.Shell;
 using Marten;
 using Microsoft.AspNetCore.Authentication;
-using Clinic.Host.Shell;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,6 +1,6 @@
 using System.Text.Encodings.Web;
-using Microsoft.AspNetCore.HttpOverrides;
 using System.Text.Unicode;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.WebEncoders;
 
 namespace Clinic.Host.Shell;
