@@ -23,6 +23,7 @@ public sealed partial class ReplayUnderLoadTests(ClinicFixture clinic)
         using var sam = await clinic.SignInAsync(ClinicFixture.StaffUserName);
         using var load = new CancellationTokenSource();
         var submitted = new ConcurrentBag<string>();
+        var urgent = new ConcurrentBag<string>();
         var notes = 0;
         var replays = new List<string>();
 
@@ -31,7 +32,15 @@ public sealed partial class ReplayUnderLoadTests(ClinicFixture clinic)
             for (var i = 0; !load.IsCancellationRequested; i++)
             {
                 using var browser = clinic.CreateBrowser();
-                submitted.Add(Visitor.ReferenceOf(await browser.PostFormAsync("/schedule", Visitor.Form(firstName: "Lorna", message: $"Replay load {visitor}-{i}"))));
+                // Some arrive in crisis: their urgency must survive read models being rebuilt under the forwarder.
+                var inCrisis = visitor == 0 && i % 2 == 0;
+                var message = inCrisis ? $"I keep thinking about killing myself ({i})." : $"Replay load {visitor}-{i}";
+                var reference = Visitor.ReferenceOf(await browser.PostFormAsync("/schedule", Visitor.Form(firstName: "Lorna", message: message)));
+                submitted.Add(reference);
+                if (inCrisis)
+                {
+                    urgent.Add(reference);
+                }
             }
         }
 
@@ -72,6 +81,13 @@ public sealed partial class ReplayUnderLoadTests(ClinicFixture clinic)
             }
 
             Assert.Equal(notes, (await session.Events.FetchStreamAsync(worked)).Count(e => e.Data is NoteAdded));
+        }
+
+        // Only the urgent route e-mails the on-call address: each crisis request must reach it.
+        Assert.NotEmpty(urgent);
+        foreach (var reference in urgent)
+        {
+            Assert.StartsWith("URGENT", (await clinic.MailAboutAsync(reference, ClinicFixture.OnCallAddress)).Message.Subject, StringComparison.Ordinal);
         }
 
         // Deliveries for the last submissions may still be arriving: wait for them, then no document may differ.

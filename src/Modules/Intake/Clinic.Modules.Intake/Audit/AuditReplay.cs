@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Clinic.Modules.Intake.ReadModels;
 using Marten;
+using Marten.Events;
 
 namespace Clinic.Modules.Intake.Audit;
 
@@ -44,10 +45,21 @@ internal static class AuditReplay
             }
         }
 
-        long requests;
+        long requests, arrived;
         await using (var query = store.QuerySession())
         {
             requests = await query.Query<RequestReceipt>().CountAsync(cancellationToken);
+            arrived = await query.Events.QueryAllRawEvents()
+                .Where(e => e.EventTypesAre(typeof(Domain.RequestSubmitted), typeof(Domain.SuspectedSpamReceived)))
+                .CountAsync(cancellationToken);
+        }
+
+        // Every request that arrived before the lock was taken must have its read models now; fewer means the
+        // rebuild stopped short (a high-water mark that never caught up), and saying "done" would hide it.
+        if (requests < arrived)
+        {
+            throw new InvalidOperationException(
+                $"The replay rebuilt read models for {requests} of {arrived} requests: the daemon's high-water mark did not reach the last event. Check that a host is running (its daemon advances the mark), then run the replay again.");
         }
 
         return new ReplayReport(requests, events, clock.Elapsed);

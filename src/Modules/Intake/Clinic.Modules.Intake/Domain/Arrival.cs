@@ -4,13 +4,14 @@ namespace Clinic.Modules.Intake.Domain;
 /// How a request arrived, from its first event, whichever kind that is: the one place that knows a
 /// request starts either as a submission or as suspected spam.
 /// </summary>
-internal sealed record Arrival(Guid RequestId, string Reference, ContactRequest Contact, DateTimeOffset At, bool SuspectedSpam)
+/// <param name="Fingerprint">The hash of the submitted values that tells a resubmission from a different request.</param>
+internal sealed record Arrival(Guid RequestId, string Reference, ContactRequest Contact, DateTimeOffset At, bool SuspectedSpam, string Fingerprint)
 {
     /// <summary>The arrival an event records, or null for any later event.</summary>
     public static Arrival? Of(object data) => data switch
     {
-        RequestSubmitted s => new Arrival(s.RequestId, s.Reference, s.Request, s.SubmittedAt, false),
-        SuspectedSpamReceived s => new Arrival(s.RequestId, s.Reference, s.Request, s.ReceivedAt, true),
+        RequestSubmitted s => new Arrival(s.RequestId, s.Reference, s.Request, s.SubmittedAt, false, s.Fingerprint),
+        SuspectedSpamReceived s => new Arrival(s.RequestId, s.Reference, s.Request, s.ReceivedAt, true, s.Fingerprint),
         _ => null,
     };
 

@@ -3,6 +3,7 @@ using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
+using Marten.Events;
 using Marten.Subscriptions;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -46,16 +47,20 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
             return NullChangeListener.Instance;
         }
 
-        // Urgency is a later event of the same commit; the inline receipt already holds it.
-        var requests = (await operations.LoadManyAsync<ReadModels.RequestReceipt>(
-                cancellationToken, arrivals.Select(e => e.StreamId)))
-            .ToDictionary(r => r.Id);
+        // Urgency is a later event of the same commit. It is read from the events themselves, never from a read
+        // model: a replay empties and refills those, and an urgent request must never go out as routine.
+        var streamIds = arrivals.Select(e => e.StreamId).Distinct().ToArray();
+        var urgent = (await operations.Events.QueryAllRawEvents()
+                .Where(e => streamIds.Contains(e.StreamId) && e.EventTypesAre(typeof(Domain.RequestMarkedUrgent)))
+                .ToListAsync(cancellationToken))
+            .Select(e => e.StreamId)
+            .ToHashSet();
 
         foreach (var @event in arrivals)
         {
-            var isUrgent = requests.TryGetValue(@event.StreamId, out var request) && request.IsUrgent;
+            var isUrgent = urgent.Contains(@event.StreamId);
             // SpamCleared: a person found it genuine; from now on it is an ordinary request, and staff hear of it.
-            var (requestId, reference, contact, at, spam) = Domain.Arrival.Of(@event.Data) ?? await RestoredAsync(operations, @event.StreamId, cancellationToken);
+            var (requestId, reference, contact, at, spam, _) = Domain.Arrival.Of(@event.Data) ?? await RestoredAsync(operations, @event.StreamId, cancellationToken);
             if (spam && !isUrgent)
             {
                 continue;

@@ -55,12 +55,15 @@ internal static class ReadModelLock
         public async ValueTask DisposeAsync()
         {
             // Closing the session would release it too; unlocking first returns the pooled connection clean.
-            await using (var release = new NpgsqlCommand("select pg_advisory_unlock($1)", connection) { Parameters = { new() { Value = key } } })
+            try
             {
+                await using var release = new NpgsqlCommand("select pg_advisory_unlock($1)", connection) { Parameters = { new() { Value = key } } };
                 await release.ExecuteNonQueryAsync();
             }
-
-            await connection.DisposeAsync();
+            finally
+            {
+                await connection.DisposeAsync();
+            }
         }
     }
 }

@@ -83,11 +83,13 @@ internal sealed class SubmitIntakeRequest(IIntakeStore store, CrisisLanguageRule
             catch (Exception e) when (IsStreamCollision(e) && attempt < Attempts)
             {
                 session.EjectAllPendingChanges();
-                var existing = await session.LoadAsync<RequestReceipt>(requestId, cancellationToken);
+                // From the events, which a replay never touches (it empties and refills the read models).
+                var history = await session.Events.FetchStreamAsync(requestId, token: cancellationToken);
+                var existing = history.Select(e => Arrival.Of(e.Data)).FirstOrDefault(a => a is not null);
                 if (existing?.Fingerprint == fingerprint)
                 {
                     activity?.SetTag("clinic.request.id", requestId);
-                    return new SubmissionResult(SubmissionOutcome.Replayed, existing.Id, existing.Reference, existing.IsUrgent);
+                    return new SubmissionResult(SubmissionOutcome.Replayed, existing.RequestId, existing.Reference, history.Any(e => e.Data is RequestMarkedUrgent));
                 }
 
                 if (submission.Channel == "api")

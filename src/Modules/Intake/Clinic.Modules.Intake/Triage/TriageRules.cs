@@ -38,7 +38,9 @@ internal static class TriageRules
             ClearSpam when !request.IsSuspectedSpam => Refuse("This request is not in the spam folder."),
             ClearSpam => (new SpamCleared(by, now), null),
             _ when request.IsSuspectedSpam && command is not Decline => Refuse("This request is in the spam folder: mark it “Not spam” first."),
-            Acknowledge when request.Status != RequestStatus.New => Refuse($"Already acknowledged by {request.AcknowledgedBy}."),
+            Acknowledge when request.Status != RequestStatus.New => Refuse(request.AcknowledgedBy is { } acknowledgedBy
+                ? $"Already acknowledged by {acknowledgedBy}."
+                : "This request is already being worked on (a contact attempt or call is logged)."),
             Acknowledge => (new RequestAcknowledged(by, now), null),
             Assign { To: var to } when string.IsNullOrWhiteSpace(to) => Refuse("Choose who to assign it to."),
             Assign { To: var to } when string.Equals(to, request.AssignedTo, StringComparison.OrdinalIgnoreCase) => Refuse($"Already assigned to {to}."),

@@ -44,13 +44,14 @@ internal sealed class TriageService(IIntakeStore store, TimeProvider time)
     public async Task<RequestDetail?> OpenAsync(Guid id, string viewer, string page, CancellationToken cancellationToken)
     {
         await using var session = store.LightweightSession();
-        var request = await session.LoadAsync<RequestView>(id, cancellationToken);
-        if (request is null)
+        // The events first, then the view: a colleague's action landing between the two reads then shows on the
+        // page with an older decision version, so acting on it is a conflict rather than a decision on a stale screen.
+        var history = await session.Events.FetchStreamAsync(id, token: cancellationToken);
+        if (history.Count == 0 || await session.LoadAsync<RequestView>(id, cancellationToken) is not { } request)
         {
             return null;
         }
 
-        var history = await session.Events.FetchStreamAsync(id, token: cancellationToken);
         var contact = Arrival.In(history).Contact;
 
         PersonalDataAccess.Record(session, id, request.Reference, viewer, page, time.GetUtcNow());
