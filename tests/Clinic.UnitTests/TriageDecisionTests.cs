@@ -28,6 +28,17 @@ public sealed class TriageDecisionTests
         Assert.Equal("Already acknowledged by sam.", refusal);
     }
 
+    [Fact]
+    public void Acknowledging_a_request_already_being_contacted_says_so_without_naming_nobody()
+    {
+        var contacted = new TriageState(RequestStatus.Contacting, IsSuspectedSpam: false, AcknowledgedBy: null, AssignedTo: null, Version: 2);
+
+        var (fact, refusal) = TriageRules.Decide(contacted, new Acknowledge(), "ada", Now);
+
+        Assert.Null(fact);
+        Assert.Equal("This request is already being worked on (a contact attempt or call is logged).", refusal);
+    }
+
     [Theory]
     [InlineData(RequestStatus.Closed)]
     [InlineData(RequestStatus.Declined)]
