@@ -30,17 +30,17 @@ public sealed class InboxEntry
 
     public void Apply(RequestMarkedUrgent e) => IsUrgent = true;
 
-    public void Apply(RequestAcknowledged e) => (Status, AssignedTo) = (RequestStatus.Acknowledged, AssignedTo ?? e.By);
+    public void Apply(RequestAcknowledged e) => (Status, AssignedTo) = (RequestLifecycle.StatusAfter(Status, e), AssignedTo ?? e.By);
 
     public void Apply(RequestAssigned e) => AssignedTo = e.To;
 
-    public void Apply(ContactAttempted e) => Status = Status is RequestStatus.Scheduled ? Status : RequestStatus.Contacting;
+    public void Apply(ContactAttempted e) => Status = RequestLifecycle.StatusAfter(Status, e);
 
-    public void Apply(CallScheduled e) => Status = RequestStatus.Scheduled;
+    public void Apply(CallScheduled e) => Status = RequestLifecycle.StatusAfter(Status, e);
 
-    public void Apply(RequestDeclined e) => Status = RequestStatus.Declined;
+    public void Apply(RequestDeclined e) => Status = RequestLifecycle.StatusAfter(Status, e);
 
-    public void Apply(RequestClosed e) => Status = RequestStatus.Closed;
+    public void Apply(RequestClosed e) => Status = RequestLifecycle.StatusAfter(Status, e);
 
     public void Apply(SpamCleared e) => IsSuspectedSpam = false;
 }

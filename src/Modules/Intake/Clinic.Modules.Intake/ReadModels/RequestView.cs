@@ -42,17 +42,17 @@ public sealed class RequestView
 
     public void Apply(RequestMarkedUrgent e) => IsUrgent = true;
 
-    public void Apply(RequestAcknowledged e) => (Status, AssignedTo) = (RequestStatus.Acknowledged, AssignedTo ?? e.By);
+    public void Apply(RequestAcknowledged e) => (Status, AssignedTo) = (RequestLifecycle.StatusAfter(Status, e), AssignedTo ?? e.By);
 
     public void Apply(RequestAssigned e) => AssignedTo = e.To;
 
-    public void Apply(ContactAttempted e) => Status = Status is RequestStatus.Scheduled ? Status : RequestStatus.Contacting;
+    public void Apply(ContactAttempted e) => Status = RequestLifecycle.StatusAfter(Status, e);
 
-    public void Apply(CallScheduled e) => (Status, ScheduledFor) = (RequestStatus.Scheduled, e.For);
+    public void Apply(CallScheduled e) => (Status, ScheduledFor) = (RequestLifecycle.StatusAfter(Status, e), e.For);
 
-    public void Apply(RequestDeclined e) => Status = RequestStatus.Declined;
+    public void Apply(RequestDeclined e) => Status = RequestLifecycle.StatusAfter(Status, e);
 
-    public void Apply(RequestClosed e) => Status = RequestStatus.Closed;
+    public void Apply(RequestClosed e) => Status = RequestLifecycle.StatusAfter(Status, e);
 
     public void Apply(SpamCleared e) => IsSuspectedSpam = false;
 

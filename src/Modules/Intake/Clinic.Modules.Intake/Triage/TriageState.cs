@@ -22,12 +22,9 @@ internal sealed record TriageState(RequestStatus Status, bool IsSuspectedSpam, s
 
     public static TriageState Evolve(TriageState state, object fact, long version) => fact switch
     {
-        RequestAcknowledged e => state with { Status = RequestStatus.Acknowledged, AcknowledgedBy = e.By, AssignedTo = state.AssignedTo ?? e.By, Version = version },
+        RequestAcknowledged e => state with { Status = RequestLifecycle.StatusAfter(state.Status, e), AcknowledgedBy = e.By, AssignedTo = state.AssignedTo ?? e.By, Version = version },
         RequestAssigned e => state with { AssignedTo = e.To, Version = version },
-        ContactAttempted => state with { Status = state.Status is RequestStatus.Scheduled ? RequestStatus.Scheduled : RequestStatus.Contacting, Version = version },
-        CallScheduled => state with { Status = RequestStatus.Scheduled, Version = version },
-        RequestDeclined => state with { Status = RequestStatus.Declined, Version = version },
-        RequestClosed => state with { Status = RequestStatus.Closed, Version = version },
+        ContactAttempted or CallScheduled or RequestDeclined or RequestClosed => state with { Status = RequestLifecycle.StatusAfter(state.Status, fact), Version = version },
         // A colleague's note changes no rule, but it may change the person's mind: they should read it first.
         NoteAdded => state with { Version = version },
         SpamCleared => state with { IsSuspectedSpam = false, Version = version },
