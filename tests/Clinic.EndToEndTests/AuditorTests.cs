@@ -86,8 +86,8 @@ public sealed class AuditorTests(ClinicFixture clinic)
         Assert.Equal(0, (await AuditAsync("verify")).Exit);
 
         // Someone deletes the request's last event (a delivery report) and leaves everything else alone.
-        await SqlAsync($"create table {clinic.Schema}.tamper_backup as select * from {events} where stream_id = '{requestId}' and version = 4");
-        sequence = (long)(await SqlAsync($"delete from {events} where stream_id = $1 and version = 4 returning seq_id", requestId))!;
+        await SqlAsync($"create table {clinic.Schema}.tamper_backup as select * from {events} where stream_id = '{requestId}' and version = 5");
+        sequence = (long)(await SqlAsync($"delete from {events} where stream_id = $1 and version = 5 returning seq_id", requestId))!;
         try
         {
             (exit, output) = await AuditAsync("verify");

@@ -59,17 +59,18 @@ public sealed class IntakePathTests(ClinicFixture clinic)
         Assert.DoesNotContain("Canary", body, StringComparison.Ordinal);
         Assert.DoesNotContain("555-010-9999", body, StringComparison.Ordinal);
 
-        // The request's stream holds the submission, then one notification per routed channel.
+        // The request's stream holds the submission, its response deadlines, then one notification per routed channel.
         var events = await Eventually.GetAsync(
             async () =>
             {
                 await using var session = clinic.Store.QuerySession();
                 var stream = await session.Events.FetchStreamAsync(requestId);
-                return stream.Count >= 4 ? stream : null;
+                return stream.Count >= 5 ? stream : null;
             },
             $"StaffNotified for every channel in the stream of {reference}");
         Assert.Equal("Canary-First", Assert.IsType<RequestSubmitted>(events[0].Data).Request.FirstName);
-        var notified = events.Skip(1).Select(e => Assert.IsType<StaffAlerted>(e.Data)).ToList();
+        Assert.IsType<ResponseDeadlinesSet>(events[1].Data);
+        var notified = events.Skip(2).Select(e => Assert.IsType<StaffAlerted>(e.Data)).ToList();
         Assert.Equal(
             [("email", ClinicFixture.StaffAddress), ("feed", "staff-inbox"), ("webhook", ClinicFixture.WebhookName)],
             notified.Select(n => (n.Channel, n.Recipient)).Order());

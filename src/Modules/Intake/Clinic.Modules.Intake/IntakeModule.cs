@@ -2,8 +2,10 @@ using Clinic.Modules.Intake.Audit;
 using Clinic.Modules.Intake.ConditionOptions;
 using Clinic.Modules.Intake.CrisisLanguage;
 using Clinic.Modules.Intake.Daemon;
+using Clinic.Modules.Intake.Deadlines;
 using Clinic.Modules.Intake.Domain;
 using Clinic.Modules.Intake.Forwarding;
+using Clinic.Modules.Intake.OnCall;
 using Clinic.Modules.Intake.ReadModels;
 using Clinic.Modules.Intake.RecordStaffNotification;
 using Clinic.Modules.Intake.ScheduleCall;
@@ -40,6 +42,9 @@ public static class IntakeModule
         builder.Services.AddSingleton<ReplayJob>();
         // Loaded eagerly: a broken rule file stops the host at startup, naming the file and the field.
         builder.Services.AddSingleton(CrisisLanguageRules.LoadEmbedded());
+        builder.Services.AddOptions<ResponsePolicyOptions>().Bind(builder.Configuration.GetSection(ResponsePolicyOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<ResponsePolicy>();
+        builder.Services.AddSingleton<IOnCallRoster, FallbackRoster>();
         builder.Services.AddOptions<IntakeAlertOptions>().Bind(builder.Configuration.GetSection(IntakeAlertOptions.Section)).ValidateOnStart();
         builder.Services.AddHealthChecks().AddCheck<ForwarderLagHealthCheck>("intake-forwarder-lag", tags: ["ops"]);
         builder.Services.AddSingleton<IntakeMetrics>();
@@ -65,6 +70,8 @@ public static class IntakeModule
                 options.Events.AddEventType<RequestClosed>();
                 options.Events.AddEventType<NoteAdded>();
                 options.Events.AddEventType<SpamCleared>();
+                options.Events.AddEventType<ResponseDeadlinesSet>();
+                options.Events.AddEventType<EscalationRaised>();
                 options.Events.MetadataConfig.HeadersEnabled = true;
                 options.Events.MetadataConfig.CorrelationIdEnabled = true;
                 options.Events.MetadataConfig.CausationIdEnabled = true;

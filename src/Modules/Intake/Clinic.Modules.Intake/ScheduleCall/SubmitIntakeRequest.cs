@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Clinic.Modules.Intake.CrisisLanguage;
+using Clinic.Modules.Intake.Deadlines;
 using Clinic.Modules.Intake.Domain;
 using Clinic.Modules.Intake.ReadModels;
 using Marten;
@@ -34,7 +35,7 @@ internal sealed record SubmissionResult(SubmissionOutcome Outcome, Guid RequestI
 /// Replayed, the request is committed in PostgreSQL; forwarding to other modules happens from the
 /// event store, not from here.
 /// </summary>
-internal sealed class SubmitIntakeRequest(IIntakeStore store, CrisisLanguageRules crisisRules, TimeProvider time, IntakeMetrics metrics)
+internal sealed class SubmitIntakeRequest(IIntakeStore store, CrisisLanguageRules crisisRules, ResponsePolicy policy, TimeProvider time, IntakeMetrics metrics)
 {
     public const string TermsVersion = "2026-11-draft";
     private const int Attempts = 4;
@@ -63,6 +64,12 @@ internal sealed class SubmitIntakeRequest(IIntakeStore store, CrisisLanguageRule
             if (crisis is not null)
             {
                 events.Add(new RequestMarkedUrgent(crisis.RuleSetVersion, crisis.MatchedRules, now));
+            }
+
+            // Suspected spam gets no deadlines (staff are not alerted) unless it is urgent, like its alert.
+            if (!submission.HoneypotTripped || crisis is not null)
+            {
+                events.Add(policy.DeadlinesFor(urgent: crisis is not null, now));
             }
 
             // The trace context rides on the events so the forwarder can continue this trace later.
