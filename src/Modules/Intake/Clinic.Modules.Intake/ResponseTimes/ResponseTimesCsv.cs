@@ -14,10 +14,11 @@ internal static class ResponseTimesCsv
         + "first_contact_median_minutes,first_contact_p90_minutes,first_contact_met,first_contact_counted,first_contact_met_percent,escalations_raised";
 
     public static void MapResponseTimesCsv(this IEndpointRouteBuilder app) =>
-        app.MapGet("/staff/response-times.csv", async Task<IResult> (int? weeks, ResponseTimesQuery query, CancellationToken cancellationToken) =>
+        // Weeks arrive as text so that "abc" gets the same clear answer as 1000 rather than a binding failure.
+        app.MapGet("/staff/response-times.csv", async Task<IResult> (string? weeks, ResponseTimesQuery query, CancellationToken cancellationToken) =>
         {
-            var count = weeks ?? ResponseTimesQuery.DefaultWeeks;
-            if (!ResponseTimesQuery.WeekChoices.Contains(count))
+            var count = ResponseTimesQuery.DefaultWeeks;
+            if (weeks is not null && (!int.TryParse(weeks, NumberStyles.None, CultureInfo.InvariantCulture, out count) || !ResponseTimesQuery.WeekChoices.Contains(count)))
             {
                 return TypedResults.ValidationProblem(
                     new Dictionary<string, string[]> { ["weeks"] = [ResponseTimesQuery.WeeksError] }, title: "The range needs attention");
