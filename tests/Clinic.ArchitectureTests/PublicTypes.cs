@@ -24,6 +24,7 @@ internal static class PublicTypes
         ["Clinic.Modules.Intake.ReadModels.InboxEntry"] = MartenDocument,
         ["Clinic.Modules.Intake.ReadModels.RequestReceipt"] = MartenDocument,
         ["Clinic.Modules.Intake.ReadModels.RequestView"] = MartenDocument,
+        ["Clinic.Modules.Intake.ReadModels.ResponseRecord"] = MartenDocument,
         ["Clinic.Modules.Intake.Domain.ContactRequest"] = MartenEvent,
         ["Clinic.Modules.Intake.Domain.RequestSubmitted"] = MartenEvent,
         ["Clinic.Modules.Intake.Domain.SuspectedSpamReceived"] = MartenEvent,

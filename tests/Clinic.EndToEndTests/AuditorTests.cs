@@ -137,6 +137,7 @@ public sealed class AuditorTests(ClinicFixture clinic)
             JsonSerializer.Serialize(await session.LoadAsync<InboxEntry>(requestId)),
             JsonSerializer.Serialize(await session.LoadAsync<RequestView>(requestId)),
             JsonSerializer.Serialize(await session.LoadAsync<AuditEntry>(requestId)),
+            JsonSerializer.Serialize(await session.LoadAsync<ResponseRecord>(requestId)),
         ];
     }
 
@@ -154,6 +155,7 @@ public sealed class AuditorTests(ClinicFixture clinic)
             session.Delete<InboxEntry>(first);
             session.Delete<RequestView>(first);
             session.Delete<AuditEntry>(first);
+            session.Delete<ResponseRecord>(first);
             var view = (await session.LoadAsync<RequestView>(second))!;
             view.IsUrgent = true;
             view.Deliveries.Clear();

@@ -61,6 +61,8 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["PAGE /staff"] = ("GET", "/staff", StaffOnly),
         ["PAGE /staff/spam"] = ("GET", "/staff/spam", StaffOnly),
         ["PAGE /staff/requests/{id:guid}"] = ("GET", $"/staff/requests/{Guid.Empty}", StaffOnly),
+        ["PAGE /staff/response-times"] = ("GET", "/staff/response-times", StaffOnly),
+        ["GET /staff/response-times.csv"] = ("GET", "/staff/response-times.csv", StaffOnly),
         ["PAGE /audit"] = ("GET", "/audit", AuditorsOnly),
         ["PAGE /audit/requests/{id}"] = ("GET", "/audit/requests/KC-AAAAA-AAAAA", AuditorsOnly),
         ["GET /api/audit/requests/{id}/events"] = ("GET", $"/api/audit/requests/{Guid.Empty}/events", AuditorsOnly),

@@ -114,6 +114,7 @@ public sealed partial class ReplayUnderLoadTests(ClinicFixture clinic)
             await CompareAsync<InboxEntry>(session, id, differences);
             await CompareAsync<RequestView>(session, id, differences);
             await CompareAsync<AuditEntry>(session, id, differences);
+            await CompareAsync<ResponseRecord>(session, id, differences);
         }
 
         return differences;

@@ -9,7 +9,11 @@ namespace Clinic.Drills.Bench;
 
 /// <param name="Quick">Short phases and a small history: a smoke run of the bench itself, not numbers to publish.</param>
 /// <param name="Keep">Leave the bench's schemas in place afterwards (to run the audit commands against 1M events by hand).</param>
-internal sealed record BenchOptions(bool Quick, long HistoryEvents, bool Keep = false);
+internal sealed record BenchOptions(bool Quick, long HistoryEvents, bool Keep = false)
+{
+    /// <summary>Requests the long history holds: the inbox's scale target, or a small store for a quick run.</summary>
+    public long HistoryRequests => Quick ? 10_000 : InboxMeasure.TargetRequests;
+}
 
 /// <summary>
 /// The whole benchmark in one run: the published host as its own process with production settings, the
@@ -155,10 +159,10 @@ internal static partial class BenchRun
         await host.StopAsync();
 
         // ---- Audit over a long history.
-        progress($"audit: growing the history to {options.HistoryEvents:N0} events");
+        progress($"audit: growing the history to {options.HistoryEvents:N0} events and {options.HistoryRequests:N0} requests");
         var generate = Stopwatch.StartNew();
-        var events = await HistoryGenerator.GrowToAsync(stage, options.HistoryEvents);
-        details["history"] = new { events, generatedSeconds = generate.Elapsed.TotalSeconds };
+        var (events, requests) = await HistoryGenerator.GrowToAsync(stage, options.HistoryEvents, options.HistoryRequests);
+        details["history"] = new { events, requests, generatedSeconds = generate.Elapsed.TotalSeconds };
         progress($"audit: {events:N0} events; the daemon's sealer catches up");
         var sealer = await stage.StartHostAsync("bench-sealer", HostSettings);
         var sealing = await WaitForSealerAsync(stage, TimeSpan.FromMinutes(20));
@@ -190,6 +194,24 @@ internal static partial class BenchRun
             verify.Success ? $"{verifySeconds:0.0} s ({Rate(long.Parse(verify.Groups["events"].Value, CultureInfo.InvariantCulture) / verifySeconds)}), {(verifyExit == 0 ? "intact" : "NOT intact")}" : "failed",
             "", "", "< 30 s",
             verifyExit == 0 && verifySeconds < 30));
+
+        // ---- The staff inbox over the long history, whose read models the replay above has just built.
+        progress("inbox: a signed-in staff member's views over the long history");
+        await stage.ExecuteAsync("analyze {schema}.mt_doc_inboxentry;");
+        var inboxRequests = await stage.ScalarAsync("select count(*) from {schema}.mt_doc_inboxentry");
+        var lookups = await InboxMeasure.SampleRequestsAsync(stage, 200);
+        var inbox = await stage.StartHostAsync("bench-inbox", HostSettings);
+        using (var staff = await InboxMeasure.SignInAsync(inbox))
+        {
+            var views = await InboxMeasure.MeasureAsync(staff, lookups, options.Quick ? 20 : 100, options.Quick ? 200 : 1000);
+            details["inbox"] = new { requestsStored = inboxRequests, views };
+            foreach (var view in views)
+            {
+                Add(InboxMeasure.Row(view, inboxRequests));
+            }
+        }
+
+        await inbox.StopAsync();
     }
 
     /// <summary>

@@ -8,18 +8,24 @@ namespace Clinic.Drills.Bench;
 /// reference. Cloning real rows keeps the history honest to the schema without the bench knowing any
 /// event's shape. The clones are history, not new requests: the forwarder's position is moved past them
 /// so staff are not alerted about a million old requests; the sealer still has to seal every one.
+/// It grows until both targets hold: enough events for the audit measures and enough requests (streams) for
+/// the inbox's. The read models are not written here: the bench's <c>audit replay</c> builds them from the events.
 /// </summary>
 internal static class HistoryGenerator
 {
     private const int TemplateStreams = 5000;
 
-    /// <summary>Adds events until the store holds about <paramref name="targetEvents"/>; returns how many it holds.</summary>
-    public static async Task<long> GrowToAsync(DrillStage stage, long targetEvents)
+    /// <summary>
+    /// Adds whole cloned requests until the store holds at least <paramref name="targetEvents"/> events and
+    /// <paramref name="targetRequests"/> requests; returns how many events and requests it holds.
+    /// </summary>
+    public static async Task<(long Events, long Requests)> GrowToAsync(DrillStage stage, long targetEvents, long targetRequests)
     {
         var existing = await stage.ScalarAsync("select count(*) from {schema}.mt_events");
-        if (existing >= targetEvents)
+        var existingRequests = await stage.ScalarAsync("select count(*) from {schema}.mt_streams");
+        if (existing >= targetEvents && existingRequests >= targetRequests)
         {
-            return existing;
+            return (existing, existingRequests);
         }
 
         await stage.ExecuteAsync($"""
@@ -31,7 +37,7 @@ internal static class HistoryGenerator
         var templateEvents = await stage.ScalarAsync(
             "select count(*) from {schema}.mt_events e join bench_template_streams t on t.id = e.stream_id");
         var templateStreams = await stage.ScalarAsync("select count(*) from bench_template_streams");
-        var copies = (long)Math.Ceiling((double)(targetEvents - existing) / templateEvents);
+        var copies = HistoryPlan.CopiesNeeded(existing, existingRequests, templateEvents, templateStreams, targetEvents, targetRequests);
 
         // References are KC-Uxxxx-xxxxx: the shape of real ones, but U is not in the host's alphabet, so no clash.
         await stage.ExecuteAsync($$"""
@@ -52,12 +58,14 @@ internal static class HistoryGenerator
                 join bench_template_streams t on t.id = e.stream_id
                 cross join (select max(seq_id) as seq from {schema}.mt_events) base;
             select setval('{schema}.mt_events_sequence', (select max(seq_id) from {schema}.mt_events));
-            update {schema}.mt_event_progression set last_seq_id = (select max(seq_id) from {schema}.mt_events) where name like 'intake-forwarder%';
+            -- History, not news: every subscription but the sealer (the forwarder, the deadline timers) starts past the clones.
+            update {schema}.mt_event_progression set last_seq_id = (select max(seq_id) from {schema}.mt_events)
+              where name not like 'audit-sealer%' and name <> 'HighWaterMark';
             commit;
             drop table bench_template_streams;
             """);
         // Fresh statistics before anything reads the history back (the planner otherwise guesses from an empty table).
         await stage.ExecuteAsync("analyze {schema}.mt_events; analyze {schema}.mt_streams; analyze {schema}.mt_doc_eventseal; analyze {schema}.mt_doc_requestreceipt; analyze {schema}.mt_doc_inboxentry; analyze {schema}.mt_doc_requestview; analyze {schema}.mt_doc_auditentry;");
-        return await stage.ScalarAsync("select count(*) from {schema}.mt_events");
+        return (await stage.ScalarAsync("select count(*) from {schema}.mt_events"), await stage.ScalarAsync("select count(*) from {schema}.mt_streams"));
     }
 }

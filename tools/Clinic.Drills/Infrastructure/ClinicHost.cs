@@ -40,10 +40,17 @@ internal sealed class ClinicHost(string name, string hostDll, IReadOnlyDictionar
     }
 
     /// <summary>Runs an operator command to its end and returns its exit code and what it printed (also kept in the log).</summary>
-    public async Task<(int ExitCode, string Output)> RunCommandAsync(string arguments)
+    /// <param name="input">Written to the command's standard input (e.g. a password for "users add"), which is then closed.</param>
+    public async Task<(int ExitCode, string Output)> RunCommandAsync(string arguments, string? input = null)
     {
         var before = File.Exists(logPath) ? new FileInfo(logPath).Length : 0;
-        using var process = Launch(arguments);
+        using var process = Launch(arguments, redirectInput: input is not null);
+        if (input is not null)
+        {
+            await process.StandardInput.WriteLineAsync(input);
+            process.StandardInput.Close();
+        }
+
         await process.WaitForExitAsync();
         await using var log = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         log.Seek(before, SeekOrigin.Begin);
@@ -125,13 +132,14 @@ internal sealed class ClinicHost(string name, string hostDll, IReadOnlyDictionar
         }
     }
 
-    private Process Launch(string arguments)
+    private Process Launch(string arguments, bool redirectInput = false)
     {
         // exec keeps one process: a kill reaches the host itself, not a wrapping shell.
         var start = new ProcessStartInfo("/bin/sh")
         {
             ArgumentList = { "-c", $"exec dotnet \"$0\" {arguments} >>\"$1\" 2>&1", hostDll, logPath },
             WorkingDirectory = Path.GetDirectoryName(hostDll)!,
+            RedirectStandardInput = redirectInput,
         };
         foreach (var (key, value) in environment)
         {

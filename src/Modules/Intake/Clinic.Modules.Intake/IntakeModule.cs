@@ -8,6 +8,7 @@ using Clinic.Modules.Intake.Forwarding;
 using Clinic.Modules.Intake.OnCall;
 using Clinic.Modules.Intake.ReadModels;
 using Clinic.Modules.Intake.RecordStaffNotification;
+using Clinic.Modules.Intake.ResponseTimes;
 using Clinic.Modules.Intake.ScheduleCall;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
@@ -39,6 +40,7 @@ public static class IntakeModule
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<SubmitIntakeRequest>();
         builder.Services.AddScoped<Triage.TriageService>();
+        builder.Services.AddScoped<ResponseTimesQuery>();
         builder.Services.AddSingleton<ReplayJob>();
         // Loaded eagerly: a broken rule file stops the host at startup, naming the file and the field.
         builder.Services.AddSingleton(CrisisLanguageRules.LoadEmbedded());
@@ -88,6 +90,8 @@ public static class IntakeModule
                 options.Projections.Snapshot<InboxEntry>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<RequestView>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<AuditEntry>(SnapshotLifecycle.Inline);
+                // The response-time page reads whole weeks by when requests entered the flow.
+                options.Projections.Snapshot<ResponseRecord>(SnapshotLifecycle.Inline).Index(r => r.EnteredFlowAt);
                 options.Schema.For<ConditionChoices>().UseOptimisticConcurrency(true);
                 options.Schema.For<EventSeal>().Index(s => s.StreamId);
                 options.Schema.For<Triage.PersonalDataAccess>().Index(a => a.RequestId).Index(a => a.ViewedAt);
@@ -119,6 +123,7 @@ public static class IntakeModule
     {
         app.MapScheduleCallApi();
         app.MapAuditApi();
+        app.MapResponseTimesCsv();
         return app;
     }
 }

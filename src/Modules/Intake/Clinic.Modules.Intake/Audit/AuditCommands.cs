@@ -27,7 +27,9 @@ public static class AuditCommands
             var arrived = await query.Events.QueryAllRawEvents()
                 .Where(e => e.EventTypesAre(typeof(Domain.RequestSubmitted), typeof(Domain.SuspectedSpamReceived)))
                 .CountAsync();
-            if (await query.Query<ReadModels.RequestReceipt>().CountAsync() >= arrived)
+            // A read model added by an upgrade starts empty beside full ones: each must hold every request.
+            if (await query.Query<ReadModels.RequestReceipt>().CountAsync() >= arrived
+                && await query.Query<ReadModels.ResponseRecord>().CountAsync() >= arrived)
             {
                 return;
             }
