@@ -42,8 +42,7 @@ public static class IntakeModule
         builder.Services.AddSingleton<ReplayJob>();
         // Loaded eagerly: a broken rule file stops the host at startup, naming the file and the field.
         builder.Services.AddSingleton(CrisisLanguageRules.LoadEmbedded());
-        builder.Services.AddOptions<ResponsePolicyOptions>().Bind(builder.Configuration.GetSection(ResponsePolicyOptions.Section)).ValidateOnStart();
-        builder.Services.AddSingleton<ResponsePolicy>();
+        builder.Services.AddResponsePolicy(builder.Configuration);
         builder.Services.AddSingleton<IOnCallRoster, FallbackRoster>();
         builder.Services.AddOptions<IntakeAlertOptions>().Bind(builder.Configuration.GetSection(IntakeAlertOptions.Section)).ValidateOnStart();
         builder.Services.AddHealthChecks().AddCheck<ForwarderLagHealthCheck>("intake-forwarder-lag", tags: ["ops"]);
