@@ -43,7 +43,8 @@ public static class IntakeModule
         // Loaded eagerly: a broken rule file stops the host at startup, naming the file and the field.
         builder.Services.AddSingleton(CrisisLanguageRules.LoadEmbedded());
         builder.Services.AddResponsePolicy(builder.Configuration);
-        builder.Services.AddSingleton<IOnCallRoster, FallbackRoster>();
+        builder.Services.AddSingleton<IOnCallRoster, ScheduleRoster>();
+        builder.Services.AddSingleton<OnCallSchedules>();
         builder.Services.AddOptions<IntakeAlertOptions>().Bind(builder.Configuration.GetSection(IntakeAlertOptions.Section)).ValidateOnStart();
         builder.Services.AddHealthChecks().AddCheck<ForwarderLagHealthCheck>("intake-forwarder-lag", tags: ["ops"]);
         builder.Services.AddSingleton<IntakeMetrics>();
@@ -88,6 +89,7 @@ public static class IntakeModule
                 options.Projections.Snapshot<RequestView>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<AuditEntry>(SnapshotLifecycle.Inline);
                 options.Schema.For<ConditionChoices>().UseOptimisticConcurrency(true);
+                options.Schema.For<OnCallSchedule>().UseOptimisticConcurrency(true);
                 options.Schema.For<EventSeal>().Index(s => s.StreamId);
                 options.Schema.For<Triage.PersonalDataAccess>().Index(a => a.RequestId).Index(a => a.ViewedAt);
             })
