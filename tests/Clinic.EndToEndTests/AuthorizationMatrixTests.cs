@@ -60,6 +60,8 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["GET /staff/feed"] = ("GET", "/staff/feed", StaffOnly),
         ["PAGE /staff"] = ("GET", "/staff", StaffOnly),
         ["PAGE /staff/spam"] = ("GET", "/staff/spam", StaffOnly),
+        ["PAGE /staff/on-call"] = ("GET", "/staff/on-call", StaffOnly),
+        ["PAGE /staff/on-call/edit"] = ("GET", "/staff/on-call/edit", AdminsOnly),
         ["PAGE /staff/requests/{id:guid}"] = ("GET", $"/staff/requests/{Guid.Empty}", StaffOnly),
         ["PAGE /staff/response-times"] = ("GET", "/staff/response-times", StaffOnly),
         ["GET /staff/response-times.csv"] = ("GET", "/staff/response-times.csv", StaffOnly),

@@ -12,6 +12,9 @@ internal static class AccessPolicies
     /// <summary>Request histories, exports and the access log.</summary>
     public const string AuditorPolicy = "auditor";
 
+    /// <summary>Editing the on-call schedule.</summary>
+    public const string AdminPolicy = "admin";
+
     /// <summary>Rebuilding the read models.</summary>
     public const string AuditorOrAdminPolicy = "auditor-or-admin";
 }

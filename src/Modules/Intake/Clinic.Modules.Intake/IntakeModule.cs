@@ -44,9 +44,9 @@ public static class IntakeModule
         builder.Services.AddSingleton<ReplayJob>();
         // Loaded eagerly: a broken rule file stops the host at startup, naming the file and the field.
         builder.Services.AddSingleton(CrisisLanguageRules.LoadEmbedded());
-        builder.Services.AddOptions<ResponsePolicyOptions>().Bind(builder.Configuration.GetSection(ResponsePolicyOptions.Section)).ValidateOnStart();
-        builder.Services.AddSingleton<ResponsePolicy>();
-        builder.Services.AddSingleton<IOnCallRoster, FallbackRoster>();
+        builder.Services.AddResponsePolicy(builder.Configuration);
+        builder.Services.AddSingleton<IOnCallRoster, ScheduleRoster>();
+        builder.Services.AddSingleton<OnCallSchedules>();
         builder.Services.AddOptions<IntakeAlertOptions>().Bind(builder.Configuration.GetSection(IntakeAlertOptions.Section)).ValidateOnStart();
         builder.Services.AddHealthChecks().AddCheck<ForwarderLagHealthCheck>("intake-forwarder-lag", tags: ["ops"]);
         builder.Services.AddSingleton<IntakeMetrics>();
@@ -93,6 +93,7 @@ public static class IntakeModule
                 // The response-time page reads whole weeks by when requests entered the flow.
                 options.Projections.Snapshot<ResponseRecord>(SnapshotLifecycle.Inline).Index(r => r.EnteredFlowAt);
                 options.Schema.For<ConditionChoices>().UseOptimisticConcurrency(true);
+                options.Schema.For<OnCallSchedule>().UseOptimisticConcurrency(true);
                 options.Schema.For<EventSeal>().Index(s => s.StreamId);
                 options.Schema.For<Triage.PersonalDataAccess>().Index(a => a.RequestId).Index(a => a.ViewedAt);
             })

@@ -8,6 +8,9 @@ internal sealed class ResponsePolicyOptions
     /// <summary>IANA time zone of the clinic ("America/New_York"): business hours, holidays and every time shown to people.</summary>
     public string TimeZone { get; set; } = "America/New_York";
 
+    /// <summary>What visitors call that zone, in sentences such as "by Tuesday 1 December, 10:00 a.m. (Eastern Time)".</summary>
+    public string TimeZoneName { get; set; } = "Eastern Time";
+
     public BusinessHoursOptions BusinessHours { get; set; } = new();
 
     /// <summary>Dates (yyyy-MM-dd, clinic time) on which the clinic is closed all day.</summary>

@@ -24,11 +24,13 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
     private static readonly TimeSpan PublishDeadline = TimeSpan.FromSeconds(10);
     private readonly IBus _bus;
     private readonly IOptionsMonitor<IntakeAlertOptions> _alerts;
+    private readonly Deadlines.ClinicTime _clinicTime;
 
-    public IntakeEventForwarder(IBus bus, IOptionsMonitor<IntakeAlertOptions> alerts)
+    public IntakeEventForwarder(IBus bus, IOptionsMonitor<IntakeAlertOptions> alerts, Deadlines.ClinicTime clinicTime)
     {
         _bus = bus;
         _alerts = alerts;
+        _clinicTime = clinicTime;
         Name = SubscriptionName;
         IncludeType<Domain.RequestSubmitted>();
         IncludeType<Domain.SuspectedSpamReceived>();
@@ -49,12 +51,12 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
 
         // Urgency is a later event of the same commit. It is read from the events themselves, never from a read
         // model: a replay empties and refills those, and an urgent request must never go out as routine.
+        // The deadlines too: the visitor is told when to expect the call that the policy promised.
         var streamIds = arrivals.Select(e => e.StreamId).Distinct().ToArray();
-        var urgent = (await operations.Events.QueryAllRawEvents()
-                .Where(e => streamIds.Contains(e.StreamId) && e.EventTypesAre(typeof(Domain.RequestMarkedUrgent)))
-                .ToListAsync(cancellationToken))
-            .Select(e => e.StreamId)
-            .ToHashSet();
+        var related = await operations.Events.QueryAllRawEvents()
+            .Where(e => streamIds.Contains(e.StreamId) && e.EventTypesAre(typeof(Domain.RequestMarkedUrgent), typeof(Domain.ResponseDeadlinesSet)))
+            .ToListAsync(cancellationToken);
+        var urgent = related.Where(e => e.Data is Domain.RequestMarkedUrgent).Select(e => e.StreamId).ToHashSet();
 
         foreach (var @event in arrivals)
         {
@@ -81,8 +83,15 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
 
             if (contact.WantsAcknowledgement && !spam)
             {
+                // The deadlines set with this arrival (or with its restore from the spam folder): the first after it.
+                var callBy = related
+                    .Where(e => e.StreamId == @event.StreamId && e.Sequence > @event.Sequence && e.Data is Domain.ResponseDeadlinesSet)
+                    .OrderBy(e => e.Sequence)
+                    .Select(e => (DateTimeOffset?)((Domain.ResponseDeadlinesSet)e.Data).FirstContactBy)
+                    .FirstOrDefault();
+                var callByText = callBy is { } due ? $"{_clinicTime.FormatWithoutZone(due)} ({_clinicTime.ZoneName})" : null;
                 await PublishAsync(
-                    new Integration.VisitorAcknowledgementRequested(requestId, reference, contact.FirstName, contact.Email, at),
+                    new Integration.VisitorAcknowledgementRequested(requestId, reference, contact.FirstName, contact.Email, at, callBy, callByText),
                     Domain.DeterministicGuid.From("acknowledgement", @event.Id.ToString("N")),
                     cancellationToken);
             }

@@ -4,8 +4,8 @@ namespace Clinic.Modules.Intake.ReadModels;
 
 /// <summary>
 /// What a submission must check at once: is the reference taken, was this exact request stored before, was it
-/// urgent. Kept inline, in the same transaction as the events, so a resubmission always finds it. Written by
-/// the first commit of a request and never changed after.
+/// urgent, and when it was promised a call. Kept inline, in the same transaction as the events, so a resubmission
+/// always finds it. Written by the first commit of a request; only a restore from the spam folder sets new deadlines.
 /// </summary>
 public sealed class RequestReceipt
 {
@@ -17,9 +17,14 @@ public sealed class RequestReceipt
 
     public bool IsUrgent { get; set; }
 
+    /// <summary>The first-contact deadline the visitor is told; null for suspected spam, which staff are not asked to answer.</summary>
+    public DateTimeOffset? FirstContactBy { get; set; }
+
     public static RequestReceipt Create(RequestSubmitted e) => new() { Id = e.RequestId, Reference = e.Reference, Fingerprint = e.Fingerprint };
 
     public static RequestReceipt Create(SuspectedSpamReceived e) => new() { Id = e.RequestId, Reference = e.Reference, Fingerprint = e.Fingerprint };
 
     public void Apply(RequestMarkedUrgent e) => IsUrgent = true;
+
+    public void Apply(ResponseDeadlinesSet e) => FirstContactBy = e.FirstContactBy;
 }

@@ -14,7 +14,7 @@ internal sealed record ActionResult(ActionOutcome Outcome, string? Message = nul
 internal sealed record RequestDetail(RequestView Request, ContactRequest Contact, IReadOnlyList<IEvent> History, long DecisionVersion);
 
 /// <summary>Reads for the staff area, and staff actions appended with optimistic concurrency.</summary>
-internal sealed class TriageService(IIntakeStore store, TimeProvider time)
+internal sealed class TriageService(IIntakeStore store, TimeProvider time, Deadlines.ResponsePolicy policy)
 {
     public async Task<IReadOnlyList<InboxEntry>> InboxAsync(RequestStatus? status, string? condition, bool spam, CancellationToken cancellationToken)
     {
@@ -80,14 +80,20 @@ internal sealed class TriageService(IIntakeStore store, TimeProvider time)
                 return Conflict;
             }
 
-            var (fact, refusal) = TriageRules.Decide(state, command, by, time.GetUtcNow());
+            var now = time.GetUtcNow();
+            var (fact, refusal) = TriageRules.Decide(state, command, by, now);
             if (fact is null)
             {
                 return new ActionResult(ActionOutcome.Refused, refusal);
             }
 
+            // A request restored from the spam folder enters the staff's flow now: its deadlines count from this moment.
+            object[] facts = fact is SpamCleared
+                ? [fact, policy.DeadlinesFor(urgent: history.Any(e => e.Data is RequestMarkedUrgent), now)]
+                : [fact];
+
             // Appended only onto the exact stream version read above; anything appended in between aborts it.
-            session.Events.Append(id, history[^1].Version + 1, fact);
+            session.Events.Append(id, history[^1].Version + facts.Length, facts);
             try
             {
                 await ReadModelLock.EnterForWriteAsync(session, cancellationToken);

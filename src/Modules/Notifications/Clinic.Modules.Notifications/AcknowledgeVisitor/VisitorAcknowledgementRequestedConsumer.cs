@@ -35,8 +35,7 @@ internal sealed class VisitorAcknowledgementRequestedConsumer(SmtpMailer mailer,
 
                 Thank you for asking us to call you. Your reference is {request.Reference}.
 
-                A member of our team will call you, usually within one business day (Monday to Friday),
-                at the time you chose. Please keep your reference if you contact us.
+                {Promise(request)} Please keep your reference if you contact us.
 
                 Requests are not monitored around the clock. If you are in crisis, call or text 988
                 (Suicide & Crisis Lifeline), or call 911 if you are in immediate danger.
@@ -52,4 +51,10 @@ internal sealed class VisitorAcknowledgementRequestedConsumer(SmtpMailer mailer,
             $"{request.RequestId:N}.acknowledgement", request.RequestId, "email", "visitor",
             token => mailer.SendAsync(message, token), context.CancellationToken);
     }
+
+    /// <summary>The time the clinic's policy promised, as Intake worded it in the clinic's time; older messages carry none.</summary>
+    internal static string Promise(VisitorAcknowledgementRequested request) =>
+        string.IsNullOrWhiteSpace(request.ExpectContactByText)
+            ? "A member of our team will call you at the time of day you chose."
+            : $"A member of our team will call you by {request.ExpectContactByText}, at the time of day you chose where we can.";
 }
