@@ -44,6 +44,7 @@ public static class IntakeModule
         builder.Services.AddSingleton(CrisisLanguageRules.LoadEmbedded());
         builder.Services.AddOptions<ResponsePolicyOptions>().Bind(builder.Configuration.GetSection(ResponsePolicyOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<ResponsePolicy>();
+        builder.Services.AddSingleton<ClinicTime>();
         builder.Services.AddSingleton<IOnCallRoster, FallbackRoster>();
         builder.Services.AddOptions<IntakeAlertOptions>().Bind(builder.Configuration.GetSection(IntakeAlertOptions.Section)).ValidateOnStart();
         builder.Services.AddHealthChecks().AddCheck<ForwarderLagHealthCheck>("intake-forwarder-lag", tags: ["ops"]);
@@ -86,6 +87,7 @@ public static class IntakeModule
                 options.Projections.Snapshot<RequestReceipt>(SnapshotLifecycle.Inline)
                     .UniqueIndex(r => r.Reference);
                 options.Projections.Snapshot<InboxEntry>(SnapshotLifecycle.Inline);
+                InboxIndexes.Configure(options);
                 options.Projections.Snapshot<RequestView>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<AuditEntry>(SnapshotLifecycle.Inline);
                 options.Schema.For<ConditionChoices>().UseOptimisticConcurrency(true);
