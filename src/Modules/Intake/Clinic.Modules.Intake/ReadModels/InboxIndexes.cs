@@ -11,19 +11,23 @@ namespace Clinic.Modules.Intake.ReadModels;
 /// </summary>
 internal static class InboxIndexes
 {
+    /// <remarks>
+    /// The columns are nullable so they can be added to a table that already holds entries; entries written before
+    /// these columns existed lack IsOpen and the deadlines until a replay (Clinic.Host audit replay) rebuilds them.
+    /// </remarks>
     public static void Configure(StoreOptions options)
     {
         var inbox = options.Schema.For<InboxEntry>();
 
         // The spam count reads a small partial index of the suspected spam alone.
-        inbox.Duplicate(e => e.IsSuspectedSpam, notNull: true, configure: i => i.Predicate = "is_suspected_spam");
+        inbox.Duplicate(e => e.IsSuspectedSpam, configure: i => i.Predicate = "is_suspected_spam");
         // "Overdue only" when few are overdue: the pending deadlines alone, by due time.
         inbox.Duplicate(e => e.DueAt, configure: i => i.Predicate = "due_at is not null");
         // Columns for the composite indexes below; their own single-column indexes are small (partial) or cheap.
-        inbox.Duplicate(e => e.IsOpen, notNull: true, configure: i => i.Predicate = "is_open");
-        inbox.Duplicate(e => e.IsUrgent, notNull: true, configure: i => i.Predicate = "is_urgent");
-        inbox.Duplicate(e => e.SubmittedAt, notNull: true);
-        inbox.Duplicate(e => e.Status, notNull: true);
+        inbox.Duplicate(e => e.IsOpen, configure: i => i.Predicate = "is_open");
+        inbox.Duplicate(e => e.IsUrgent, configure: i => i.Predicate = "is_urgent");
+        inbox.Duplicate(e => e.SubmittedAt);
+        inbox.Duplicate(e => e.Status);
 
         // Open requests (the default list, and "overdue only" when many are overdue). Partial, so it holds only the
         // open ones: PostgreSQL prefers it to filtering the every-request index below, which on the last page of open
