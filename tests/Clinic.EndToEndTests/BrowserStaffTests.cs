@@ -30,19 +30,23 @@ public sealed partial class BrowserJourneyTests
     }
 
     [Fact]
-    public async Task Staff_sign_in_to_the_inbox_hear_of_new_requests_live_and_acknowledge_one()
+    public async Task Staff_sign_in_to_the_inbox_see_a_new_request_appear_by_itself_and_acknowledge_it()
     {
         var page = await SignedInPageAsync(ClinicFixture.StaffUserName);
-        var shots = new Screenshots(page, nameof(Staff_sign_in_to_the_inbox_hear_of_new_requests_live_and_acknowledge_one));
+        var shots = new Screenshots(page, nameof(Staff_sign_in_to_the_inbox_see_a_new_request_appear_by_itself_and_acknowledge_it));
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff$"));
-        await Assertions.Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-connected", "true");
         await AssertAccessibleAsync(page, "staff inbox");
+        // Its own condition's list: other tests' urgent requests never push this one onto a second page.
+        await page.GotoAsync("/staff?condition=depression");
+        await Assertions.Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-connected", "true");
 
         var (reference, _) = await SubmitForStaffAsync();
+        // No reload: the list fetched itself again and says what arrived.
+        await Assertions.Expect(page.Locator("#inbox-results").GetByRole(AriaRole.Link, new() { Name = reference })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#live-status")).ToContainTextAsync(reference);
-        await shots.TakeAsync("01-inbox-live-notice");
+        await shots.TakeAsync("01-inbox-refreshed-itself");
+        await AssertAccessibleAsync(page, "staff inbox after a live refresh");
 
-        await page.Locator("#live-status a").ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = reference }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(reference);
         await AssertAccessibleAsync(page, "staff request page");
@@ -50,6 +54,50 @@ public sealed partial class BrowserJourneyTests
         await Assertions.Expect(page.Locator("#action-done")).ToHaveTextAsync("Saved.");
         await Assertions.Expect(page.Locator("#request-status")).ToHaveTextAsync("Acknowledged");
         await shots.TakeAsync("02-acknowledged");
+    }
+
+    [Fact]
+    public async Task Staff_filter_overdue_requests_and_the_list_refreshes_itself_when_a_colleague_acknowledges_one()
+    {
+        // An urgent request nobody acknowledged for three hours; its first-contact deadline is still ahead.
+        var now = DateTimeOffset.UtcNow;
+        var requestId = Guid.NewGuid();
+        var reference = Clinic.Modules.Intake.Domain.ReferenceNumber.New();
+        await using (var session = clinic.Store.LightweightSession())
+        {
+            var contact = new ContactRequest("Seeded", "Visitor", "seeded.visitor@example.com", "555-010-0000", "phone", "ocd", "evening", null, false);
+            session.Events.StartStream(requestId,
+                new RequestSubmitted(requestId, reference, contact, "2026-01", "web", Guid.NewGuid().ToString("N"), now.AddHours(-4)),
+                new RequestMarkedUrgent("test", ["test"], now.AddHours(-4)),
+                new ResponseDeadlinesSet(now.AddHours(-3), now.AddHours(3), "urgent", now.AddHours(-4)));
+            await Clinic.Modules.Intake.ReadModels.ReadModelLock.EnterForWriteAsync(session, CancellationToken.None);
+            await session.SaveChangesAsync();
+        }
+
+        var sam = await SignedInPageAsync(ClinicFixture.StaffUserName);
+        var shots = new Screenshots(sam, nameof(Staff_filter_overdue_requests_and_the_list_refreshes_itself_when_a_colleague_acknowledges_one));
+        await sam.GetByLabel("Condition").SelectOptionAsync("ocd");
+        await sam.GetByLabel("Overdue only").CheckAsync();
+        await sam.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Assertions.Expect(sam).ToHaveURLAsync(new Regex("overdue=true"));
+        var row = sam.Locator("#inbox-results tr", new() { Has = sam.GetByRole(AriaRole.Link, new() { Name = reference }) });
+        await Assertions.Expect(row).ToContainTextAsync("OVERDUE");
+        await Assertions.Expect(row).ToContainTextAsync("overdue by 3 h");
+        await Assertions.Expect(sam.Locator("#live-status")).ToHaveAttributeAsync("data-connected", "true");
+        await shots.TakeAsync("01-overdue-only");
+        await AssertAccessibleAsync(sam, "overdue filter");
+
+        var ada = await SignedInPageAsync(ClinicFixture.AdminUserName);
+        await ada.GotoAsync($"/staff/requests/{requestId}");
+        await ada.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
+        await Assertions.Expect(ada.Locator("#action-done")).ToBeVisibleAsync();
+
+        // Sam's list, untouched, drops the request that is no longer overdue and says why.
+        await Assertions.Expect(sam.Locator("#live-status")).ToContainTextAsync($"{reference} acknowledged");
+        await Assertions.Expect(row).ToHaveCountAsync(0);
+        await Assertions.Expect(sam).ToHaveURLAsync(new Regex("overdue=true"));
+        await shots.TakeAsync("02-refreshed-after-a-colleague-acknowledged");
+        await AssertAccessibleAsync(sam, "overdue filter after a live refresh");
     }
 
     [Fact]
@@ -85,7 +133,7 @@ public sealed partial class BrowserJourneyTests
         await Assertions.Expect(page.Locator("#action-done")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Not spam" })).ToHaveCountAsync(0);
 
-        await page.GotoAsync("/staff");
+        await page.GotoAsync("/staff?condition=ocd");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = reference })).ToBeVisibleAsync();
         await clinic.MailAboutAsync(reference, ClinicFixture.StaffAddress);
     }

@@ -88,6 +88,7 @@ public static class IntakeModule
                 options.Projections.Snapshot<RequestReceipt>(SnapshotLifecycle.Inline)
                     .UniqueIndex(r => r.Reference);
                 options.Projections.Snapshot<InboxEntry>(SnapshotLifecycle.Inline);
+                InboxIndexes.Configure(options);
                 options.Projections.Snapshot<RequestView>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<AuditEntry>(SnapshotLifecycle.Inline);
                 // The response-time page reads whole weeks by when requests entered the flow.

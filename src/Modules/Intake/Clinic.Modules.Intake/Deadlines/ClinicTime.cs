@@ -20,6 +20,9 @@ internal sealed class ClinicTime(IOptionsMonitor<ResponsePolicyOptions> options)
     /// <summary>What people call the zone, for sentences: "Eastern Time".</summary>
     public string ZoneName => options.CurrentValue.TimeZoneName;
 
+    /// <summary>The zone's IANA id ("America/New_York"): unambiguous, for staff pages that state the zone once.</summary>
+    public string ZoneId => options.CurrentValue.TimeZone;
+
     public ZonedDateTime InClinic(DateTimeOffset at) => Instant.FromDateTimeOffset(at).InZone(Zone);
 
     /// <summary>"Tuesday 1 December, 10:00 a.m. EST": for sentences people read.</summary>
@@ -38,6 +41,12 @@ internal sealed class ClinicTime(IOptionsMonitor<ResponsePolicyOptions> options)
         var local = InClinic(at);
         return $"{local.LocalDateTime.ToString("uuuu'-'MM'-'dd HH':'mm", CultureInfo.InvariantCulture)} {Abbreviation(local)}";
     }
+
+    /// <summary>"2026-12-01 10:00": for tables on pages that state the zone once.</summary>
+    public string FormatTable(DateTimeOffset at) => InClinic(at).LocalDateTime.ToString("uuuu'-'MM'-'dd HH':'mm", CultureInfo.InvariantCulture);
+
+    /// <summary>"2026-12-01 10:00:05": for histories, where the order of seconds matters.</summary>
+    public string FormatTableSeconds(DateTimeOffset at) => InClinic(at).LocalDateTime.ToString("uuuu'-'MM'-'dd HH':'mm':'ss", CultureInfo.InvariantCulture);
 
     /// <summary>The value an <c>&lt;input type="datetime-local"&gt;</c> shows for this instant, in clinic time.</summary>
     public string ToInput(DateTimeOffset at) => InputMinutes.Format(InClinic(at).LocalDateTime);
@@ -75,6 +84,9 @@ internal sealed class ClinicTime(IOptionsMonitor<ResponsePolicyOptions> options)
             _ => new ClinicTimeInput(mapping.First().ToDateTimeOffset(), null, true),
         };
     }
+
+    /// <summary>The instant a datetime-local value typed in clinic time means, or null when it is not one or the clocks skip it.</summary>
+    public DateTimeOffset? FromLocal(string? value) => ParseInput(value).Value;
 
     /// <summary>The instant a local date and time in the clinic means; a skipped time moves forward by the gap, a repeated one is its first occurrence.</summary>
     public DateTimeOffset AtLocal(LocalDateTime local) => Zone.AtLeniently(local).ToDateTimeOffset();

@@ -35,6 +35,10 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
         IncludeType<Domain.RequestSubmitted>();
         IncludeType<Domain.SuspectedSpamReceived>();
         IncludeType<Domain.SpamCleared>();
+        foreach (var type in RequestChangeHints.EventTypes)
+        {
+            IncludeType(type);
+        }
     }
 
     public override async Task<IChangeListener> ProcessEventsAsync(
@@ -43,6 +47,12 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
         IDocumentOperations operations,
         CancellationToken cancellationToken)
     {
+        // Live hints first: a page with only staff actions still has to reach the open inboxes.
+        foreach (var (hint, messageId) in await RequestChangeHints.ForAsync(page.Events, operations, cancellationToken))
+        {
+            await PublishAsync(hint, messageId, cancellationToken);
+        }
+
         var arrivals = page.Events.Where(e => e.Data is Domain.RequestSubmitted or Domain.SuspectedSpamReceived or Domain.SpamCleared).ToList();
         if (arrivals.Count == 0)
         {

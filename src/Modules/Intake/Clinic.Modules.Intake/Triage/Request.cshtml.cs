@@ -1,4 +1,4 @@
-using System.Globalization;
+using Clinic.Modules.Intake.Deadlines;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -20,7 +20,7 @@ internal sealed class ActionForm
 
 /// <summary>A request's details, deliveries and history, and the actions staff take on it.</summary>
 [Authorize(Policy = AccessPolicies.StaffPolicy)]
-internal sealed class RequestModel(TriageService triage) : PageModel
+internal sealed class RequestModel(TriageService triage, ClinicTime clinicTime, TimeProvider time) : PageModel
 {
     public RequestDetail Detail { get; private set; } = null!;
 
@@ -28,6 +28,11 @@ internal sealed class RequestModel(TriageService triage) : PageModel
     public string? Problem { get; private set; }
 
     public string? Done { get; private set; }
+
+    /// <summary>Its response deadlines, met or not, folded from the history shown.</summary>
+    public DeadlineProgress Progress { get; private set; } = DeadlineProgress.None;
+
+    public DateTimeOffset Now { get; private set; }
 
     [BindProperty]
     public ActionForm Form { get; set; } = new();
@@ -72,10 +77,12 @@ internal sealed class RequestModel(TriageService triage) : PageModel
         }
 
         Detail = detail;
+        Progress = DeadlineProgress.From(detail.History.Select(e => e.Data));
+        Now = time.GetUtcNow();
         return true;
     }
 
-    private static TriageCommand? Command(ActionForm form, out string? invalid)
+    private TriageCommand? Command(ActionForm form, out string? invalid)
     {
         invalid = null;
         switch (form.Action)
@@ -88,13 +95,13 @@ internal sealed class RequestModel(TriageService triage) : PageModel
             case "note": return new AddNote(form.Text ?? "");
             case "not-spam": return new ClearSpam();
             case "schedule":
-                // The form's datetime-local is the clinic's UTC clock time, as shown on these pages.
-                if (DateTime.TryParse(form.When, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var when))
+                // The form's datetime-local is the clinic's own clock time, as every time on these pages is.
+                if (clinicTime.FromLocal(form.When) is { } when)
                 {
-                    return new ScheduleCall(new DateTimeOffset(when, TimeSpan.Zero));
+                    return new ScheduleCall(when);
                 }
 
-                invalid = "Choose a date and time for the call.";
+                invalid = $"Choose a date and time for the call ({clinicTime.ZoneId} time) that exists on the clock.";
                 return null;
             default:
                 invalid = "Unknown action.";

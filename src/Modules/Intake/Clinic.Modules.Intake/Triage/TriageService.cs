@@ -2,6 +2,7 @@ using Clinic.Modules.Intake.Domain;
 using Clinic.Modules.Intake.ReadModels;
 using JasperFx.Events;
 using Marten;
+using Marten.Linq.MatchesSql;
 
 namespace Clinic.Modules.Intake.Triage;
 
@@ -16,22 +17,84 @@ internal sealed record RequestDetail(RequestView Request, ContactRequest Contact
 /// <summary>Reads for the staff area, and staff actions appended with optimistic concurrency.</summary>
 internal sealed class TriageService(IIntakeStore store, TimeProvider time, Deadlines.ResponsePolicy policy)
 {
-    public async Task<IReadOnlyList<InboxEntry>> InboxAsync(RequestStatus? status, string? condition, bool spam, CancellationToken cancellationToken)
+    public const int PageSize = 50;
+
+    /// <summary>
+    /// One page of the inbox in its order (urgent first, then newest), after or before a cursor. The filters and
+    /// the order match the inbox indexes (IntakeModule), so a page costs the same at any depth and history size.
+    /// </summary>
+    public async Task<InboxPage> InboxAsync(InboxFilter filter, InboxCursor? after, InboxCursor? before, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
-        var query = session.Query<InboxEntry>().Where(r => r.IsSuspectedSpam == spam);
-        if (status is { } wanted)
+        var backwards = after is null && before is not null;
+        var rows = (await InboxQuery(session, filter, after, before, time.GetUtcNow()).ToListAsync(cancellationToken)).ToList();
+        var more = rows.Count > PageSize;
+        if (more)
+        {
+            rows.RemoveAt(PageSize);
+        }
+
+        if (backwards)
+        {
+            rows.Reverse();
+        }
+
+        if (rows.Count == 0)
+        {
+            return new InboxPage(rows, null, null);
+        }
+
+        var hasPrevious = backwards ? more : after is not null;
+        var hasNext = backwards || more;
+        return new InboxPage(rows, hasPrevious ? InboxCursor.Of(rows[0]) : null, hasNext ? InboxCursor.Of(rows[^1]) : null);
+    }
+
+    /// <summary>The page's query (one row more than a page, to know whether another follows).</summary>
+    internal static IQueryable<InboxEntry> InboxQuery(IQuerySession session, InboxFilter filter, InboxCursor? after, InboxCursor? before, DateTimeOffset now)
+    {
+        var query = session.Query<InboxEntry>().Where(r => r.IsSuspectedSpam == filter.Spam);
+        if (filter.Status is { } wanted)
         {
             query = query.Where(r => r.Status == wanted);
         }
-
-        if (!string.IsNullOrEmpty(condition))
+        else if (!filter.All)
         {
-            query = query.Where(r => r.ConditionSlug == condition);
+            query = query.Where(r => r.IsOpen);
+        }
+
+        if (filter.OverdueOnly)
+        {
+            query = query.Where(r => r.IsOpen && r.DueAt < now);
+        }
+
+        if (!string.IsNullOrEmpty(filter.Condition))
+        {
+            query = query.Where(r => r.ConditionSlug == filter.Condition);
+        }
+
+        // Row comparison in the index's own column order, so PostgreSQL starts the index scan at the cursor.
+        if (after is { } from)
+        {
+            query = query.Where(r => r.MatchesSql("(d.is_urgent, d.submitted_at, d.id) < (?, ?, ?)", from.Urgent, from.SubmittedAt.ToUniversalTime(), from.Id));
+        }
+        else if (before is { } to)
+        {
+            query = query.Where(r => r.MatchesSql("(d.is_urgent, d.submitted_at, d.id) > (?, ?, ?)", to.Urgent, to.SubmittedAt.ToUniversalTime(), to.Id));
         }
 
         // Urgent first, then newest: a person in crisis is never below the fold.
-        return await query.OrderByDescending(r => r.IsUrgent).ThenByDescending(r => r.SubmittedAt).Take(500).ToListAsync(cancellationToken);
+        var ordered = after is null && before is not null
+            ? query.OrderBy(r => r.IsUrgent).ThenBy(r => r.SubmittedAt).ThenBy(r => r.Id)
+            : query.OrderByDescending(r => r.IsUrgent).ThenByDescending(r => r.SubmittedAt).ThenByDescending(r => r.Id);
+        return ordered.Take(PageSize + 1);
+    }
+
+    /// <summary>The request with this reference (as issued: upper case), through the references' unique index.</summary>
+    public async Task<Guid?> FindAsync(string reference, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        var ids = await session.Query<RequestReceipt>().Where(r => r.Reference == reference).Select(r => r.Id).ToListAsync(cancellationToken);
+        return ids.Count == 0 ? null : ids[0];
     }
 
     public async Task<int> CountSpamAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Clinic.Modules.Intake.Contracts;
 using Clinic.Modules.Notifications.NotifyStaff;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -17,13 +18,29 @@ internal sealed class FeedChannel(IBus bus) : INotificationChannel
             cancellationToken);
 }
 
-/// <summary>Runs on every host (a temporary queue each) and pushes the item to that host's feed.</summary>
-internal sealed partial class StaffFeedItemConsumer(StaffFeedHub hub, ILogger<StaffFeedItemConsumer> logger) : IConsumer<StaffFeedItem>
+/// <summary>
+/// Runs on every host (a temporary queue each) and pushes new-request alerts, and the live hints that a request
+/// changed, to that host's feed. A hint is no delivery: nobody is alerted by it, it only makes open inboxes refresh.
+/// </summary>
+internal sealed partial class StaffFeedItemConsumer(StaffFeedHub hub, ILogger<StaffFeedItemConsumer> logger)
+    : IConsumer<StaffFeedItem>, IConsumer<IntakeRequestChanged>
 {
+    public const string ChangedEvent = "request-changed";
+
     public Task Consume(ConsumeContext<StaffFeedItem> context)
     {
-        hub.Publish(context.Message);
+        var item = context.Message;
+        hub.Publish(new StaffFeedEvent(item.Id, item.Urgent ? "urgent-request" : "request", item));
         LogPushed(logger, context.Message.Reference, hub.SubscriberCount);
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<IntakeRequestChanged> context)
+    {
+        var change = context.Message;
+        // The forwarder's message id is the event's id: a re-published hint is recognised and pushed once.
+        var id = $"change-{context.MessageId ?? Guid.NewGuid():N}";
+        hub.Publish(new StaffFeedEvent(id, ChangedEvent, new { change.RequestId, change.Reference, change.Change, change.At }));
         return Task.CompletedTask;
     }
 

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Clinic.Modules.Notifications.Feed;
 
-/// <summary>GET /staff/feed: Server-Sent Events of new requests for signed-in staff. No personal data.</summary>
+/// <summary>GET /staff/feed: Server-Sent Events of new requests (\"request\", \"urgent-request\") and of staff actions and escalations on them (\"request-changed\") for signed-in staff. No personal data.</summary>
 internal static class StaffFeedEndpoint
 {
     /// <summary>The host's staff-area policy (modules name policies; the host defines them).</summary>
@@ -32,7 +32,7 @@ internal static class StaffFeedEndpoint
         yield return new SseItem<object>(new { connected = true }, "ready");
         await foreach (var item in hub.SubscribeAsync(lastEventId, cancellationToken))
         {
-            yield return new SseItem<object>(item, item.Urgent ? "urgent-request" : "request") { EventId = item.Id };
+            yield return new SseItem<object>(item.Data, item.Type) { EventId = item.Id };
         }
     }
 }

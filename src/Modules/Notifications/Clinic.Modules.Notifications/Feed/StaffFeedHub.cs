@@ -3,16 +3,19 @@ using System.Threading.Channels;
 
 namespace Clinic.Modules.Notifications.Feed;
 
+/// <summary>One server-sent event for the staff feed: its id (for Last-Event-ID), its event type and its data.</summary>
+internal sealed record StaffFeedEvent(string Id, string Type, object Data);
+
 /// <summary>
-/// Fans alerts out to the staff browsers connected to this host, and keeps the last few so a browser
+/// Fans alerts and live hints out to the staff browsers connected to this host, and keeps the last few so a browser
 /// that reconnects (with Last-Event-ID) misses nothing that happened while it was away.
 /// </summary>
 internal sealed class StaffFeedHub
 {
     private const int Remembered = 200;
     private readonly Lock _gate = new();
-    private readonly LinkedList<StaffFeedItem> _recent = new();
-    private readonly List<Channel<StaffFeedItem>> _subscribers = [];
+    private readonly LinkedList<StaffFeedEvent> _recent = new();
+    private readonly List<Channel<StaffFeedEvent>> _subscribers = [];
 
     public int SubscriberCount
     {
@@ -25,7 +28,7 @@ internal sealed class StaffFeedHub
         }
     }
 
-    public void Publish(StaffFeedItem item)
+    public void Publish(StaffFeedEvent item)
     {
         lock (_gate)
         {
@@ -47,10 +50,10 @@ internal sealed class StaffFeedHub
         }
     }
 
-    public async IAsyncEnumerable<StaffFeedItem> SubscribeAsync(string? lastEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<StaffFeedEvent> SubscribeAsync(string? lastEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var channel = Channel.CreateBounded<StaffFeedItem>(new BoundedChannelOptions(Remembered) { FullMode = BoundedChannelFullMode.DropOldest });
-        List<StaffFeedItem> missed;
+        var channel = Channel.CreateBounded<StaffFeedEvent>(new BoundedChannelOptions(Remembered) { FullMode = BoundedChannelFullMode.DropOldest });
+        List<StaffFeedEvent> missed;
         lock (_gate)
         {
             missed = lastEventId is null
