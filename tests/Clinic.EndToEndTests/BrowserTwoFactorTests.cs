@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Clinic.Host.Accounts;
 using Clinic.EndToEndTests.Infrastructure;
+using Clinic.Host.Accounts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 

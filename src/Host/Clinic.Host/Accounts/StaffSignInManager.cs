@@ -11,14 +11,15 @@ namespace Clinic.Host.Accounts;
 /// not tell names apart); a wrong recovery code counts towards lockout like a wrong authenticator code; and
 /// the outcome is logged by kind only, never with a name, code or password.
 /// </summary>
-internal sealed class StaffSignInManager(
+internal sealed partial class StaffSignInManager(
     UserManager<StaffAccount> users,
     IHttpContextAccessor contextAccessor,
     IUserClaimsPrincipalFactory<StaffAccount> claimsFactory,
     IOptions<IdentityOptions> options,
     ILogger<SignInManager<StaffAccount>> logger,
     IAuthenticationSchemeProvider schemes,
-    IUserConfirmation<StaffAccount> confirmation)
+    IUserConfirmation<StaffAccount> confirmation,
+    ILogger<StaffSignInManager> outcomes)
     : SignInManager<StaffAccount>(users, contextAccessor, claimsFactory, options, logger, schemes, confirmation)
 {
     private static readonly Lazy<string> DecoyHash = new(() => new PasswordHasher<StaffAccount>().HashPassword(new StaffAccount(), Guid.NewGuid().ToString()));
@@ -29,11 +30,14 @@ internal sealed class StaffSignInManager(
         if (user is null)
         {
             VerifyDecoy(password);
-            return SignInResult.Failed;
+            return Logged("password", SignInResult.Failed);
         }
 
-        return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+        return Logged("password", await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure));
     }
+
+    public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient) =>
+        Logged("authenticator code", await base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient));
 
     public override async Task<SignInResult> CheckPasswordSignInAsync(StaffAccount user, string password, bool lockoutOnFailure)
     {
@@ -47,7 +51,10 @@ internal sealed class StaffSignInManager(
         return await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
     }
 
-    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)
+    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode) =>
+        Logged("recovery code", await RecoveryCodeSignInAsync(recoveryCode));
+
+    private async Task<SignInResult> RecoveryCodeSignInAsync(string recoveryCode)
     {
         var user = await GetTwoFactorAuthenticationUserAsync();
         if (user is null)
@@ -70,6 +77,18 @@ internal sealed class StaffSignInManager(
         await UserManager.AccessFailedAsync(user);
         return await UserManager.IsLockedOutAsync(user) ? SignInResult.LockedOut : SignInResult.Failed;
     }
+
+    private SignInResult Logged(string step, SignInResult result)
+    {
+        var outcome = result.Succeeded ? "signed in" : result.RequiresTwoFactor ? "second factor needed" : result.IsLockedOut ? "locked out"
+            : result.IsNotAllowed ? "account disabled" : "refused";
+        SignInStep(outcomes, step, outcome);
+        return result;
+    }
+
+    // By kind only: names, passwords and codes stay out of logs. Who signed in, when, goes to the sign-in record.
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Sign-in by {Step}: {Outcome}")]
+    private static partial void SignInStep(ILogger logger, string step, string outcome);
 
     private void VerifyDecoy(string password) =>
         UserManager.PasswordHasher.VerifyHashedPassword(new StaffAccount(), DecoyHash.Value, password);
