@@ -13,9 +13,11 @@ namespace Clinic.EndToEndTests;
 [Collection(ClinicCollection.Name)]
 public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
 {
-    public enum Caller { Anonymous, Staff, Auditor, Admin }
+    /// <summary><see cref="Caller.PendingEnrolment"/>: an admin who must set up a second factor and has not yet.</summary>
+    public enum Caller { Anonymous, Staff, Auditor, Admin, PendingEnrolment }
 
-    private static readonly Caller[] Everyone = [Caller.Anonymous, Caller.Staff, Caller.Auditor, Caller.Admin];
+    private static readonly Caller[] Everyone = [Caller.Anonymous, Caller.Staff, Caller.Auditor, Caller.Admin, Caller.PendingEnrolment];
+    private static readonly Caller[] SignedIn = [Caller.Staff, Caller.Auditor, Caller.Admin, Caller.PendingEnrolment];
     private static readonly Caller[] StaffOnly = [Caller.Staff, Caller.Admin];
     private static readonly Caller[] AuditorsOnly = [Caller.Auditor];
     private static readonly Caller[] AdminsOnly = [Caller.Admin];
@@ -50,6 +52,9 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["PAGE /account/login"] = ("GET", "/account/login", Everyone),
         ["PAGE /account/logout"] = ("GET", "/account/logout", Everyone),
         ["PAGE /account/denied"] = ("GET", "/account/denied", Everyone),
+        ["PAGE /account/login-2fa"] = ("GET", "/account/login-2fa", Everyone),
+        ["PAGE /account/login-recovery"] = ("GET", "/account/login-recovery", Everyone),
+        ["PAGE /account/two-factor"] = ("GET", "/account/two-factor", SignedIn),
         ["PAGE /error"] = ("GET", "/error", Everyone),
         ["PAGE /status/{code:int}"] = ("GET", "/status/404", Everyone),
         ["ANY /health/live"] = ("GET", "/health/live", Everyone),
@@ -111,6 +116,7 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
             Caller.Anonymous => clinic.CreateBrowser(),
             Caller.Staff => await clinic.SignInAsync(ClinicFixture.StaffUserName),
             Caller.Auditor => await clinic.SignInAsync(ClinicFixture.AuditorUserName),
+            Caller.PendingEnrolment => await clinic.SignInAsync(ClinicFixture.PendingEnrolmentUserName),
             _ => await clinic.SignInAsync(ClinicFixture.AdminUserName),
         };
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
@@ -130,6 +136,12 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
             var refused = status == 401 || (status == 403 && path != "/account/denied") || redirect is "/account/login" or "/account/denied";
             Assert.False(refused,
                 $"{caller} should reach {method} {path} but got {status} {redirect}");
+        }
+        else if (caller == Caller.PendingEnrolment)
+        {
+            // Nothing but enrolment until the second factor is set up: not even what an admin may otherwise reach.
+            Assert.True(status is 401 or 403 || redirect is "/account/login" or "/account/denied" or "/account/two-factor",
+                $"an account pending enrolment should be refused {method} {path} but got {status} {redirect}");
         }
         else if (caller == Caller.Anonymous)
         {

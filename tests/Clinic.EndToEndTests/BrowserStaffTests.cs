@@ -15,6 +15,12 @@ public sealed partial class BrowserJourneyTests
         await page.GetByLabel("User name").FillAsync(userName);
         await page.GetByLabel("Password").FillAsync(clinic.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        if (clinic.AuthenticatorKeys.TryGetValue(userName, out var key))
+        {
+            await page.GetByLabel("Code from your authenticator app").FillAsync(ClinicFixture.CurrentCode(key));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        }
+
         return page;
     }
 

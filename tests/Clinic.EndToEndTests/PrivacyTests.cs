@@ -6,7 +6,7 @@ namespace Clinic.EndToEndTests;
 
 /// <summary>Visitors' details never reach logs, traces or metrics, even on the paths that fail on purpose.</summary>
 [Collection(ClinicCollection.Name)]
-public sealed class PrivacyTests(ClinicFixture clinic)
+public sealed partial class PrivacyTests(ClinicFixture clinic)
 {
     [Fact]
     public async Task Canary_values_in_every_field_appear_in_no_log_line_no_span_and_no_metric()

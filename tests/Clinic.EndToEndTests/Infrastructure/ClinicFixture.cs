@@ -34,6 +34,9 @@ public sealed partial class ClinicFixture : IAsyncLifetime
     public const string AuditorUserName = "audrey.auditor";
     public const string StaffUserName = "sam.staff";
     public const string AdminUserName = "ada.admin";
+
+    /// <summary>An admin who has not set up the second factor admins must use: reaches nothing but enrolment.</summary>
+    public const string PendingEnrolmentUserName = "pat.pending";
     public const string OnCallAddress = "on-call@clinic.test";
     public const string WebhookName = "test-relay";
 
@@ -115,6 +118,8 @@ public sealed partial class ClinicFixture : IAsyncLifetime
                 ["Notifications:SiteBaseUrl"] = "http://clinic.test/",
                 ["Notifications:Schema"] = Schema + "_notifications",
                 ["Accounts:Schema"] = Schema + "_accounts",
+                // Admins must sign in with a second factor (ada.admin is enrolled below; pat.pending is not).
+                ["Accounts:RequireSecondFactor"] = "Admin",
                 ["Notifications:Routing:Routine:0:Channel"] = "email",
                 ["Notifications:Routing:Routine:0:Recipients:0"] = StaffAddress,
                 ["Notifications:Routing:Routine:1:Channel"] = "webhook",
@@ -163,12 +168,15 @@ public sealed partial class ClinicFixture : IAsyncLifetime
 
         // Accounts are made the way an operator makes them: through the users command.
         var accounts = App.Services.GetRequiredService<AccountStore>();
-        foreach (var (name, role) in new[] { (AuditorUserName, "Auditor"), (StaffUserName, "Staff"), (AdminUserName, "Admin") })
+        foreach (var (name, role) in new[] { (AuditorUserName, "Auditor"), (StaffUserName, "Staff"), (AdminUserName, "Admin"), (PendingEnrolmentUserName, "Admin") })
         {
             var failed = new StringWriter();
             var exit = await AccountCommands.RunAsync(accounts, ["add", name, "--role", role], new StringReader(Password), TextWriter.Null, failed);
             Assert.True(exit == 0, failed.ToString());
         }
+
+        // The admin's authenticator, set up directly (the browser tests enrol through the page).
+        AuthenticatorKeys[AdminUserName] = await EnrolAuthenticatorAsync(AdminUserName);
 
         // Starts the host: Marten applies the schema, the bus connects, Content publishes its catalogue.
         using var client = CreateBrowser();
@@ -233,7 +241,31 @@ public sealed partial class ClinicFixture : IAsyncLifetime
         var browser = CreateBrowser();
         var response = await browser.PostFormAsync("/account/login", new() { ["UserName"] = userName, ["Password"] = Password });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        if (response.Headers.Location?.OriginalString.StartsWith("/account/login-2fa", StringComparison.Ordinal) == true)
+        {
+            response = await browser.PostFormAsync("/account/login-2fa", new() { ["Code"] = CurrentCode(AuthenticatorKeys[userName]) });
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        }
+
         return browser;
+    }
+
+    /// <summary>The authenticator keys of the accounts the fixture enrolled, by user name.</summary>
+    internal Dictionary<string, string> AuthenticatorKeys { get; } = [];
+
+    /// <summary>The code an authenticator app shows now for this key (RFC 6238: SHA-1, 6 digits, 30 seconds).</summary>
+    public static string CurrentCode(string key) =>
+        new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant())).ComputeTotp();
+
+    /// <summary>Gives the account an authenticator and turns its second factor on; returns the key.</summary>
+    public async Task<string> EnrolAuthenticatorAsync(string userName)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<StaffAccount>>();
+        var account = await users.FindByNameAsync(userName) ?? throw new InvalidOperationException($"No account {userName}.");
+        Assert.True((await users.ResetAuthenticatorKeyAsync(account)).Succeeded);
+        Assert.True((await users.SetTwoFactorEnabledAsync(account, true)).Succeeded);
+        return (await users.GetAuthenticatorKeyAsync(account))!;
     }
 
     public async Task<long> CountStreamsAsync()

@@ -21,19 +21,31 @@ internal static class AccessPolicies
     /// <summary>Rebuilding the read models from the events.</summary>
     public const string AuditorOrAdmin = "auditor-or-admin";
 
+    /// <summary>Any signed-in account, even one that must still set up its second factor: its own account pages.</summary>
+    public const string SignedIn = "signed-in";
+
     public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
     {
         [Staff] = [StaffRoles.Staff, StaffRoles.Admin],
         [Auditor] = [StaffRoles.Auditor],
         [Admin] = [StaffRoles.Admin],
         [AuditorOrAdmin] = [StaffRoles.Auditor, StaffRoles.Admin],
+        [SignedIn] = StaffRoles.All,
     };
 
     public static AuthorizationBuilder AddAccessPolicies(this AuthorizationBuilder authorization)
     {
         foreach (var (name, roles) in RolesOf)
         {
-            authorization.AddPolicy(name, policy => policy.RequireAuthenticatedUser().RequireRole(roles));
+            authorization.AddPolicy(name, policy =>
+            {
+                policy.RequireAuthenticatedUser().RequireRole(roles);
+                if (name != SignedIn)
+                {
+                    // An account that must still enrol a second factor reaches nothing else until it has.
+                    policy.RequireAssertion(context => !context.User.HasClaim(claim => claim.Type == StaffClaimsFactory.MustEnrolClaim));
+                }
+            });
         }
 
         return authorization;

@@ -7,6 +7,7 @@ namespace Clinic.Host.Accounts;
 /// The operator's account commands, run from the host binary:
 ///   users add NAME --role ROLE [--role ROLE]   the password is read from standard input; none given, one is generated and shown once
 ///   users reset-password NAME                  likewise; also unlocks the account and ends its sessions
+///   users reset-second-factor NAME             removes the authenticator and recovery codes (a password reset never does)
 ///   users disable NAME | users enable NAME     disabling ends the account's sessions at their next request
 ///   users list
 /// Passwords never go on the command line, where shell history and process lists would keep them.
@@ -31,6 +32,10 @@ internal static class AccountCommands
                 problem = await accounts.ResetPasswordAsync(name, password);
                 await ReportAsync(problem, $"Reset the password of {name}; it is unlocked and its sessions are ended.", generated ? password : null);
                 break;
+            case "reset-second-factor":
+                problem = await accounts.ResetSecondFactorAsync(name);
+                await ReportAsync(problem, $"Removed the second factor of {name}; its sessions are ended.", null);
+                break;
             case "disable" or "enable":
                 problem = await accounts.SetDisabledAsync(name, verb == "disable");
                 await ReportAsync(problem, $"{(verb == "disable" ? "Disabled" : "Enabled")} {name}.", null);
@@ -40,12 +45,13 @@ internal static class AccountCommands
                 foreach (var account in await accounts.ListAsync())
                 {
                     var state = account.Disabled ? "disabled" : accounts.IsLockedOut(account) ? $"locked until {account.LockedUntil:u}" : "active";
-                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{account.UserName}\t{string.Join(",", account.Roles)}\t{state}"));
+                    var secondFactor = account.TwoFactorEnabled ? "two-factor" : "password only";
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{account.UserName}\t{string.Join(",", account.Roles)}\t{state}\t{secondFactor}"));
                 }
 
                 break;
             default:
-                problem = "usage: users add NAME --role ROLE [--role ROLE] | users reset-password NAME | users disable NAME | users enable NAME | users list";
+                problem = "usage: users add NAME --role ROLE [--role ROLE] | users reset-password NAME | users reset-second-factor NAME | users disable NAME | users enable NAME | users list";
                 await error.WriteLineAsync(problem);
                 return 2;
         }

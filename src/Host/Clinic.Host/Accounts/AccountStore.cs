@@ -1,74 +1,20 @@
-using System.Security.Claims;
 using Marten;
+using Microsoft.AspNetCore.Identity;
 
 namespace Clinic.Host.Accounts;
 
 /// <summary>The accounts' own Marten store, in its own schema.</summary>
 public interface IAccountsStore : IDocumentStore;
 
-internal enum SignInOutcome { SignedIn, Refused, LockedOut }
-
-/// <summary>Accounts in PostgreSQL: sign-in with lockout, and the operator's commands.</summary>
-internal sealed class AccountStore(IAccountsStore store, TimeProvider time)
+/// <summary>
+/// The operator's account commands, through Identity's UserManager (so every password passes
+/// <see cref="PasswordRules"/> and every change renews the security stamp, ending the account's sessions).
+/// Each command runs in its own scope, as a request would.
+/// </summary>
+internal sealed class AccountStore(IServiceScopeFactory scopes, TimeProvider time)
 {
-    public const string SecurityStampClaim = "clinic:security-stamp";
-
     /// <summary>Locked out now, by this store's clock.</summary>
     public bool IsLockedOut(StaffAccount account) => account.IsLockedOut(time.GetUtcNow());
-
-    public async Task<(SignInOutcome Outcome, ClaimsPrincipal? Principal)> SignInAsync(string userName, string password, string scheme, CancellationToken cancellationToken)
-    {
-        // Two sign-ins racing on one account: optimistic concurrency makes one of them read again.
-        for (var attempt = 0; ; attempt++)
-        {
-            await using var session = store.LightweightSession();
-            var account = await session.LoadAsync<StaffAccount>(StaffAccount.IdFor(userName), cancellationToken);
-            if (account is null)
-            {
-                StaffAccount.VerifyDecoy(password);
-                return (SignInOutcome.Refused, null);
-            }
-
-            var now = time.GetUtcNow();
-            var wasLocked = account.IsLockedOut(now);
-            var signedIn = account.TrySignIn(password, now);
-            session.Store(account);
-            try
-            {
-                await session.SaveChangesAsync(cancellationToken);
-            }
-            catch (JasperFx.ConcurrencyException)
-            {
-                // Someone is hammering this account from several places at once: refuse rather than fail.
-                if (attempt >= 3)
-                {
-                    return (SignInOutcome.Refused, null);
-                }
-
-                continue;
-            }
-
-            if (signedIn)
-            {
-                return (SignInOutcome.SignedIn, Principal(account, scheme));
-            }
-
-            return (wasLocked || account.IsLockedOut(now) ? SignInOutcome.LockedOut : SignInOutcome.Refused, null);
-        }
-    }
-
-    /// <summary>Whether a session issued earlier still stands: the account exists, is enabled, and its password was not reset since.</summary>
-    public async Task<bool> IsSessionValidAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
-    {
-        if (principal.Identity?.Name is not { } name)
-        {
-            return false;
-        }
-
-        await using var session = store.QuerySession();
-        var account = await session.LoadAsync<StaffAccount>(StaffAccount.IdFor(name), cancellationToken);
-        return account is { Disabled: false } && principal.FindFirst(SecurityStampClaim)?.Value == account.SecurityStamp.ToString();
-    }
 
     public async Task<string?> CreateAsync(string userName, string password, IReadOnlyCollection<string> roles, CancellationToken cancellationToken = default)
     {
@@ -82,63 +28,72 @@ internal sealed class AccountStore(IAccountsStore store, TimeProvider time)
             return $"Give one or more roles of: {string.Join(", ", StaffAccount.KnownRoles)}.";
         }
 
-        if (StaffAccount.CheckPassword(password) is { } weak)
-        {
-            return weak;
-        }
-
-        var account = new StaffAccount { Id = StaffAccount.IdFor(userName), UserName = userName.Trim(), Roles = [.. roles.Distinct()] };
-        account.SetPassword(password);
-        await using var session = store.LightweightSession();
-        session.Insert(account);
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-            return null;
-        }
-        catch (JasperFx.DocumentAlreadyExistsException)
-        {
-            return $"An account named '{userName}' already exists.";
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffAccount>>();
+        var account = new StaffAccount { UserName = userName.Trim(), Roles = [.. roles.Distinct()] };
+        var result = await users.CreateAsync(account, password);
+        return result.Succeeded ? null
+            : result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.DuplicateUserName)) ? $"An account named '{userName}' already exists."
+            : Describe(result);
     }
 
+    /// <summary>A new password; unlocks the account and ends its sessions. The second factor stays as it is (ASVS 6.4.3).</summary>
     public Task<string?> ResetPasswordAsync(string userName, string password, CancellationToken cancellationToken = default) =>
-        StaffAccount.CheckPassword(password) is { } weak
-            ? Task.FromResult<string?>(weak)
-            : ChangeAsync(userName, account => account.SetPassword(password), cancellationToken);
+        ChangeAsync(userName, async (users, account) =>
+        {
+            foreach (var validator in users.PasswordValidators)
+            {
+                var validation = await validator.ValidateAsync(users, account, password);
+                if (!validation.Succeeded)
+                {
+                    return validation;
+                }
+            }
+
+            account.PasswordHash = users.PasswordHasher.HashPassword(account, password);
+            account.FailedSignIns = 0;
+            account.LockedUntil = null;
+            return await users.UpdateSecurityStampAsync(account);
+        });
+
+    /// <summary>Removes the authenticator and the recovery codes; the account enrols again at its next sign-in if it must.</summary>
+    public Task<string?> ResetSecondFactorAsync(string userName, CancellationToken cancellationToken = default) =>
+        ChangeAsync(userName, (users, account) =>
+        {
+            account.TwoFactorEnabled = false;
+            account.AuthenticatorKey = null;
+            account.RecoveryCodeSalt = null;
+            account.RecoveryCodeHashes = [];
+            return users.UpdateSecurityStampAsync(account);
+        });
 
     public Task<string?> SetDisabledAsync(string userName, bool disabled, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userName, account =>
+        ChangeAsync(userName, (users, account) =>
         {
             account.Disabled = disabled;
-            account.SecurityStamp = Guid.NewGuid();
-        }, cancellationToken);
+            return users.UpdateSecurityStampAsync(account);
+        });
 
     public async Task<IReadOnlyList<StaffAccount>> ListAsync(CancellationToken cancellationToken = default)
     {
-        await using var session = store.QuerySession();
+        await using var scope = scopes.CreateAsyncScope();
+        await using var session = scope.ServiceProvider.GetRequiredService<IAccountsStore>().QuerySession();
         return await session.Query<StaffAccount>().OrderBy(a => a.Id).ToListAsync(cancellationToken);
     }
 
-    private async Task<string?> ChangeAsync(string userName, Action<StaffAccount> change, CancellationToken cancellationToken)
+    private async Task<string?> ChangeAsync(string userName, Func<UserManager<StaffAccount>, StaffAccount, Task<IdentityResult>> change)
     {
-        await using var session = store.LightweightSession();
-        var account = await session.LoadAsync<StaffAccount>(StaffAccount.IdFor(userName), cancellationToken);
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffAccount>>();
+        var account = await users.FindByNameAsync(userName);
         if (account is null)
         {
             return $"There is no account named '{userName}'.";
         }
 
-        change(account);
-        session.Store(account);
-        await session.SaveChangesAsync(cancellationToken);
-        return null;
+        var result = await change(users, account);
+        return result.Succeeded ? null : Describe(result);
     }
 
-    private static ClaimsPrincipal Principal(StaffAccount account, string scheme)
-    {
-        var claims = new List<Claim> { new(ClaimTypes.Name, account.UserName), new(SecurityStampClaim, account.SecurityStamp.ToString()) };
-        claims.AddRange(account.Roles.Select(role => new Claim(ClaimTypes.Role, role)));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
-    }
+    private static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
 }

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
@@ -8,8 +5,11 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Clinic.Host.Accounts;
 
 [EnableRateLimiting(AccountsExtensions.SignInRateLimit)]
-internal sealed class LoginModel(AccountStore accounts, IAuthorizationService authorization) : PageModel
+internal sealed class LoginModel(StaffSignInManager signIn) : PageModel
 {
+    /// <summary>One answer for every refusal, so the page never tells whether a user name exists.</summary>
+    public static readonly string Refusal = $"That user name and password do not match an account, or the account is locked for {StaffAccount.LockoutDuration.TotalMinutes:0} minutes after repeated failed sign-ins (an administrator can unlock it by resetting the password).";
+
     [BindProperty]
     public string? UserName { get; set; }
 
@@ -27,20 +27,40 @@ internal sealed class LoginModel(AccountStore accounts, IAuthorizationService au
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var (_, principal) = string.IsNullOrEmpty(UserName) || string.IsNullOrEmpty(Password)
-            ? (SignInOutcome.Refused, null)
-            : await accounts.SignInAsync(UserName, Password, CookieAuthenticationDefaults.AuthenticationScheme, HttpContext.RequestAborted);
-        if (principal is null)
+        var result = string.IsNullOrEmpty(UserName) || string.IsNullOrEmpty(Password)
+            ? Microsoft.AspNetCore.Identity.SignInResult.Failed
+            : await signIn.PasswordSignInAsync(UserName, Password, isPersistent: false, lockoutOnFailure: true);
+        if (result.RequiresTwoFactor)
         {
-            // One answer for every refusal, so the page never tells whether a user name exists.
-            Error = $"That user name and password do not match an account, or the account is locked for {StaffAccount.LockoutDuration.TotalMinutes:0} minutes after repeated failed sign-ins (an administrator can unlock it by resetting the password).";
+            return RedirectToPage("LoginTwoFactor", new { ReturnUrl });
+        }
+
+        if (!result.Succeeded)
+        {
+            Error = Refusal;
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
 
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
-        // Without a page to return to, each person starts where their work is.
-        var home = (await authorization.AuthorizeAsync(principal, AccessPolicies.Staff)).Succeeded ? "/staff" : "/audit";
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : home);
+        return LocalRedirect(await SignedInLanding.ForAsync(signIn, UserName!, Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null));
     }
+}
+
+/// <summary>Where a person lands once signed in: enrolment if they must set up a second factor, else where they were going or where their work is.</summary>
+internal static class SignedInLanding
+{
+    public static async Task<string> ForAsync(StaffSignInManager signIn, string userName, string? returnUrl)
+    {
+        var account = await signIn.UserManager.FindByNameAsync(userName);
+        var principal = await signIn.CreateUserPrincipalAsync(account!);
+        if (principal.HasClaim(claim => claim.Type == StaffClaimsFactory.MustEnrolClaim))
+        {
+            return AccountsExtensions.EnrolmentPath;
+        }
+
+        return returnUrl ?? (principal.IsInRole(StaffRoles.Staff) || principal.IsInRole(StaffRoles.Admin) ? "/staff" : "/audit");
+    }
+
+    public static async Task<string> ForAsync(StaffSignInManager signIn, StaffAccount account, string? returnUrl) =>
+        await ForAsync(signIn, account.UserName, returnUrl);
 }

@@ -1,15 +1,14 @@
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Clinic.Host.Accounts;
 
-internal sealed class LogoutModel : PageModel
+internal sealed class LogoutModel(StaffSignInManager signIn) : PageModel
 {
     public async Task<IActionResult> OnPostAsync()
     {
-        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        // Ends the session and any half-finished two-step sign-in.
+        await signIn.SignOutAsync();
         return LocalRedirect("/");
     }
 }

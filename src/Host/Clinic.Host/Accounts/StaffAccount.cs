@@ -1,95 +1,51 @@
-using Microsoft.AspNetCore.Identity;
-
 namespace Clinic.Host.Accounts;
 
 /// <summary>
-/// A staff, auditor or admin account. Created, disabled and reset only from the command line
-/// (Clinic.Host users …); the repository and configuration hold no passwords.
+/// A staff, auditor or admin account: the Marten document behind ASP.NET Core Identity's stores
+/// (<see cref="StaffUserStore"/>). Created, disabled and reset from the command line (Clinic.Host users …);
+/// the repository and configuration hold no passwords. Passkeys and external (OpenID Connect) logins, when
+/// they come, are further lists on this document, read and written by the same store
+/// (docs/adr/0007-identity-over-the-marten-accounts-document.md).
 /// </summary>
 internal sealed class StaffAccount
 {
     public const int MaxFailedSignIns = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
-    public const int MinimumPasswordLength = 12;
     public static readonly string[] KnownRoles = StaffRoles.All;
-    private static readonly PasswordHasher<StaffAccount> Hasher = new();
 
-    // Verifying against a real hash for unknown names keeps response times from revealing which names exist.
-    private static readonly string DecoyHash = Hasher.HashPassword(new StaffAccount(), Guid.NewGuid().ToString());
-
-    /// <summary>The user name, lower-cased: names are case-insensitive.</summary>
+    /// <summary>The user name, lower-cased: names are case-insensitive. Identity's user id.</summary>
     public string Id { get; set; } = "";
 
     public string UserName { get; set; } = "";
 
+    /// <summary>Identity's PBKDF2 format (<see cref="Microsoft.AspNetCore.Identity.PasswordHasher{TUser}"/>), unchanged since before Identity ran sign-in.</summary>
     public string PasswordHash { get; set; } = "";
 
     public List<string> Roles { get; set; } = [];
 
     public bool Disabled { get; set; }
 
+    /// <summary>Failed attempts (password or second factor) since the last success or lockout.</summary>
     public int FailedSignIns { get; set; }
 
     public DateTimeOffset? LockedUntil { get; set; }
 
-    /// <summary>Changes when the password is reset or the account disabled: sessions issued before are refused.</summary>
-    public Guid SecurityStamp { get; set; } = Guid.NewGuid();
+    /// <summary>Changes when the password, the second factor or the account's state changes: sessions issued before are refused.</summary>
+    public string SecurityStamp { get; set; } = Guid.NewGuid().ToString();
+
+    /// <summary>Whether sign-in asks for a second factor (set once the authenticator is confirmed).</summary>
+    public bool TwoFactorEnabled { get; set; }
+
+    /// <summary>The TOTP shared secret (Base32), as Identity's authenticator token provider reads it.</summary>
+    public string? AuthenticatorKey { get; set; }
+
+    /// <summary>Salt for <see cref="RecoveryCodeHashes"/>, one per account, replaced with the codes.</summary>
+    public string? RecoveryCodeSalt { get; set; }
+
+    /// <summary>The unused recovery codes, hashed (<see cref="RecoveryCodes"/>); a code is removed when used.</summary>
+    public List<string> RecoveryCodeHashes { get; set; } = [];
 
     public static string IdFor(string userName) => userName.Trim().ToLowerInvariant();
 
     public bool IsLockedOut(DateTimeOffset now) => LockedUntil > now;
-
-    public void SetPassword(string password)
-    {
-        PasswordHash = Hasher.HashPassword(this, password);
-        FailedSignIns = 0;
-        LockedUntil = null;
-        SecurityStamp = Guid.NewGuid();
-    }
-
-    /// <summary>Checks the password and records the outcome: repeated failures lock the account for a while.</summary>
-    public bool TrySignIn(string password, DateTimeOffset now)
-    {
-        var matches = Verify(this, password);
-        if (Disabled || IsLockedOut(now))
-        {
-            return false;
-        }
-
-        if (matches)
-        {
-            FailedSignIns = 0;
-            LockedUntil = null;
-            return true;
-        }
-
-        if (++FailedSignIns >= MaxFailedSignIns)
-        {
-            FailedSignIns = 0;
-            LockedUntil = now + LockoutDuration;
-        }
-
-        return false;
-    }
-
-    /// <summary>Spends the same time on an unknown name as on a real account.</summary>
-    public static void VerifyDecoy(string password) => Verify(null, password);
-
-    public static string? CheckPassword(string password) => password.Length < MinimumPasswordLength
-        ? $"Passwords need at least {MinimumPasswordLength} characters."
-        : null;
-
-    private static bool Verify(StaffAccount? account, string password)
-    {
-        try
-        {
-            var hash = string.IsNullOrEmpty(account?.PasswordHash) ? DecoyHash : account.PasswordHash;
-            return Hasher.VerifyHashedPassword(account ?? new StaffAccount(), hash, password) != PasswordVerificationResult.Failed
-                && account is not null && !string.IsNullOrEmpty(account.PasswordHash);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
 }

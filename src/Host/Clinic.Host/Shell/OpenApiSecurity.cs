@@ -20,7 +20,7 @@ internal static class OpenApiSecurity
         options.AddDocumentTransformer((document, context, _) =>
         {
             var cookie = context.ApplicationServices.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
-                .Get(CookieAuthenticationDefaults.AuthenticationScheme).Cookie.Name;
+                .Get(Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme).Cookie.Name;
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
             document.Components.SecuritySchemes[SchemeId] = new OpenApiSecurityScheme
