@@ -13,7 +13,9 @@ internal sealed class FeedChannel(IBus bus) : INotificationChannel
 
     public Task DeliverAsync(StaffAlert alert, string recipient, string deliveryId, CancellationToken cancellationToken) =>
         bus.Publish(
-            new StaffFeedItem(deliveryId, alert.RequestId, alert.Reference, alert.IsUrgent, alert.IsSuspectedSpam, alert.ConditionSlug, alert.SubmittedAt, alert.Link),
+            new StaffFeedItem(
+                deliveryId, alert.RequestId, alert.Reference, alert.IsUrgent, alert.IsSuspectedSpam, alert.ConditionSlug, alert.SubmittedAt, alert.Link,
+                alert.Escalation?.Deadline, alert.Escalation?.Step),
             cancellationToken);
 }
 

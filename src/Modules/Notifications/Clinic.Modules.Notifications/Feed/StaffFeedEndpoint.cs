@@ -32,7 +32,7 @@ internal static class StaffFeedEndpoint
         yield return new SseItem<object>(new { connected = true }, "ready");
         await foreach (var item in hub.SubscribeAsync(lastEventId, cancellationToken))
         {
-            yield return new SseItem<object>(item, item.Urgent ? "urgent-request" : "request") { EventId = item.Id };
+            yield return new SseItem<object>(item, item.EscalationStep is not null ? "escalation" : item.Urgent ? "urgent-request" : "request") { EventId = item.Id };
         }
     }
 }
