@@ -43,7 +43,8 @@ public static class IntakeModule
         builder.Services.AddSingleton<ReplayJob>();
         // Loaded eagerly: a broken rule file stops the host at startup, naming the file and the field.
         builder.Services.AddSingleton(CrisisLanguageRules.LoadEmbedded());
-        builder.Services.AddOptions<ResponsePolicyOptions>().Bind(builder.Configuration.GetSection(ResponsePolicyOptions.Section)).ValidateOnStart();
+        builder.Services.AddOptions<ResponsePolicyOptions>().Bind(builder.Configuration.GetSection(ResponsePolicyOptions.Section))
+            .PostConfigure(options => options.FillListDefaults()).ValidateOnStart();
         builder.Services.AddSingleton<ResponsePolicy>();
         builder.Services.AddSingleton<IOnCallRoster, FallbackRoster>();
         builder.Services.AddOptions<IntakeAlertOptions>().Bind(builder.Configuration.GetSection(IntakeAlertOptions.Section)).ValidateOnStart();
