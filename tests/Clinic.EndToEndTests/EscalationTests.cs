@@ -14,7 +14,8 @@ public sealed class EscalationCollection : ICollectionFixture<EscalationFixture>
 
 /// <summary>
 /// A host of its own (own schemas, queues and timer tables) whose urgent requests must be acknowledged within
-/// two seconds: step 1 alerts the on-call fallback at the deadline, step 2 the clinic lead three seconds later.
+/// two seconds (routine ones within twenty, time enough to acknowledge one on a busy machine): step 1 alerts the on-call fallback at the deadline, step 2 the
+/// clinic lead three seconds later.
 /// </summary>
 public sealed class EscalationFixture : ClinicFixture
 {
@@ -31,6 +32,14 @@ public sealed class EscalationFixture : ClinicFixture
         settings["Intake:ResponsePolicy:Urgent:Escalation:1:Notify:0"] = "on-call";
         settings["Intake:ResponsePolicy:Urgent:Escalation:1:Notify:1"] = ClinicLead;
         settings["Intake:ResponsePolicy:Fallback:0"] = OnCallFallback;
+
+        // Routine requests: long enough for a test to acknowledge one first, with the same chain.
+        settings["Intake:ResponsePolicy:Routine:Acknowledge:Within"] = "00:00:20";
+        settings["Intake:ResponsePolicy:Routine:Acknowledge:Clock"] = "Always";
+        settings["Intake:ResponsePolicy:Routine:Escalation:0:After"] = "00:00:00";
+        settings["Intake:ResponsePolicy:Routine:Escalation:0:Notify:0"] = "on-call";
+        settings["Intake:ResponsePolicy:Routine:Escalation:1:After"] = "00:00:03";
+        settings["Intake:ResponsePolicy:Routine:Escalation:1:Notify:0"] = ClinicLead;
     }
 }
 
@@ -66,7 +75,7 @@ public sealed partial class EscalationTests(EscalationFixture clinic)
         var settled = await AfterQuietAsync(reference);
         var final = EscalationMails(settled, reference);
         Assert.Equal(
-            [(EscalationFixture.OnCallFallback, 1), (EscalationFixture.OnCallFallback, 2), (EscalationFixture.ClinicLead, 2)],
+            [(EscalationFixture.ClinicLead, 2), (EscalationFixture.OnCallFallback, 1), (EscalationFixture.OnCallFallback, 2)],
             final.Select(m => (m.EnvelopeRecipients.Single(), StepOf(m.Message.Subject))).Order().ToList());
         Assert.All(final, m => Assert.StartsWith("Not acknowledged within 2 seconds: request " + reference, m.Message.Subject, StringComparison.Ordinal));
         Assert.All(final, m => Assert.Contains($"http://clinic.test/staff/requests/{requestId}", m.Message.TextBody, StringComparison.Ordinal));
@@ -85,29 +94,34 @@ public sealed partial class EscalationTests(EscalationFixture clinic)
     }
 
     [Fact]
-    public async Task An_urgent_request_acknowledged_in_time_is_not_escalated()
+    public async Task A_request_acknowledged_in_time_is_not_escalated()
     {
-        using var visitor = clinic.CreateBrowser();
-        var reference = Visitor.ReferenceOf(await visitor.PostFormAsync("/schedule", Visitor.Form(message: CrisisMessage, condition: "ocd")));
-        var request = await clinic.RequestAsync(reference);
+        var (reference, requestId) = await clinic.SubmitAndSettleAsync(Visitor.Form(condition: "ocd"), alerts: 3);
         var staff = await clinic.SignInAsync(ClinicFixture.StaffUserName);
-        var page = await staff.GetStringAsync($"/staff/requests/{request.Id}");
-        var acknowledged = await staff.PostAsync($"/staff/requests/{request.Id}", new FormUrlEncodedContent(new Dictionary<string, string>
+        await Eventually.TrueAsync(async () => (await AcknowledgeAsync(staff, requestId)) == HttpStatusCode.Redirect, $"{reference} to be acknowledged");
+        var events = await clinic.EventsAsync(requestId);
+        var deadline = events.OfType<ResponseDeadlinesSet>().Single().AcknowledgeBy;
+        Assert.True(events.OfType<RequestAcknowledged>().Any(), "the acknowledgement was not recorded");
+        Assert.Empty(events.OfType<EscalationRaised>());
+
+        // Past both steps' times, and then some: nothing was raised and no escalation was sent.
+        await AfterQuietAsync(reference, until: deadline.AddSeconds(3 + 4));
+        Assert.Empty((await clinic.EventsAsync(requestId)).OfType<EscalationRaised>());
+        Assert.Empty(EscalationMails(await clinic.Inbox.ReadAllAsync(), reference));
+        Assert.DoesNotContain(clinic.Webhooks.Received, h => h.Reference == reference && h.EscalationStep is not null);
+    }
+
+    /// <summary>As a person would: a conflict (a delivery recorded meanwhile) means look again and retry.</summary>
+    private static async Task<HttpStatusCode> AcknowledgeAsync(HttpClient staff, Guid requestId)
+    {
+        var page = await staff.GetStringAsync($"/staff/requests/{requestId}");
+        var response = await staff.PostAsync($"/staff/requests/{requestId}", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = Token().Match(page).Groups[1].Value,
             ["Form.Version"] = SeenVersion().Match(page).Groups[1].Value,
             ["Form.Action"] = "acknowledge",
         }));
-        Assert.Equal(HttpStatusCode.Redirect, acknowledged.StatusCode);
-        var events = await clinic.EventsAsync(request.Id);
-        var deadline = events.OfType<ResponseDeadlinesSet>().Single().AcknowledgeBy;
-        Assert.True(events.OfType<RequestAcknowledged>().Any(), "the acknowledgement was not recorded");
-
-        // Past both steps' times, and then some: nothing was raised and no escalation was sent.
-        await AfterQuietAsync(reference, until: deadline.AddSeconds(8));
-        Assert.Empty((await clinic.EventsAsync(request.Id)).OfType<EscalationRaised>());
-        Assert.Empty(EscalationMails(await clinic.Inbox.ReadAllAsync(), reference));
-        Assert.DoesNotContain(clinic.Webhooks.Received, h => h.Reference == reference && h.EscalationStep is not null);
+        return response.StatusCode;
     }
 
     private static List<ReceivedMail> EscalationMails(IEnumerable<ReceivedMail> mails, string reference) =>
