@@ -38,10 +38,13 @@ internal static class PublicTypes
         ["Clinic.Modules.Intake.Domain.RequestClosed"] = MartenEvent,
         ["Clinic.Modules.Intake.Domain.NoteAdded"] = MartenEvent,
         ["Clinic.Modules.Intake.Domain.SpamCleared"] = MartenEvent,
+        ["Clinic.Modules.Intake.Domain.ResponseDeadlinesSet"] = MartenEvent,
+        ["Clinic.Modules.Intake.Domain.EscalationRaised"] = MartenEvent,
         ["Clinic.Modules.Notifications.NotificationsModule"] = HostEntry,
         ["Clinic.Modules.Notifications.INotificationsStore"] = MartenStore,
         ["Clinic.Modules.Notifications.Delivery.DeliveryRecord"] = MartenDocument,
         ["Clinic.Modules.Notifications.NotifyStaff.DeliverStaffAlert"] = MassTransitMessage,
+        ["Clinic.Modules.Notifications.NotifyStaff.EscalationAlert"] = "part of DeliverStaffAlert, " + MassTransitMessage,
         ["Clinic.Modules.Notifications.Feed.StaffFeedItem"] = MassTransitMessage,
     };
 }
