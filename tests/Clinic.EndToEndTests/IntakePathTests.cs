@@ -80,8 +80,8 @@ public sealed class IntakePathTests(ClinicFixture clinic)
         var history = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/requests/{requestId}/events");
         Assert.Equal(reference, history.GetProperty("reference").GetString());
         var listed = history.GetProperty("events").EnumerateArray().ToList();
-        Assert.Equal(["intake_request_submitted", "staff_notified", "staff_notified", "staff_notified"], listed.Select(e => e.GetProperty("type").GetString()));
-        Assert.Equal([1L, 2L, 3L, 4L], listed.Select(e => e.GetProperty("version").GetInt64()));
+        Assert.Equal(["intake_request_submitted", "response_deadlines_set", "staff_notified", "staff_notified", "staff_notified"], listed.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], listed.Select(e => e.GetProperty("version").GetInt64()));
         Assert.All(listed, e => Assert.True(e.GetProperty("timestamp").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5)));
 
         var page = await auditor.GetStringAsync($"/audit/requests/{requestId}");
