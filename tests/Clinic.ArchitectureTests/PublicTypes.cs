@@ -49,6 +49,7 @@ internal static class PublicTypes
         ["Clinic.Modules.Notifications.INotificationsStore"] = MartenStore,
         ["Clinic.Modules.Notifications.Delivery.DeliveryRecord"] = MartenDocument,
         ["Clinic.Modules.Notifications.NotifyStaff.DeliverStaffAlert"] = MassTransitMessage,
+        ["Clinic.Modules.Notifications.NotifyStaff.EscalationAlert"] = "part of DeliverStaffAlert, " + MassTransitMessage,
         ["Clinic.Modules.Notifications.Feed.StaffFeedItem"] = MassTransitMessage,
     };
 }

@@ -28,7 +28,7 @@ public sealed class ClinicCollection : ICollectionFixture<ClinicFixture>
 /// One host for the whole suite, on real PostgreSQL, RabbitMQ and SMTP, with its own Marten schema
 /// so runs never see each other's data. Spans are captured in memory for the trace assertions.
 /// </summary>
-public sealed partial class ClinicFixture : IAsyncLifetime
+public partial class ClinicFixture : IAsyncLifetime
 {
     public const string StaffAddress = "intake-team@clinic.test";
     public const string AuditorUserName = "audrey.auditor";
@@ -141,7 +141,13 @@ public sealed partial class ClinicFixture : IAsyncLifetime
                 ["Intake:RateLimit:PermitLimit"] = RateLimitPerClient.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Intake:RateLimit:Window"] = "00:10:00",
                 ["Observability:MetricsScrapeToken"] = MetricsScrapeToken,
+                // Longer than any run: no test here meets an escalation unless its fixture asks for one.
+                ["Intake:ResponsePolicy:Urgent:Acknowledge:Within"] = "30.00:00:00",
+                ["Intake:ResponsePolicy:Urgent:FirstContact:Within"] = "30.00:00:00",
+                ["Intake:ResponsePolicy:Routine:Acknowledge:Within"] = "30.00:00:00",
+                ["Intake:ResponsePolicy:Routine:FirstContact:Within"] = "30.00:00:00",
             };
+            Configure(settings);
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);
@@ -185,6 +191,11 @@ public sealed partial class ClinicFixture : IAsyncLifetime
             "Intake to receive Content's condition catalogue over RabbitMQ");
     }
 
+    /// <summary>A fixture with other settings (say, deadlines of seconds) changes them here.</summary>
+    protected virtual void Configure(IDictionary<string, string> settings)
+    {
+    }
+
     public async Task DisposeAsync()
     {
         var queues = App.Services.GetRequiredService<Clinic.Host.Messaging.ReceiveEndpointNames>().All;
@@ -195,7 +206,7 @@ public sealed partial class ClinicFixture : IAsyncLifetime
         await using (var connection = new NpgsqlConnection(_services.PostgresConnectionString))
         {
             await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE; DROP SCHEMA IF EXISTS {Schema}_notifications CASCADE; DROP SCHEMA IF EXISTS {Schema}_accounts CASCADE", connection);
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE; DROP SCHEMA IF EXISTS {Schema}_notifications CASCADE; DROP SCHEMA IF EXISTS {Schema}_accounts CASCADE; DROP SCHEMA IF EXISTS {Schema}_timers CASCADE", connection);
             await drop.ExecuteNonQueryAsync();
         }
 

@@ -16,7 +16,7 @@ namespace Clinic.EndToEndTests.Infrastructure;
 
 /// <param name="DeliveryId">The webhook-id header, by which a receiver drops repeats.</param>
 /// <param name="BodyDeliveryId">The body's deliveryId field.</param>
-internal sealed record ReceivedWebhook(string DeliveryId, string BodyDeliveryId, string Reference, bool Urgent, string Condition, string Text);
+internal sealed record ReceivedWebhook(string DeliveryId, string BodyDeliveryId, string Reference, bool Urgent, string Condition, string Text, int? EscalationStep = null);
 
 /// <summary>
 /// A real HTTP receiver on loopback, as a Slack/Teams relay would be: it verifies each delivery with an
@@ -82,7 +82,8 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             json.GetProperty("reference").GetString()!,
             json.GetProperty("urgent").GetBoolean(),
             json.GetProperty("condition").GetString()!,
-            json.GetProperty("text").GetString()!);
+            json.GetProperty("text").GetString()!,
+            json.TryGetProperty("escalation", out var escalation) && escalation.ValueKind == JsonValueKind.Object ? escalation.GetProperty("step").GetInt32() : null);
         var attempt = _attempts.AddOrUpdate(delivery.DeliveryId, 1, (_, n) => n + 1);
         if (delivery.Condition == RefusedCondition)
         {

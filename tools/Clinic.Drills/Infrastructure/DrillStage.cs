@@ -207,7 +207,7 @@ internal sealed class DrillStage : IAsyncDisposable
         try
         {
             await using var connection = await OpenAsync();
-            await using var drop = new NpgsqlCommand($"drop schema if exists {Schema} cascade; drop schema if exists {Schema}_notifications cascade", connection);
+            await using var drop = new NpgsqlCommand($"drop schema if exists {Schema} cascade; drop schema if exists {Schema}_notifications cascade; drop schema if exists {Schema}_timers cascade; drop schema if exists {Schema}_accounts cascade", connection);
             await drop.ExecuteNonQueryAsync();
         }
         catch (NpgsqlException)

@@ -25,7 +25,7 @@ internal abstract class Scenario
     /// <summary>Runs alongside the load: stop something, wait, bring it back. Adds what it saw and what failed.</summary>
     protected abstract Task DisruptAsync(DrillStage stage, IntakeLoad load, List<string> observations, List<string> failures);
 
-    public async Task<ScenarioResult> RunAsync(DrillSettings settings, Action<string> progress)
+    public virtual async Task<ScenarioResult> RunAsync(DrillSettings settings, Action<string> progress)
     {
         var clock = Stopwatch.StartNew();
         var observations = new List<string>();

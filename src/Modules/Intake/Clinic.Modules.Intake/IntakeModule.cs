@@ -4,6 +4,7 @@ using Clinic.Modules.Intake.CrisisLanguage;
 using Clinic.Modules.Intake.Daemon;
 using Clinic.Modules.Intake.Deadlines;
 using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.Escalation;
 using Clinic.Modules.Intake.Forwarding;
 using Clinic.Modules.Intake.OnCall;
 using Clinic.Modules.Intake.ReadModels;
@@ -51,6 +52,8 @@ public static class IntakeModule
         builder.Services.AddHealthChecks().AddCheck<ForwarderLagHealthCheck>("intake-forwarder-lag", tags: ["ops"]);
         builder.Services.AddSingleton<IntakeMetrics>();
         builder.Services.AddSingleton<DaemonLag>();
+        // Before the event store, so the timers' scheduler is up when the daemon first schedules one.
+        builder.AddEscalation(connectionString);
 
         builder.Services.AddMartenStore<IIntakeStore>(options =>
             {
@@ -103,12 +106,17 @@ public static class IntakeModule
             .ApplyAllDatabaseChangesOnStartup()
             .AddSubscriptionWithServices<IntakeEventForwarder>(ServiceLifetime.Singleton)
             .AddSubscriptionWithServices<AuditSealer>(ServiceLifetime.Singleton)
+            .AddSubscriptionWithServices<DeadlineTimers>(ServiceLifetime.Singleton)
             .AddAsyncDaemon(DaemonMode.HotCold);
         // After Marten's own hosted services, so the first measurement finds the schema in place.
         builder.Services.AddHostedService<DaemonLagSampler>();
 
         return builder;
     }
+
+    /// <summary>Part of <c>migrate</c>: the schema of the escalation timers (Quartz creates its tables in it when it starts).</summary>
+    public static Task ApplyTimerSchemaAsync(IServiceProvider services, CancellationToken cancellationToken = default) =>
+        EscalationModule.EnsureSchemaAsync(services, cancellationToken);
 
     public static IBusRegistrationConfigurator AddIntakeConsumers(this IBusRegistrationConfigurator bus)
     {

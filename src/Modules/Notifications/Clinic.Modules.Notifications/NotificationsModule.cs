@@ -79,6 +79,7 @@ public static class NotificationsModule
         });
 
         bus.AddConsumer<IntakeRequestSubmittedConsumer>(Brief);
+        bus.AddConsumer<Escalate.RequestEscalatedConsumer>(Brief);
         // One queue per channel, fed by sends only (no exchange binding): a channel's outage delays only itself.
         bus.AddConsumer<DeliverEmailAlertConsumer>(Deliveries).Endpoint(e => e.ConfigureConsumeTopology = false);
         bus.AddConsumer<DeliverWebhookAlertConsumer>(Deliveries).Endpoint(e => e.ConfigureConsumeTopology = false);

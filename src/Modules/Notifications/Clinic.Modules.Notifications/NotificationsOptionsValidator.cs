@@ -12,9 +12,10 @@ internal sealed class NotificationsOptionsValidator : IValidateOptions<Notificat
     {
         var known = ChannelNames.All.ToHashSet();
         var errors = new List<string>();
-        foreach (var (kind, routes) in new[] { ("Routine", options.Routing.Routine), ("Urgent", options.Routing.Urgent) })
+        // Escalation may be empty: escalations then follow the urgent routes' webhooks and feed.
+        foreach (var (kind, routes) in new[] { ("Routine", options.Routing.Routine), ("Urgent", options.Routing.Urgent), ("Escalation", options.Routing.Escalation) })
         {
-            if (routes.Count == 0)
+            if (routes.Count == 0 && kind != "Escalation")
             {
                 errors.Add($"Notifications:Routing:{kind} has no routes: staff would never hear about {kind.ToLowerInvariant()} requests.");
             }

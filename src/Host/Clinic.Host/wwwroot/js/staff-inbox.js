@@ -115,6 +115,9 @@
   feed.addEventListener("urgent-request", function (event) {
     hear(event, function (d) { return "URGENT request " + (d.reference || ""); }, true);
   });
+  feed.addEventListener("escalation", function (event) {
+    hear(event, function (d) { return "ESCALATED: " + (d.reference || "a request") + " (step " + (d.escalationStep || "?") + ")"; }, true);
+  });
   feed.addEventListener("request-changed", function (event) {
     hear(event, function (d) { return (d.reference || "A request") + " " + String(d.change || "changed").replace(/-/g, " "); }, false);
   });

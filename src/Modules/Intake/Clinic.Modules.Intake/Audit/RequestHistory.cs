@@ -49,6 +49,8 @@ internal static class RequestHistoryQuery
         RequestClosed e => e.By,
         NoteAdded e => e.By,
         SpamCleared e => e.By,
+        // The response policy acted, not a person: named so an auditor tells it from deliveries and rules.
+        EscalationRaised => "system (escalation policy)",
         _ => "system",
     };
 }

@@ -20,31 +20,57 @@ internal sealed class ResponsePolicyOptions
     {
         Acknowledge = new() { Within = TimeSpan.FromMinutes(15), Clock = DeadlineClock.Always },
         FirstContact = new() { Within = TimeSpan.FromHours(1), Clock = DeadlineClock.Always },
-        Escalation =
-        [
-            new() { After = TimeSpan.Zero, Notify = [EscalationTargets.OnCall] },
-            new() { After = TimeSpan.FromMinutes(10), Notify = [EscalationTargets.NextOnCall, EscalationTargets.ClinicLead] },
-        ],
     };
 
     public UrgencyPolicy Routine { get; set; } = new()
     {
         Acknowledge = new() { Within = TimeSpan.FromHours(4), Clock = DeadlineClock.BusinessHours },
         FirstContact = new() { Within = TimeSpan.FromHours(8), Clock = DeadlineClock.BusinessHours },
-        Escalation =
-        [
-            new() { After = TimeSpan.Zero, Notify = [EscalationTargets.OnCall] },
-            new() { After = TimeSpan.FromHours(2), Notify = [EscalationTargets.ClinicLead] },
-        ],
     };
 
     /// <summary>Who is alerted when the on-call schedule names nobody (e-mail addresses): escalation never goes to no one.</summary>
-    public List<string> Fallback { get; set; } = ["on-call@clinic.invalid"];
+    public List<string> Fallback { get; set; } = [];
+
+    /// <summary>
+    /// The configuration binder adds configured list items to whatever a list already holds, so a configured chain
+    /// would follow the default one instead of replacing it: list defaults are filled in after binding, where empty.
+    /// </summary>
+    public void FillListDefaults()
+    {
+        if (Urgent.Escalation.Count == 0)
+        {
+            Urgent.Escalation =
+            [
+                new() { After = TimeSpan.Zero, Notify = [EscalationTargets.OnCall] },
+                new() { After = TimeSpan.FromMinutes(10), Notify = [EscalationTargets.NextOnCall, EscalationTargets.ClinicLead] },
+            ];
+        }
+
+        if (Routine.Escalation.Count == 0)
+        {
+            Routine.Escalation =
+            [
+                new() { After = TimeSpan.Zero, Notify = [EscalationTargets.OnCall] },
+                new() { After = TimeSpan.FromHours(2), Notify = [EscalationTargets.ClinicLead] },
+            ];
+        }
+
+        if (Fallback.Count == 0)
+        {
+            Fallback = ["on-call@clinic.invalid"];
+        }
+
+        if (BusinessHours.Days.Count == 0)
+        {
+            BusinessHours.Days = [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
+        }
+    }
 }
 
 internal sealed class BusinessHoursOptions
 {
-    public List<DayOfWeek> Days { get; set; } = [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
+    /// <summary>Monday to Friday unless configured (see <see cref="ResponsePolicyOptions.FillListDefaults"/>).</summary>
+    public List<DayOfWeek> Days { get; set; } = [];
 
     public TimeOnly Opens { get; set; } = new(9, 0);
 

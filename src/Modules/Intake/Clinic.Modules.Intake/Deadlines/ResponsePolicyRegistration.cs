@@ -10,7 +10,7 @@ internal static class ResponsePolicyRegistration
     public static IServiceCollection AddResponsePolicy(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(ResponsePolicyOptions.Section);
-        services.AddOptions<ResponsePolicyOptions>().Configure(options => Bind(section, options)).ValidateOnStart();
+        services.AddOptions<ResponsePolicyOptions>().Configure(options => Bind(section, options)).PostConfigure(options => options.FillListDefaults()).ValidateOnStart();
         services.AddSingleton<IOptionsChangeTokenSource<ResponsePolicyOptions>>(new ConfigurationChangeTokenSource<ResponsePolicyOptions>(section));
         services.AddSingleton<IValidateOptions<ResponsePolicyOptions>, ResponsePolicyOptionsValidator>();
         services.AddSingleton<ResponsePolicy>();

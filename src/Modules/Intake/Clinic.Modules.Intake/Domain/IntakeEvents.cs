@@ -51,4 +51,5 @@ public sealed record RequestMarkedUrgent(string RuleSetVersion, IReadOnlyList<st
 public sealed record NotificationFailed(string Channel, string Recipient, string Reason, bool Final, DateTimeOffset FailedAt);
 
 /// <summary>Notifications reported that staff were told about the request through one channel.</summary>
-public sealed record StaffAlerted(string Channel, string Recipient, DateTimeOffset NotifiedAt);
+/// <param name="Deadline">Set (with <paramref name="Step"/>) when this was an escalation step, not the arrival alert; absent in older events.</param>
+public sealed record StaffAlerted(string Channel, string Recipient, DateTimeOffset NotifiedAt, string? Deadline = null, int? Step = null);

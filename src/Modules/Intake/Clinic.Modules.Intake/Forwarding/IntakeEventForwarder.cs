@@ -25,16 +25,19 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
     private readonly IBus _bus;
     private readonly IOptionsMonitor<IntakeAlertOptions> _alerts;
     private readonly Deadlines.ClinicTime _clinicTime;
+    private readonly IOptionsMonitor<Deadlines.ResponsePolicyOptions> _policy;
 
-    public IntakeEventForwarder(IBus bus, IOptionsMonitor<IntakeAlertOptions> alerts, Deadlines.ClinicTime clinicTime)
+    public IntakeEventForwarder(IBus bus, IOptionsMonitor<IntakeAlertOptions> alerts, Deadlines.ClinicTime clinicTime, IOptionsMonitor<Deadlines.ResponsePolicyOptions> policy)
     {
         _bus = bus;
         _alerts = alerts;
         _clinicTime = clinicTime;
+        _policy = policy;
         Name = SubscriptionName;
         IncludeType<Domain.RequestSubmitted>();
         IncludeType<Domain.SuspectedSpamReceived>();
         IncludeType<Domain.SpamCleared>();
+        // The triage events and escalations, for the live hints; escalations are also forwarded for delivery below.
         foreach (var type in RequestChangeHints.EventTypes)
         {
             IncludeType(type);
@@ -53,7 +56,7 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
             await PublishAsync(hint, messageId, cancellationToken);
         }
 
-        var arrivals = page.Events.Where(e => e.Data is Domain.RequestSubmitted or Domain.SuspectedSpamReceived or Domain.SpamCleared).ToList();
+        var arrivals = page.Events.Where(e => e.Data is Domain.RequestSubmitted or Domain.SuspectedSpamReceived or Domain.SpamCleared or Domain.EscalationRaised).ToList();
         if (arrivals.Count == 0)
         {
             return NullChangeListener.Instance;
@@ -71,6 +74,12 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
         foreach (var @event in arrivals)
         {
             var isUrgent = urgent.Contains(@event.StreamId);
+            if (@event.Data is Domain.EscalationRaised escalation)
+            {
+                await PublishEscalationAsync(operations, @event, escalation, isUrgent, cancellationToken);
+                continue;
+            }
+
             // SpamCleared: a person found it genuine; from now on it is an ordinary request, and staff hear of it.
             var (requestId, reference, contact, at, spam, _) = Domain.Arrival.Of(@event.Data) ?? await RestoredAsync(operations, @event.StreamId, cancellationToken);
             if (spam && !isUrgent)
@@ -108,6 +117,22 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
         }
 
         return NullChangeListener.Instance;
+    }
+
+    /// <summary>An escalation step goes to Notifications with what staff need to open the request, never the visitor's details.</summary>
+    private async Task PublishEscalationAsync(
+        IDocumentOperations operations, IEvent @event, Domain.EscalationRaised escalation, bool isUrgent, CancellationToken cancellationToken)
+    {
+        using var activity = StartForwardActivity(@event);
+        var arrival = Domain.Arrival.In(await operations.Events.FetchStreamAsync(@event.StreamId, token: cancellationToken));
+        var policy = isUrgent ? _policy.CurrentValue.Urgent : _policy.CurrentValue.Routine;
+        var within = escalation.Deadline == Deadlines.DeadlineKinds.Acknowledge ? policy.Acknowledge.Within : policy.FirstContact.Within;
+        await PublishAsync(
+            new Integration.RequestEscalated(
+                arrival.RequestId, arrival.Reference, arrival.Contact.ConditionSlug, isUrgent, escalation.Deadline, escalation.Step, within,
+                escalation.Recipients, escalation.DueAt, escalation.RaisedAt),
+            Domain.DeterministicGuid.From("escalation", @event.Id.ToString("N")),
+            cancellationToken);
     }
 
     /// <summary>

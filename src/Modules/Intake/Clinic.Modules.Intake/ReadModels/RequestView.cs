@@ -31,6 +31,9 @@ public sealed class RequestView
 
     public List<Failure> Failures { get; set; } = [];
 
+    /// <summary>Each escalation step raised because a deadline passed unmet, oldest first.</summary>
+    public List<Escalation> Escalations { get; set; } = [];
+
     /// <summary>The stream version this view reflects (set by Marten).</summary>
     public long Version { get; set; }
 
@@ -64,17 +67,29 @@ public sealed class RequestView
     {
     }
 
-    public void Apply(StaffAlerted e) => Deliveries.Add(new Delivery(e.Channel, e.Recipient, e.NotifiedAt));
+    /// <summary>Shown through <see cref="Escalations"/>; applied for the same reason as <see cref="NoteAdded"/> besides.</summary>
+    public void Apply(ResponseDeadlinesSet e)
+    {
+    }
+
+    public void Apply(EscalationRaised e) => Escalations.Add(new Escalation(e.Deadline, e.Step, [.. e.Recipients], e.DueAt, e.RaisedAt));
+
+    public void Apply(StaffAlerted e) => Deliveries.Add(new Delivery(e.Channel, e.Recipient, e.NotifiedAt, e.Deadline, e.Step));
 
     public void Apply(NotificationFailed e) => Failures.Add(new Failure(e.Channel, e.Recipient, e.Reason, e.Final, e.FailedAt));
 
     public bool HasFailure(string channel, string recipient, bool final) =>
         Failures.Exists(f => f.Channel == channel && f.Final == final && string.Equals(f.Recipient, recipient, StringComparison.OrdinalIgnoreCase));
 
-    public bool WasNotified(string channel, string recipient) =>
-        Deliveries.Exists(d => d.Channel == channel && string.Equals(d.Recipient, recipient, StringComparison.OrdinalIgnoreCase));
+    /// <summary>Whether this alert was recorded: the arrival alert when <paramref name="deadline"/> is null, else that escalation step's.</summary>
+    public bool WasNotified(string channel, string recipient, string? deadline = null, int? step = null) =>
+        Deliveries.Exists(d => d.Channel == channel && string.Equals(d.Recipient, recipient, StringComparison.OrdinalIgnoreCase)
+            && d.Deadline == deadline && d.Step == step);
 
-    public sealed record Delivery(string Channel, string Recipient, DateTimeOffset At);
+    /// <param name="Deadline">Null for the alert about the request's arrival; else the escalation it belonged to.</param>
+    public sealed record Delivery(string Channel, string Recipient, DateTimeOffset At, string? Deadline = null, int? Step = null);
+
+    public sealed record Escalation(string Deadline, int Step, IReadOnlyList<string> Recipients, DateTimeOffset DueAt, DateTimeOffset RaisedAt);
 
     public sealed record Failure(string Channel, string Recipient, string Reason, bool Final, DateTimeOffset At);
 }

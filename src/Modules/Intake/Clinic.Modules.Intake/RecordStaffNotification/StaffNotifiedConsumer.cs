@@ -18,8 +18,8 @@ internal sealed class StaffNotifiedConsumer(IIntakeStore store) : IConsumer<Inte
         await RequestHistoryWriter.AppendOnceAsync(
             session,
             message.RequestId,
-            request => request.WasNotified(message.Channel, message.Recipient),
-            new StaffAlerted(message.Channel, message.Recipient, message.NotifiedAt),
+            request => request.WasNotified(message.Channel, message.Recipient, message.Escalation?.Deadline, message.Escalation?.Step),
+            new StaffAlerted(message.Channel, message.Recipient, message.NotifiedAt, message.Escalation?.Deadline, message.Escalation?.Step),
             context.CancellationToken);
     }
 }

@@ -26,6 +26,30 @@ internal sealed class EmailChannel(SmtpMailer mailer) : INotificationChannel
             message.Importance = MessageImportance.High;
         }
 
+        if (alert.Escalation is { } escalation)
+        {
+            message.Priority = MessagePriority.Urgent;
+            message.Importance = MessageImportance.High;
+            message.Subject = $"{escalation.Summary}: request {alert.Reference} (escalation step {escalation.Step})";
+            message.Body = new TextPart("plain")
+            {
+                Text = $"""
+                    ESCALATION: nobody has acted on this {(alert.IsUrgent ? "URGENT " : "")}request in time.
+
+                    {escalation.Summary} (due {escalation.DueAt:yyyy-MM-dd HH:mm} UTC).
+                    You are receiving escalation step {escalation.Step}. Please open the request now and acknowledge it or call the visitor.
+
+                    Reference: {alert.Reference}
+                    Condition: {alert.ConditionSlug}
+
+                    Open the request: {alert.Link}
+
+                    This e-mail deliberately carries no names, contact details or message text.
+                    """,
+            };
+            return message;
+        }
+
         message.Subject = (alert.IsUrgent, alert.IsSuspectedSpam) switch
         {
             (true, true) => $"URGENT call request {alert.Reference}: crisis language (flagged as possible spam)",

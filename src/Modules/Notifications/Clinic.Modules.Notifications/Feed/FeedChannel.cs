@@ -14,7 +14,9 @@ internal sealed class FeedChannel(IBus bus) : INotificationChannel
 
     public Task DeliverAsync(StaffAlert alert, string recipient, string deliveryId, CancellationToken cancellationToken) =>
         bus.Publish(
-            new StaffFeedItem(deliveryId, alert.RequestId, alert.Reference, alert.IsUrgent, alert.IsSuspectedSpam, alert.ConditionSlug, alert.SubmittedAt, alert.Link),
+            new StaffFeedItem(
+                deliveryId, alert.RequestId, alert.Reference, alert.IsUrgent, alert.IsSuspectedSpam, alert.ConditionSlug, alert.SubmittedAt, alert.Link,
+                alert.Escalation?.Deadline, alert.Escalation?.Step),
             cancellationToken);
 }
 
@@ -30,7 +32,7 @@ internal sealed partial class StaffFeedItemConsumer(StaffFeedHub hub, ILogger<St
     public Task Consume(ConsumeContext<StaffFeedItem> context)
     {
         var item = context.Message;
-        hub.Publish(new StaffFeedEvent(item.Id, item.Urgent ? "urgent-request" : "request", item));
+        hub.Publish(new StaffFeedEvent(item.Id, item.EscalationStep is not null ? "escalation" : item.Urgent ? "urgent-request" : "request", item));
         LogPushed(logger, context.Message.Reference, hub.SubscriberCount);
         return Task.CompletedTask;
     }

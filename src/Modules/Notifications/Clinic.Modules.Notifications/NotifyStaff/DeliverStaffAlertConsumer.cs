@@ -31,7 +31,8 @@ internal abstract class DeliverStaffAlertConsumer(
         var alert = new StaffAlert(
             message.RequestId, message.Reference, message.ConditionSlug, message.IsUrgent, message.IsSuspectedSpam, message.SubmittedAt,
             new Uri(options.CurrentValue.SiteBaseUrl, $"staff/requests/{message.RequestId}"),
-            message.Visitor);
+            message.Visitor,
+            message.Escalation);
 
         DeliveryOutcome delivery;
         try
@@ -59,14 +60,17 @@ internal abstract class DeliverStaffAlertConsumer(
             throw;
         }
 
-        if (delivery.SentNow)
+        // Time to alert measures the arrival alert; an escalation is late on purpose.
+        if (delivery.SentNow && message.Escalation is null)
         {
             // A restored spam request counts from its first arrival: that is how long its visitor waited.
             metrics.Delivered(message.Channel, message.IsUrgent, delivery.DeliveredAt - message.SubmittedAt);
         }
 
         await context.Publish(
-            new StaffNotified(message.RequestId, message.Reference, message.Channel, message.Recipient, delivery.DeliveredAt),
+            new StaffNotified(
+                message.RequestId, message.Reference, message.Channel, message.Recipient, delivery.DeliveredAt,
+                message.Escalation is { } escalation ? new EscalationStep(escalation.Deadline, escalation.Step) : null),
             context.CancellationToken);
     }
 

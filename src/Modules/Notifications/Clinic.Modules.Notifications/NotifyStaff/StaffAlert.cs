@@ -8,9 +8,10 @@ namespace Clinic.Modules.Notifications.NotifyStaff;
 /// </summary>
 /// <param name="IsSuspectedSpam">Tripped the anti-spam check but used crisis language: alerted anyway, flagged.</param>
 /// <param name="Visitor">The visitor's details, only when the clinic opted in (Intake:Alerts:IncludeVisitorDetails).</param>
+/// <param name="Escalation">Set when the alert is an escalation step: a deadline passed and nobody acted.</param>
 internal sealed record StaffAlert(
     Guid RequestId, string Reference, string ConditionSlug, bool IsUrgent, bool IsSuspectedSpam, DateTimeOffset SubmittedAt, Uri Link,
-    VisitorDetails? Visitor = null)
+    VisitorDetails? Visitor = null, EscalationAlert? Escalation = null)
 {
     /// <summary>The visitor's details as plain-text lines, or nothing when the alert carries none.</summary>
     public IReadOnlyList<string> VisitorLines() => Visitor is not { } v

@@ -10,6 +10,18 @@ internal sealed class RoutingOptions
 
     public List<Route> Urgent { get; set; } = [];
 
+    /// <summary>
+    /// Extra routes for escalations, besides an e-mail to each person the step names. Empty (the default): the
+    /// urgent routes' webhooks and live feed, so an escalation reaches every channel the urgent alert did.
+    /// </summary>
+    public List<Route> Escalation { get; set; } = [];
+
+    public IEnumerable<(string Channel, string Recipient)> ForEscalation(IEnumerable<string> people) =>
+        people.Select(person => (Channel: "email", Recipient: person))
+            .Concat((Escalation.Count > 0 ? Escalation : Urgent.Where(route => route.Channel != "email"))
+                .SelectMany(route => route.Recipients.Select(recipient => (route.Channel, recipient))))
+            .Distinct();
+
     public IEnumerable<(string Channel, string Recipient)> For(bool urgent) =>
         (urgent ? Urgent : Routine)
             .SelectMany(route => route.Recipients.Select(recipient => (route.Channel, recipient)))

@@ -47,7 +47,9 @@ internal sealed class WebhookChannel(IHttpClientFactory clients, IOptionsMonitor
 
     internal static byte[] Body(StaffAlert alert, string deliveryId)
     {
-        var summary = alert.IsUrgent
+        var summary = alert.Escalation is { } escalation
+            ? $"ESCALATION step {escalation.Step}: {escalation.Summary}: {(alert.IsUrgent ? "URGENT " : "")}call request {alert.Reference} (condition: {alert.ConditionSlug}). Open: {alert.Link}"
+            : alert.IsUrgent
             ? $"URGENT call request {alert.Reference} (crisis language in the message{(alert.IsSuspectedSpam ? "; flagged as possible spam" : "")}; condition: {alert.ConditionSlug}). Open: {alert.Link}"
             : $"New call request {alert.Reference} (condition: {alert.ConditionSlug}). Open: {alert.Link}";
         // Slack and Teams read <...> in text as links and mentions: a visitor's words must stay words.
@@ -63,6 +65,7 @@ internal sealed class WebhookChannel(IHttpClientFactory clients, IOptionsMonitor
             submittedAt = alert.SubmittedAt,
             link = alert.Link,
             visitor = alert.Visitor,
+            escalation = alert.Escalation is { } step ? new { deadline = step.Deadline, step = step.Step, dueAt = step.DueAt } : null,
             deliveryId,
         }, Json);
     }
