@@ -28,8 +28,13 @@ public static class AuditCommands
                 .Where(e => e.EventTypesAre(typeof(Domain.RequestSubmitted), typeof(Domain.SuspectedSpamReceived)))
                 .CountAsync();
             // A read model added by an upgrade starts empty beside full ones: each must hold every request.
+            // Inbox entries written before the deadline columns existed have none, and would never show as open.
+            var inbox = $"{store.Options.DatabaseSchemaName}.mt_doc_{nameof(ReadModels.InboxEntry).ToLowerInvariant()}";
+            var inboxPredatesDeadlines = (await query.AdvancedSql.QueryAsync<bool>(
+                $"select exists (select 1 from {inbox} where is_open is null)", CancellationToken.None)).Single();
             if (await query.Query<ReadModels.RequestReceipt>().CountAsync() >= arrived
-                && await query.Query<ReadModels.ResponseRecord>().CountAsync() >= arrived)
+                && await query.Query<ReadModels.ResponseRecord>().CountAsync() >= arrived
+                && !inboxPredatesDeadlines)
             {
                 return;
             }

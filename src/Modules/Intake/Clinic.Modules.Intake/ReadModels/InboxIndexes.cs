@@ -13,7 +13,7 @@ internal static class InboxIndexes
 {
     /// <remarks>
     /// The columns are nullable so they can be added to a table that already holds entries; entries written before
-    /// these columns existed lack IsOpen and the deadlines until a replay (Clinic.Host audit replay) rebuilds them.
+    /// these columns existed lack IsOpen and the deadlines until `migrate` (or an audit replay) rebuilds them.
     /// </remarks>
     public static void Configure(StoreOptions options)
     {
