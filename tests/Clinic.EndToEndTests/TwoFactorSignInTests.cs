@@ -83,6 +83,21 @@ public sealed partial class TwoFactorSignInTests(ClinicFixture clinic)
     }
 
     [Fact]
+    public async Task An_account_disabled_between_password_and_recovery_code_is_not_signed_in()
+    {
+        await EnrolledAccountAsync("dora.disabled");
+        var codes = await RecoveryCodesAsync("dora.disabled");
+        using var browser = clinic.CreateBrowser();
+        await browser.PostFormAsync("/account/login", new() { ["UserName"] = "dora.disabled", ["Password"] = Passphrase });
+
+        await UsersAsync(["disable", "dora.disabled"], "");
+        var refused = await browser.PostFormAsync("/account/login-recovery", new() { ["RecoveryCode"] = codes[0] });
+
+        Assert.NotEqual(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await FeedStatusAsync(browser));
+    }
+
+    [Fact]
     public async Task Resetting_a_password_keeps_the_second_factor_and_only_an_explicit_reset_removes_it()
     {
         var key = await EnrolledAccountAsync("paula.reset");

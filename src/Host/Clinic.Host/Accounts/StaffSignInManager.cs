@@ -62,9 +62,11 @@ internal sealed partial class StaffSignInManager(
             return SignInResult.Failed;
         }
 
-        if (await UserManager.IsLockedOutAsync(user))
+        // Identity's recovery-code sign-in skips the checks its other paths make: an account disabled or locked
+        // since its password was given must not be let in by a recovery code.
+        if (await PreSignInCheck(user) is { } refused)
         {
-            return SignInResult.LockedOut;
+            return refused;
         }
 
         var result = await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
