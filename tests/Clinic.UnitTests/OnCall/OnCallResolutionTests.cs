@@ -102,9 +102,20 @@ public sealed class OnCallResolutionTests
         var at = Eastern("2026-12-05T12:00", "-05:00");
 
         Assert.Equal(Fallback, ScheduleRoster.Resolve(new OnCallSchedule(), ["on-call", "next-on-call", "clinic-lead"], at, NewYork, Fallback));
-        // One person all week: there is nobody "next", but the step still reaches the one on call.
+        // One person all week: there is nobody "next", so the fallback stands in for that role beside the one on call.
         var alone = new OnCallSchedule { Rotation = [new(DayOfWeek.Monday, new TimeOnly(9, 0), Alice)] };
-        Assert.Equal(["alice@clinic.example"], ScheduleRoster.Resolve(alone, ["on-call", "next-on-call"], at, NewYork, Fallback));
+        Assert.Equal(["alice@clinic.example", .. Fallback], ScheduleRoster.Resolve(alone, ["on-call", "next-on-call"], at, NewYork, Fallback));
         Assert.Equal(Fallback, ScheduleRoster.Resolve(alone, ["next-on-call", "clinic-lead"], at, NewYork, Fallback));
+    }
+
+    [Fact]
+    public void A_role_the_schedule_leaves_empty_goes_to_the_fallback_even_when_a_named_address_is_alerted()
+    {
+        var at = Eastern("2026-12-05T12:00", "-05:00");
+
+        // No schedule yet, a step naming the on-call person and the director: the director alone would leave the
+        // on-call role unalerted.
+        Assert.Equal(["desk@clinic.example", "director@clinic.example"],
+            ScheduleRoster.Resolve(new OnCallSchedule(), ["on-call", "director@clinic.example"], at, NewYork, Fallback));
     }
 }

@@ -14,12 +14,10 @@ namespace Clinic.Modules.Intake.Escalation;
 /// once: the append holds the stream's exclusive lock and re-reads the history under it, so a re-run after a
 /// crash or a second host finds the step already raised.
 /// </summary>
+[DisallowConcurrentExecution]
 internal sealed partial class EscalationJob(
     IIntakeStore store, ResponsePolicy policy, IOnCallRoster roster, TimeProvider time, ILogger<EscalationJob> logger) : IJob
 {
-    /// <summary>After a failure (the database away), the step is tried again this much later rather than lost.</summary>
-    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(10);
-
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var data = context.MergedJobDataMap;
@@ -33,12 +31,16 @@ internal sealed partial class EscalationJob(
             {
                 await EscalationTimers.RetryAtAsync(context.Scheduler, context.JobDetail.Key, at, cancellationToken);
             }
+            else
+            {
+                await EscalationTimers.CompleteAsync(context.Scheduler, context.JobDetail.Key, cancellationToken);
+            }
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
+            // Not settled: the step's repeating trigger runs it again shortly (and finds it raised if only the
+            // clean-up failed). Nothing here may throw: the next run is the retry.
             LogFailed(logger, deadline, step, e.GetType().Name);
-            // A fired one-shot trigger is spent whatever happens: a second trigger keeps the step alive.
-            await EscalationTimers.RetryAtAsync(context.Scheduler, context.JobDetail.Key, time.GetUtcNow() + RetryAfterFailure, cancellationToken);
         }
     }
 

@@ -28,8 +28,10 @@ internal static class EscalationModule
         builder.Services.AddHostedService(services => services.GetRequiredService<TimerSchema>());
         builder.Services.AddQuartz(quartz =>
         {
-            // One name for every host: together they are one cluster, which fires each timer once.
-            quartz.ConfigureScheduler(scheduler => scheduler.InstanceName = "clinic-escalation");
+            // One name for every host of a site (it follows the timers' schema): together they are one cluster, which
+            // fires each timer once. Quartz keeps schedulers in a process-wide registry by name, so two hosts in one
+            // process (the tests' fixtures) would otherwise share the first one's scheduler and tables.
+            quartz.ConfigureScheduler(scheduler => scheduler.InstanceName = $"clinic-escalation-{schema}");
             quartz.UsePersistentStore(store =>
             {
                 store.UsePostgres(connectionString);
@@ -52,7 +54,14 @@ internal static class EscalationModule
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var create = new NpgsqlCommand($"create schema if not exists \"{schema}\"", connection);
-        await create.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateSchema)
+        {
+            // Two hosts starting together on a fresh database: the other one created it.
+        }
     }
 
     internal sealed class TimerSchema(string connectionString, string schema) : IHostedService

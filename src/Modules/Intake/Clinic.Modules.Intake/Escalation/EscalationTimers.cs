@@ -3,7 +3,9 @@ using Quartz;
 namespace Clinic.Modules.Intake.Escalation;
 
 /// <summary>
-/// The durable timers, one Quartz job per (request, deadline, step) with one trigger. Keys are derived from
+/// The durable timers, one Quartz job per (request, deadline, step) with one trigger that fires at the step's time and
+/// then again every <see cref="RetryInterval"/> until the job deletes itself, having raised the step or found it
+/// needless: a run that fails (the database away, the host stopping) is run again, never lost with its spent trigger. Keys are derived from
 /// those three, so scheduling the same step twice (a subscription page processed again after a crash, two
 /// hosts) finds the job already there, and cancelling a deadline finds every step it scheduled.
 /// </summary>
@@ -12,6 +14,9 @@ internal sealed class EscalationTimers(ISchedulerFactory schedulers)
     public const string RequestIdKey = "requestId";
     public const string DeadlineKey = "deadline";
     public const string StepKey = "step";
+
+    /// <summary>How soon a step whose run failed is run again.</summary>
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(30);
 
     public static JobKey KeyFor(Guid requestId, string deadline, int step) => new($"{deadline}.{step}", GroupOf(requestId));
 
@@ -44,6 +49,10 @@ internal sealed class EscalationTimers(ISchedulerFactory schedulers)
     public static async Task RetryAtAsync(IScheduler scheduler, JobKey key, DateTimeOffset at, CancellationToken cancellationToken) =>
         await scheduler.ScheduleTrigger(TriggerAt(key, $"{key.Name}.retry-{at.UtcTicks}", at), TriggerConflict.Keep, cancellationToken);
 
+    /// <summary>A step is settled (raised, or no longer needed): its job and every trigger of it go.</summary>
+    public static async Task CompleteAsync(IScheduler scheduler, JobKey key, CancellationToken cancellationToken) =>
+        await scheduler.DeleteJob(key, cancellationToken);
+
     /// <summary>The action that meets a deadline cancels every step of its chain still pending.</summary>
     /// <param name="steps">The longest chain the policy has: every step that may have been scheduled.</param>
     public async Task CancelAsync(Guid requestId, string deadline, int steps, CancellationToken cancellationToken)
@@ -56,7 +65,7 @@ internal sealed class EscalationTimers(ISchedulerFactory schedulers)
         .WithIdentity(name, job.Group)
         .ForJob(job)
         .StartAt(at)
-        // Hosts all down when it was due: fire as soon as one is back, never skip.
-        .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+        // Hosts all down when it was due: fire as soon as one is back, never skip; then again until the job is settled.
+        .WithSimpleSchedule(s => s.WithInterval(RetryInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
         .Build();
 }

@@ -16,21 +16,19 @@ internal sealed class ScheduleRoster(IIntakeStore store, ClinicTime clinicTime, 
     }
 
     /// <summary>
-    /// "on-call", "next-on-call" and "clinic-lead" by the schedule, addresses as given; without repeats, and the
-    /// fallback addresses when the schedule names nobody at all: an escalation never goes to no one.
+    /// "on-call", "next-on-call" and "clinic-lead" by the schedule, addresses as given, without repeats. A role the
+    /// schedule leaves empty goes to the fallback addresses instead: no step leaves a role it names unalerted.
     /// </summary>
     public static IReadOnlyList<string> Resolve(OnCallSchedule schedule, IReadOnlyList<string> targets, DateTimeOffset at, DateTimeZone zone, IReadOnlyList<string> fallback)
     {
         var resolved = targets
-            .Select(target => target switch
+            .SelectMany(target => (target switch
             {
                 EscalationTargets.OnCall => OnCallResolution.OnCallAt(schedule, at, zone)?.Person.Email,
                 EscalationTargets.NextOnCall => OnCallResolution.NextAfter(schedule, at, zone)?.Person.Email,
                 EscalationTargets.ClinicLead => schedule.Lead?.Email,
                 _ => target,
-            })
-            .OfType<string>()
-            .Where(address => !string.IsNullOrWhiteSpace(address))
+            }) is { Length: > 0 } address && !string.IsNullOrWhiteSpace(address) ? [address] : fallback)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
         return resolved.Count > 0 ? resolved : [.. fallback];
