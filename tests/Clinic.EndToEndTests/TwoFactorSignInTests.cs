@@ -85,12 +85,12 @@ public sealed partial class TwoFactorSignInTests(ClinicFixture clinic)
     [Fact]
     public async Task An_account_disabled_between_password_and_recovery_code_is_not_signed_in()
     {
-        await EnrolledAccountAsync("dora.disabled");
-        var codes = await RecoveryCodesAsync("dora.disabled");
+        await EnrolledAccountAsync("desmond.disabled");
+        var codes = await RecoveryCodesAsync("desmond.disabled");
         using var browser = clinic.CreateBrowser();
-        await browser.PostFormAsync("/account/login", new() { ["UserName"] = "dora.disabled", ["Password"] = Passphrase });
+        await browser.PostFormAsync("/account/login", new() { ["UserName"] = "desmond.disabled", ["Password"] = Passphrase });
 
-        await UsersAsync(["disable", "dora.disabled"], "");
+        await UsersAsync(["disable", "desmond.disabled"], "");
         var refused = await browser.PostFormAsync("/account/login-recovery", new() { ["RecoveryCode"] = codes[0] });
 
         Assert.NotEqual(HttpStatusCode.Redirect, refused.StatusCode);
