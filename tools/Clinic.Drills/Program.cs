@@ -42,7 +42,13 @@ async Task WriteAsync(string directory, string name, string markdown, object res
     await File.WriteAllTextAsync(Path.Combine(directory, name + ".md"), markdown);
     await File.WriteAllTextAsync(
         Path.Combine(directory, name + ".json"),
-        JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+        // A measure with no valid sample is NaN: written as "NaN" rather than aborting the run after its table.
+        JsonSerializer.Serialize(results, new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        }));
 }
 
 if (arguments[0] == "bench")

@@ -30,7 +30,7 @@ internal static partial class InboxMeasure
     [
         ("default view (open requests, first page)", "staff"),
         ("overdue filter", "staff?overdue=true"),
-        ("lookup by reference", "staff?reference="),
+        ("lookup by reference", "staff?find="),
     ];
 
     /// <summary>Makes (or resets) a staff account through the host's own users command and signs it in.</summary>
