@@ -7,7 +7,7 @@ namespace Clinic.Host.Accounts;
 /// they come, are further lists on this document, read and written by the same store
 /// (docs/adr/0007-identity-over-the-marten-accounts-document.md).
 /// </summary>
-internal sealed class StaffAccount
+internal sealed partial class StaffAccount
 {
     public const int MaxFailedSignIns = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);

@@ -11,7 +11,7 @@ namespace Clinic.Host.Accounts;
 /// DbContext): a document loaded and then updated in the same scope carries its version, so two requests changing
 /// one account at once (two sign-ins racing) get a concurrency failure rather than a lost update.
 /// </summary>
-internal sealed class StaffUserStore(IAccountsStore store) :
+internal sealed partial class StaffUserStore(IAccountsStore store) :
     IUserPasswordStore<StaffAccount>,
     IUserSecurityStampStore<StaffAccount>,
     IUserRoleStore<StaffAccount>,
