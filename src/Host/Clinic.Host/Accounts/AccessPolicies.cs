@@ -21,6 +21,12 @@ internal static class AccessPolicies
     /// <summary>Rebuilding the read models from the events.</summary>
     public const string AuditorOrAdmin = "auditor-or-admin";
 
+    /// <summary>Admin actions that need a recent second factor (step-up): role changes, later erasure.</summary>
+    public const string AdminSensitive = "admin-sensitive";
+
+    /// <summary>Audit actions that need a recent second factor (step-up): exports and replay.</summary>
+    public const string AuditorSensitive = "auditor-sensitive";
+
     /// <summary>Any signed-in account, even one that must still set up its second factor: its own account pages.</summary>
     public const string SignedIn = "signed-in";
 
@@ -30,6 +36,8 @@ internal static class AccessPolicies
         [Auditor] = [StaffRoles.Auditor],
         [Admin] = [StaffRoles.Admin],
         [AuditorOrAdmin] = [StaffRoles.Auditor, StaffRoles.Admin],
+        [AdminSensitive] = [StaffRoles.Admin],
+        [AuditorSensitive] = [StaffRoles.Auditor],
         [SignedIn] = StaffRoles.All,
     };
 

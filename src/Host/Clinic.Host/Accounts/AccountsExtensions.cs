@@ -29,6 +29,8 @@ internal static class AccountsExtensions
             .ApplyAllDatabaseChangesOnStartup();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AccountStore>();
+        builder.Services.TryAddSingleton<ISignInJournal, UnrecordedAccountJournals>();
+        builder.Services.TryAddSingleton<IAccountChangeJournal, UnrecordedAccountJournals>();
         builder.Services.AddSingleton(SecondFactorRequirement.From(builder.Configuration));
 
         builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme)
