@@ -54,6 +54,7 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["PAGE /account/denied"] = ("GET", "/account/denied", Everyone),
         ["PAGE /account/login-2fa"] = ("GET", "/account/login-2fa", Everyone),
         ["PAGE /account/login-recovery"] = ("GET", "/account/login-recovery", Everyone),
+        ["PAGE /account/sso/{handler?}"] = ("GET", "/account/sso", Everyone),
         ["PAGE /account/two-factor"] = ("GET", "/account/two-factor", SignedIn),
         ["PAGE /error"] = ("GET", "/error", Everyone),
         ["PAGE /status/{code:int}"] = ("GET", "/status/404", Everyone),

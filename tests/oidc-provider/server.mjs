@@ -64,7 +64,8 @@ lines.once('line', (redirectUri) => {
       token_endpoint_auth_method: 'client_secret_post',
     }],
     claims: {
-      openid: ['sub'],
+      // amr (RFC 8176) in the ID token tells the clinic whether this provider asked for a second factor.
+      openid: ['sub', 'amr'],
       email: ['email', 'email_verified'],
       profile: ['preferred_username'],
       groups: ['groups'],

@@ -163,6 +163,7 @@ public partial class ClinicFixture : IAsyncLifetime
                 services.AddSingleton<ILoggerProvider>(Logs);
                 // Tests compare scrapes taken moments apart: each must be fresh, not the exporter's cached answer.
                 services.Configure<OpenTelemetry.Exporter.PrometheusAspNetCoreOptions>(options => options.ScrapeResponseCacheDurationMilliseconds = 0);
+                ConfigureServices(services);
             });
         });
 
@@ -193,6 +194,11 @@ public partial class ClinicFixture : IAsyncLifetime
 
     /// <summary>A fixture with other settings (say, deadlines of seconds) changes them here.</summary>
     protected virtual void Configure(IDictionary<string, string> settings)
+    {
+    }
+
+    /// <summary>A fixture that replaces host services (say, to record what the host journals) does it here.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
     {
     }
 
@@ -360,9 +366,10 @@ internal sealed partial class FormPage(HttpClient browser, string url, IReadOnly
     public static async Task<FormPage> OpenAsync(HttpClient browser, string url)
     {
         var html = await browser.GetStringAsync(url);
-        var hidden = HiddenInput().Matches(html).ToDictionary(
-            m => WebUtility.HtmlDecode(m.Groups["name"].Value),
-            m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        // A page with two forms (the sign-in page with its single sign-on button) repeats the antiforgery token: the first is kept.
+        var hidden = HiddenInput().Matches(html)
+            .GroupBy(m => WebUtility.HtmlDecode(m.Groups["name"].Value))
+            .ToDictionary(g => g.Key, g => WebUtility.HtmlDecode(g.First().Groups["value"].Value));
         Assert.True(hidden.ContainsKey("__RequestVerificationToken"), $"{url} has no antiforgery token.");
         return new FormPage(browser, url, hidden);
     }

@@ -19,6 +19,9 @@ internal sealed class SingleSignOnModel(StaffSignInManager signIn, IOptions<Sing
 
     public string Message { get; private set; } = SingleSignOnRefusal.NotCompleted.Message;
 
+    /// <summary>Nothing to show without a sign-in under way.</summary>
+    public IActionResult OnGet() => NotFound();
+
     public IActionResult OnPost()
     {
         if (!options.Value.Enabled)

@@ -60,6 +60,7 @@ internal static partial class SingleSignOnExtensions
             };
         });
 
+        builder.Services.AddSingleton<IStartupFilter>(new ProviderFormAction(new Uri(sso.Authority!).GetLeftPart(UriPartial.Authority)));
         builder.Services.AddAuthentication().AddOpenIdConnect(Scheme, sso.DisplayName, oidc =>
         {
             oidc.SignInScheme = IdentityConstants.ExternalScheme;
@@ -140,4 +141,36 @@ internal static class ProviderSecondFactor
             identity.RemoveClaim(claim);
         }
     }
+}
+
+/// <summary>
+/// The site's policy lets forms post only to itself (form-action 'self'), and browsers apply the policy of the page
+/// holding a form to where its answer redirects too. The single sign-on button's answer is a redirect to the identity
+/// provider, so the sign-in page (which holds the button) also allows the provider's origin; every other page keeps the
+/// policy as it is. A startup filter, so its header callback runs after the one that writes the policy.
+/// </summary>
+internal sealed class ProviderFormAction(string providerOrigin) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            if (context.Request.Path.Equals(AccountsExtensions.LoginPath, StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.OnStarting(() =>
+                {
+                    var policy = context.Response.Headers.ContentSecurityPolicy.ToString();
+                    if (policy.Contains("form-action 'self'", StringComparison.Ordinal))
+                    {
+                        context.Response.Headers.ContentSecurityPolicy = policy.Replace("form-action 'self'", $"form-action 'self' {providerOrigin}", StringComparison.Ordinal);
+                    }
+
+                    return Task.CompletedTask;
+                });
+            }
+
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }
