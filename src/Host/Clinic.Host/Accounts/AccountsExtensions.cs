@@ -87,6 +87,7 @@ internal static class AccountsExtensions
         builder.Services.AddHttpContextAccessor();
 
         builder.Services.AddAuthorizationBuilder().AddAccessPolicies();
+        Administration.AccountAdministrationExtensions.AddClinicAccountAdministration(builder);
         return builder;
     }
 
