@@ -93,7 +93,7 @@ internal sealed partial class AccountAdministration(
         }
 
         var now = time.GetUtcNow();
-        var account = new StaffAccount { Id = StaffAccount.IdFor(userName), UserName = userName, Email = email, Roles = [.. roles.Distinct()] };
+        var account = new StaffAccount { Id = StaffAccount.IdFor(userName), UserName = userName, Email = email, Roles = [.. StaffRoles.All.Where(roles.Contains)] };
         var (token, link) = AccountLink.Issue(account.Id, AccountLinkPurposes.Invitation, actor, now, options.Value.InvitationLifetime);
         await using (var session = store.LightweightSession())
         {
