@@ -78,6 +78,14 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["PAGE /audit/access"] = ("GET", "/audit/access", AuditorsOnly),
         ["PAGE /audit/replay"] = ("GET", "/audit/replay", AuditorsAndAdmins),
         ["GET /api/audit/export"] = ("GET", "/api/audit/export?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z", AuditorsOnly),
+
+        // Account administration; the link page answers anyone holding a link (here an unknown one: 404).
+        ["PAGE /staff/accounts"] = ("GET", "/staff/accounts", AdminsOnly),
+        ["PAGE /staff/accounts/invite"] = ("GET", "/staff/accounts/invite", AdminsOnly),
+        ["PAGE /staff/accounts/account"] = ("GET", $"/staff/accounts/account?name={ClinicFixture.StaffUserName}", AdminsOnly),
+        ["PAGE /staff/accounts/roles"] = ("GET", $"/staff/accounts/roles?name={ClinicFixture.StaffUserName}", AdminsOnly),
+        ["PAGE /staff/accounts/changes"] = ("GET", "/staff/accounts/changes", AdminsOnly),
+        ["PAGE /account/set-password"] = ("GET", "/account/set-password?token=unknown", Everyone),
     };
 
     [Fact]

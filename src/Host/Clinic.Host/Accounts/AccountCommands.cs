@@ -44,7 +44,7 @@ internal static class AccountCommands
                 problem = null;
                 foreach (var account in await accounts.ListAsync())
                 {
-                    var state = account.Disabled ? "disabled" : accounts.IsLockedOut(account) ? $"locked until {account.LockedUntil:u}" : "active";
+                    var state = account.Disabled ? "disabled" : account.IsPendingInvitation ? "pending invite" : accounts.IsLockedOut(account) ? $"locked until {account.LockedUntil:u}" : "active";
                     var secondFactor = account.TwoFactorEnabled ? "two-factor" : "password only";
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{account.UserName}\t{string.Join(",", account.Roles)}\t{state}\t{secondFactor}"));
                 }

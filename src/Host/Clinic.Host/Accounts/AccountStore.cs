@@ -11,16 +11,19 @@ public interface IAccountsStore : IDocumentStore;
 /// <see cref="PasswordRules"/> and every change renews the security stamp, ending the account's sessions).
 /// Each command runs in its own scope, as a request would.
 /// </summary>
-internal sealed class AccountStore(IServiceScopeFactory scopes, TimeProvider time)
+internal sealed class AccountStore(IServiceScopeFactory scopes, TimeProvider time, IAccountChangeJournal journal)
 {
+    /// <summary>The actor every change made here is recorded under.</summary>
+    public const string CommandLine = "command-line";
+
     /// <summary>Locked out now, by this store's clock.</summary>
     public bool IsLockedOut(StaffAccount account) => account.IsLockedOut(time.GetUtcNow());
 
     public async Task<string?> CreateAsync(string userName, string password, IReadOnlyCollection<string> roles, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(userName) || userName.Trim().Length > 64 || userName.Any(char.IsWhiteSpace) || userName.StartsWith('-'))
+        if (UserNameProblem(userName) is { } problem)
         {
-            return "A user name is 1 to 64 characters without spaces, not starting with '-'.";
+            return problem;
         }
 
         if (roles.Count == 0 || roles.Any(role => !StaffAccount.KnownRoles.Contains(role)))
@@ -32,14 +35,25 @@ internal sealed class AccountStore(IServiceScopeFactory scopes, TimeProvider tim
         var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffAccount>>();
         var account = new StaffAccount { UserName = userName.Trim(), Roles = [.. roles.Distinct()] };
         var result = await users.CreateAsync(account, password);
+        if (result.Succeeded)
+        {
+            await journal.RecordAsync(new AccountChangeEntry(CommandLine, account.Id, "created", $"roles {string.Join(", ", account.Roles)}"), cancellationToken);
+        }
+
         return result.Succeeded ? null
             : result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.DuplicateUserName)) ? $"An account named '{userName}' already exists."
             : Describe(result);
     }
 
+    /// <summary>Why a user name cannot be used, or null.</summary>
+    public static string? UserNameProblem(string? userName) =>
+        string.IsNullOrWhiteSpace(userName) || userName.Trim().Length > 64 || userName.Any(char.IsWhiteSpace) || userName.StartsWith('-')
+            ? "A user name is 1 to 64 characters without spaces, not starting with '-'."
+            : null;
+
     /// <summary>A new password; unlocks the account and ends its sessions. The second factor stays as it is (ASVS 6.4.3).</summary>
     public Task<string?> ResetPasswordAsync(string userName, string password, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userName, async (users, account) =>
+        ChangeAsync(userName, "password-reset", async (users, account) =>
         {
             foreach (var validator in users.PasswordValidators)
             {
@@ -58,7 +72,7 @@ internal sealed class AccountStore(IServiceScopeFactory scopes, TimeProvider tim
 
     /// <summary>Removes the authenticator and the recovery codes; the account enrols again at its next sign-in if it must.</summary>
     public Task<string?> ResetSecondFactorAsync(string userName, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userName, (users, account) =>
+        ChangeAsync(userName, "second-factor-reset", (users, account) =>
         {
             account.TwoFactorEnabled = false;
             account.AuthenticatorKey = null;
@@ -68,7 +82,7 @@ internal sealed class AccountStore(IServiceScopeFactory scopes, TimeProvider tim
         });
 
     public Task<string?> SetDisabledAsync(string userName, bool disabled, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userName, (users, account) =>
+        ChangeAsync(userName, disabled ? "disabled" : "enabled", (users, account) =>
         {
             account.Disabled = disabled;
             return users.UpdateSecurityStampAsync(account);
@@ -81,7 +95,7 @@ internal sealed class AccountStore(IServiceScopeFactory scopes, TimeProvider tim
         return await session.Query<StaffAccount>().OrderBy(a => a.Id).ToListAsync(cancellationToken);
     }
 
-    private async Task<string?> ChangeAsync(string userName, Func<UserManager<StaffAccount>, StaffAccount, Task<IdentityResult>> change)
+    private async Task<string?> ChangeAsync(string userName, string changeName, Func<UserManager<StaffAccount>, StaffAccount, Task<IdentityResult>> change)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffAccount>>();
@@ -92,7 +106,13 @@ internal sealed class AccountStore(IServiceScopeFactory scopes, TimeProvider tim
         }
 
         var result = await change(users, account);
-        return result.Succeeded ? null : Describe(result);
+        if (!result.Succeeded)
+        {
+            return Describe(result);
+        }
+
+        await journal.RecordAsync(new AccountChangeEntry(CommandLine, account.Id, changeName), CancellationToken.None);
+        return null;
     }
 
     private static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));

@@ -88,6 +88,7 @@ internal static class AccountsExtensions
 
         builder.Services.AddAuthorizationBuilder().AddAccessPolicies();
         builder.AddClinicSingleSignOn();
+        Administration.AccountAdministrationExtensions.AddClinicAccountAdministration(builder);
         return builder;
     }
 

@@ -86,6 +86,7 @@ public static class NotificationsModule
         bus.AddConsumer<DeliverFeedAlertConsumer>(Deliveries).Endpoint(e => e.ConfigureConsumeTopology = false);
         bus.AddConsumer<DeliveryFaultConsumer>(Brief);
         bus.AddConsumer<VisitorAcknowledgementRequestedConsumer>(Deliveries);
+        bus.AddConsumer<AccountMail.StaffAccountMailRequestedConsumer>(Deliveries);
         // A temporary queue per host: every host's connected staff browsers get every feed item.
         bus.AddConsumer<StaffFeedItemConsumer>().Endpoint(e =>
         {
