@@ -87,6 +87,7 @@ internal static class AccountsExtensions
         builder.Services.AddHttpContextAccessor();
 
         builder.Services.AddAuthorizationBuilder().AddAccessPolicies();
+        builder.AddClinicSessions();
         return builder;
     }
 
