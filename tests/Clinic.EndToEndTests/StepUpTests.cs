@@ -32,18 +32,22 @@ public sealed class StepUpTests(StepUpFixture clinic)
         var key = await SessionsTests.AccountAsync(clinic, "ava.audit", "Auditor", enrol: true);
         using var ava = clinic.CreateBrowser();
         await ava.PostFormAsync("/account/login", new() { ["UserName"] = "ava.audit", ["Password"] = SessionsTests.Passphrase });
-        Assert.Equal(HttpStatusCode.Redirect, (await ava.PostFormAsync("/account/login-2fa", new() { ["Code"] = ClinicFixture.CurrentCode(key) })).StatusCode);
+        var signInCode = ClinicFixture.CurrentCode(key);
+        Assert.Equal(HttpStatusCode.Redirect, (await ava.PostFormAsync("/account/login-2fa", new() { ["Code"] = signInCode })).StatusCode);
 
+        var seen = new List<HttpStatusCode>();
         var asked = await Eventually.GetAsync(async () =>
         {
             var response = await OpenAsBrowserAsync(ava, Export);
+            seen.Add(response.StatusCode);
             return response.StatusCode == HttpStatusCode.Redirect ? response.Headers.Location!.OriginalString : null;
         }, "the export to ask for a fresh second factor", StepUpFixture.Window * 6);
+        Assert.Equal(HttpStatusCode.OK, seen[0]);
 
         Assert.Equal(StepUp.ConfirmUrl(Export), asked);
         Assert.Contains("Code from your authenticator app", await ava.GetStringAsync(asked), StringComparison.Ordinal);
         // The code the sign-in used is spent: it does not confirm.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await ConfirmAsync(ava, asked, new() { ["Code"] = ClinicFixture.CurrentCode(key) })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ConfirmAsync(ava, asked, new() { ["Code"] = signInCode })).StatusCode);
         var confirmed = await ConfirmAsync(ava, asked, new() { ["Code"] = ClinicFixture.NextCode(key) });
         Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
         Assert.Equal(Export, confirmed.Headers.Location!.OriginalString);
@@ -99,11 +103,15 @@ public sealed class StepUpTests(StepUpFixture clinic)
         using var elsewhere = clinic.CreateBrowser();
         Assert.Equal(HttpStatusCode.Unauthorized, (await elsewhere.PostFormAsync("/account/login", new() { ["UserName"] = "lena.lock", ["Password"] = SessionsTests.Passphrase })).StatusCode);
 
+        // Each attempt so far was a page load and a post; from here, posts alone (as a script would).
+        var token = SessionsTests.AntiforgeryToken().Match(await lena.GetStringAsync(StepUp.ConfirmPath)).Groups[1].Value;
         HttpStatusCode status;
-        var attempts = StaffAccount.MaxFailedSignIns + 1;
+        // The sign-in (two pages, each loaded and posted), six confirmations (each loaded and posted), the token's page.
+        var attempts = 4 + (2 * (StaffAccount.MaxFailedSignIns + 1)) + 1;
         do
         {
-            status = (await ConfirmAsync(lena, StepUp.ConfirmPath, new() { ["Code"] = SessionsTests.WrongCode(key) })).StatusCode;
+            using var post = new FormUrlEncodedContent(new Dictionary<string, string> { ["Code"] = SessionsTests.WrongCode(key), ["__RequestVerificationToken"] = token });
+            status = (await lena.PostAsync(StepUp.ConfirmPath, post)).StatusCode;
             attempts++;
         }
         while (status != HttpStatusCode.TooManyRequests && attempts <= 100);

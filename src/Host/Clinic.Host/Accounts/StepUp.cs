@@ -65,13 +65,11 @@ internal sealed class RecentSecondFactorHandler(TimeProvider time, IConfiguratio
 
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, RecentSecondFactorRequirement requirement)
     {
+        // Not met is left pending rather than failed: then the result names this requirement, and
+        // StepUpResultHandler can tell "needs a fresh second factor" from "may not".
         if (StepUp.LastSecondFactor(context.User) is { } last && time.GetUtcNow() - last <= _window)
         {
             context.Succeed(requirement);
-        }
-        else
-        {
-            context.Fail(new AuthorizationFailureReason(this, "A fresh second factor is needed."));
         }
 
         return Task.CompletedTask;
