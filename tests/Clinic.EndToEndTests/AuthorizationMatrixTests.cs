@@ -56,6 +56,8 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["PAGE /account/login-recovery"] = ("GET", "/account/login-recovery", Everyone),
         ["PAGE /account/sso/{handler?}"] = ("GET", "/account/sso", Everyone),
         ["PAGE /account/two-factor"] = ("GET", "/account/two-factor", SignedIn),
+        ["PAGE /account/security"] = ("GET", "/account/security", SignedIn),
+        ["PAGE /account/confirm"] = ("GET", "/account/confirm", SignedIn),
         ["PAGE /error"] = ("GET", "/error", Everyone),
         ["PAGE /status/{code:int}"] = ("GET", "/status/404", Everyone),
         ["ANY /health/live"] = ("GET", "/health/live", Everyone),

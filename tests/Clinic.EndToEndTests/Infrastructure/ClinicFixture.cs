@@ -260,6 +260,7 @@ public partial class ClinicFixture : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         if (response.Headers.Location?.OriginalString.StartsWith("/account/login-2fa", StringComparison.Ordinal) == true)
         {
+            await ForgetUsedCodeAsync(userName);
             response = await browser.PostFormAsync("/account/login-2fa", new() { ["Code"] = CurrentCode(AuthenticatorKeys[userName]) });
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         }
@@ -273,6 +274,26 @@ public partial class ClinicFixture : IAsyncLifetime
     /// <summary>The code an authenticator app shows now for this key (RFC 6238: SHA-1, 6 digits, 30 seconds).</summary>
     public static string CurrentCode(string key) =>
         new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant())).ComputeTotp();
+
+    /// <summary>
+    /// The code for the next 30-second step. Each code is accepted once (and none of an earlier step), so a second
+    /// sign-in of one account within a step uses this one (Identity accepts codes of a clock slightly ahead).
+    /// </summary>
+    public static string NextCode(string key) =>
+        new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant())).ComputeTotp(DateTime.UtcNow.AddSeconds(30));
+
+    /// <summary>
+    /// Test-only: forgets which authenticator code the account used last. The fixture's shared accounts sign in many
+    /// times a minute (a person cannot: each code works once), so their sign-ins start from a clean slate.
+    /// </summary>
+    public async Task ForgetUsedCodeAsync(string userName)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<StaffAccount>>();
+        var account = await users.FindByNameAsync(userName) ?? throw new InvalidOperationException($"No account {userName}.");
+        account.LastAuthenticatorTimeStep = null;
+        Assert.True((await users.UpdateAsync(account)).Succeeded);
+    }
 
     /// <summary>Gives the account an authenticator and turns its second factor on; returns the key.</summary>
     public async Task<string> EnrolAuthenticatorAsync(string userName)

@@ -27,6 +27,9 @@ internal static class AccessPolicies
     /// <summary>Audit actions that need a recent second factor (step-up): exports and replay.</summary>
     public const string AuditorSensitive = "auditor-sensitive";
 
+    /// <summary>Rebuilding the read models, with a recent second factor (step-up): the replay page.</summary>
+    public const string AuditorOrAdminSensitive = "auditor-or-admin-sensitive";
+
     /// <summary>Any signed-in account, even one that must still set up its second factor: its own account pages.</summary>
     public const string SignedIn = "signed-in";
 
@@ -38,6 +41,7 @@ internal static class AccessPolicies
         [AuditorOrAdmin] = [StaffRoles.Auditor, StaffRoles.Admin],
         [AdminSensitive] = [StaffRoles.Admin],
         [AuditorSensitive] = [StaffRoles.Auditor],
+        [AuditorOrAdminSensitive] = [StaffRoles.Auditor, StaffRoles.Admin],
         [SignedIn] = StaffRoles.All,
     };
 
@@ -52,6 +56,11 @@ internal static class AccessPolicies
                 {
                     // An account that must still enrol a second factor reaches nothing else until it has.
                     policy.RequireAssertion(context => !context.User.HasClaim(claim => claim.Type == StaffClaimsFactory.MustEnrolClaim));
+                }
+
+                if (name is AdminSensitive or AuditorSensitive or AuditorOrAdminSensitive)
+                {
+                    policy.AddRequirements(new RecentSecondFactorRequirement());
                 }
             });
         }

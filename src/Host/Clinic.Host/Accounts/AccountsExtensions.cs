@@ -89,6 +89,7 @@ internal static class AccountsExtensions
         builder.Services.AddAuthorizationBuilder().AddAccessPolicies();
         builder.AddClinicSingleSignOn();
         Administration.AccountAdministrationExtensions.AddClinicAccountAdministration(builder);
+        builder.AddClinicSessions();
         return builder;
     }
 

@@ -30,14 +30,17 @@ internal sealed partial class StaffSignInManager(
         if (user is null)
         {
             VerifyDecoy(password);
-            return Logged("password", SignInResult.Failed);
+            return await RecordedAsync(null, SignInMethods.Password, "password", SignInResult.Failed);
         }
 
-        return Logged("password", await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure));
+        return await RecordedAsync(user.Id, SignInMethods.Password, "password", await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure));
     }
 
-    public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient) =>
-        Logged("authenticator code", await base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient));
+    public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient)
+    {
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        return await RecordedAsync(user?.Id, SignInMethods.Authenticator, "authenticator code", await base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient));
+    }
 
     public override async Task<SignInResult> CheckPasswordSignInAsync(StaffAccount user, string password, bool lockoutOnFailure)
     {
@@ -51,8 +54,11 @@ internal sealed partial class StaffSignInManager(
         return await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
     }
 
-    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode) =>
-        Logged("recovery code", await RecoveryCodeSignInAsync(recoveryCode));
+    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)
+    {
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        return await RecordedAsync(user?.Id, SignInMethods.RecoveryCode, "recovery code", await RecoveryCodeSignInAsync(recoveryCode));
+    }
 
     private async Task<SignInResult> RecoveryCodeSignInAsync(string recoveryCode)
     {

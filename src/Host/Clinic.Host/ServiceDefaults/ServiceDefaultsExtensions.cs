@@ -45,8 +45,13 @@ internal static class ServiceDefaultsExtensions
                 serviceName: builder.Configuration["OTEL_SERVICE_NAME"] ?? "clinic",
                 serviceVersion: typeof(ServiceDefaultsExtensions).Assembly.GetName().Version?.ToString()))
             .WithTracing(tracing => tracing
-                .AddAspNetCoreInstrumentation(options => options.Filter = context =>
-                    !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(MetricsScrape.Path))
+                .AddAspNetCoreInstrumentation(options =>
+                {
+                    options.Filter = context =>
+                        !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(MetricsScrape.Path);
+                    // The User-Agent string singles out a browser: spans keep none (sign-in records keep a family and system).
+                    options.EnrichWithHttpRequest = (activity, _) => activity.SetTag("user_agent.original", null);
+                })
                 .AddSource(TraceSources))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()

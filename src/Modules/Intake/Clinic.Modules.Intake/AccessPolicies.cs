@@ -17,4 +17,10 @@ internal static class AccessPolicies
 
     /// <summary>Rebuilding the read models.</summary>
     public const string AuditorOrAdminPolicy = "auditor-or-admin";
+
+    /// <summary>Exports: the auditor, with a second factor given in the last few minutes (step-up).</summary>
+    public const string AuditorSensitivePolicy = "auditor-sensitive";
+
+    /// <summary>Replaying the event store: auditors and admins, with a recent second factor (step-up).</summary>
+    public const string AuditorOrAdminSensitivePolicy = "auditor-or-admin-sensitive";
 }

@@ -56,6 +56,7 @@ internal static class AuditEndpoints
             await export.WriteAsync(format, writer, cancellationToken);
             return TypedResults.Empty;
         })
+            .RequireAuthorization(AccessPolicies.AuditorSensitivePolicy)
             .Produces<string>(StatusCodes.Status200OK, "application/x-ndjson", "text/csv")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

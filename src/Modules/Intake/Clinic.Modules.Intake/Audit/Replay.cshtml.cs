@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Clinic.Modules.Intake.Audit;
 
-/// <summary>Rebuild every read model from the event store, with progress (auditors and admins).</summary>
-[Authorize(Policy = AccessPolicies.AuditorOrAdminPolicy)]
+/// <summary>Rebuild every read model from the event store, with progress (auditors and admins, with a recent second factor).</summary>
+[Authorize(Policy = AccessPolicies.AuditorOrAdminSensitivePolicy)]
 internal sealed class ReplayModel(ReplayJob job) : PageModel
 {
     public ReplayJob Job => job;
