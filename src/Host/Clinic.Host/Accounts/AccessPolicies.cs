@@ -27,6 +27,15 @@ internal static class AccessPolicies
     /// <summary>Audit actions that need a recent second factor (step-up): exports and replay.</summary>
     public const string AuditorSensitive = "auditor-sensitive";
 
+    /// <summary>Content: writing drafts and submitting them for review.</summary>
+    public const string Editor = "editor";
+
+    /// <summary>Content: approving others' changes (four eyes) and publishing them.</summary>
+    public const string ClinicalReviewer = "clinical-reviewer";
+
+    /// <summary>Content: the list of items, previews and histories.</summary>
+    public const string EditorOrReviewer = "editor-or-reviewer";
+
     /// <summary>Any signed-in account, even one that must still set up its second factor: its own account pages.</summary>
     public const string SignedIn = "signed-in";
 
@@ -38,6 +47,9 @@ internal static class AccessPolicies
         [AuditorOrAdmin] = [StaffRoles.Auditor, StaffRoles.Admin],
         [AdminSensitive] = [StaffRoles.Admin],
         [AuditorSensitive] = [StaffRoles.Auditor],
+        [Editor] = [StaffRoles.Editor],
+        [ClinicalReviewer] = [StaffRoles.ClinicalReviewer],
+        [EditorOrReviewer] = [StaffRoles.Editor, StaffRoles.ClinicalReviewer],
         [SignedIn] = StaffRoles.All,
     };
 
@@ -66,5 +78,7 @@ internal static class StaffRoles
     public const string Staff = "Staff";
     public const string Auditor = "Auditor";
     public const string Admin = "Admin";
-    public static readonly string[] All = [Staff, Auditor, Admin];
+    public const string Editor = "Editor";
+    public const string ClinicalReviewer = "ClinicalReviewer";
+    public static readonly string[] All = [Staff, Auditor, Admin, Editor, ClinicalReviewer];
 }
