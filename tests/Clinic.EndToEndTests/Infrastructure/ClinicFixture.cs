@@ -118,6 +118,7 @@ public partial class ClinicFixture : IAsyncLifetime
                 ["Notifications:SiteBaseUrl"] = "http://clinic.test/",
                 ["Notifications:Schema"] = Schema + "_notifications",
                 ["Accounts:Schema"] = Schema + "_accounts",
+                ["Content:Schema"] = Schema + "_content",
                 // Admins must sign in with a second factor (ada.admin is enrolled below; pat.pending is not).
                 ["Accounts:RequireSecondFactor"] = "Admin",
                 ["Notifications:Routing:Routine:0:Channel"] = "email",
@@ -206,7 +207,7 @@ public partial class ClinicFixture : IAsyncLifetime
         await using (var connection = new NpgsqlConnection(_services.PostgresConnectionString))
         {
             await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE; DROP SCHEMA IF EXISTS {Schema}_notifications CASCADE; DROP SCHEMA IF EXISTS {Schema}_accounts CASCADE; DROP SCHEMA IF EXISTS {Schema}_timers CASCADE", connection);
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE; DROP SCHEMA IF EXISTS {Schema}_notifications CASCADE; DROP SCHEMA IF EXISTS {Schema}_accounts CASCADE; DROP SCHEMA IF EXISTS {Schema}_timers CASCADE; DROP SCHEMA IF EXISTS {Schema}_content CASCADE", connection);
             await drop.ExecuteNonQueryAsync();
         }
 
