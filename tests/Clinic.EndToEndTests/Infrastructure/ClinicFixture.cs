@@ -34,6 +34,8 @@ public partial class ClinicFixture : IAsyncLifetime
     public const string AuditorUserName = "audrey.auditor";
     public const string StaffUserName = "sam.staff";
     public const string AdminUserName = "ada.admin";
+    public const string EditorUserName = "eve.editor";
+    public const string ReviewerUserName = "rex.reviewer";
 
     /// <summary>An admin who has not set up the second factor admins must use: reaches nothing but enrolment.</summary>
     public const string PendingEnrolmentUserName = "pat.pending";
@@ -175,7 +177,7 @@ public partial class ClinicFixture : IAsyncLifetime
 
         // Accounts are made the way an operator makes them: through the users command.
         var accounts = App.Services.GetRequiredService<AccountStore>();
-        foreach (var (name, role) in new[] { (AuditorUserName, "Auditor"), (StaffUserName, "Staff"), (AdminUserName, "Admin"), (PendingEnrolmentUserName, "Admin") })
+        foreach (var (name, role) in new[] { (AuditorUserName, "Auditor"), (StaffUserName, "Staff"), (AdminUserName, "Admin"), (PendingEnrolmentUserName, "Admin"), (EditorUserName, "Editor"), (ReviewerUserName, "ClinicalReviewer") })
         {
             var failed = new StringWriter();
             var exit = await AccountCommands.RunAsync(accounts, ["add", name, "--role", role], new StringReader(Password), TextWriter.Null, failed);
