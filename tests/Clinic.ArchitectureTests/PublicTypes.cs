@@ -12,6 +12,14 @@ internal static class PublicTypes
     public static readonly Dictionary<string, string> Surface = new()
     {
         ["Clinic.Modules.Content.ContentModule"] = HostEntry,
+        ["Clinic.Modules.Content.IContentStore"] = MartenStore,
+        ["Clinic.Modules.Content.Editing.ContentItemView"] = MartenDocument,
+        ["Clinic.Modules.Content.Editing.ContentDraftSaved"] = MartenEvent,
+        ["Clinic.Modules.Content.Editing.ContentSubmittedForReview"] = MartenEvent,
+        ["Clinic.Modules.Content.Editing.ContentApproved"] = MartenEvent,
+        ["Clinic.Modules.Content.Editing.ContentPublished"] = MartenEvent,
+        ["Clinic.Modules.Content.Editing.ContentUnpublished"] = MartenEvent,
+        ["Clinic.Modules.Content.Editing.ContentRolledBack"] = MartenEvent,
         ["Clinic.Modules.Content.Crisis.CrisisResourcesViewComponent"] = "view components are found by MVC only when public; every module's pages render it by name",
         ["Clinic.Modules.Intake.IntakeModule"] = HostEntry,
         ["Clinic.Modules.Intake.IIntakeStore"] = MartenStore,

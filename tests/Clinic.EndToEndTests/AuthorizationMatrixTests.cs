@@ -14,10 +14,11 @@ namespace Clinic.EndToEndTests;
 public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
 {
     /// <summary><see cref="Caller.PendingEnrolment"/>: an admin who must set up a second factor and has not yet.</summary>
-    public enum Caller { Anonymous, Staff, Auditor, Admin, PendingEnrolment }
+    public enum Caller { Anonymous, Staff, Auditor, Admin, PendingEnrolment, Editor, ClinicalReviewer }
 
-    private static readonly Caller[] Everyone = [Caller.Anonymous, Caller.Staff, Caller.Auditor, Caller.Admin, Caller.PendingEnrolment];
-    private static readonly Caller[] SignedIn = [Caller.Staff, Caller.Auditor, Caller.Admin, Caller.PendingEnrolment];
+    private static readonly Caller[] Everyone = [Caller.Anonymous, Caller.Staff, Caller.Auditor, Caller.Admin, Caller.PendingEnrolment, Caller.Editor, Caller.ClinicalReviewer];
+    private static readonly Caller[] SignedIn = [Caller.Staff, Caller.Auditor, Caller.Admin, Caller.PendingEnrolment, Caller.Editor, Caller.ClinicalReviewer];
+    private static readonly Caller[] EditorsAndReviewers = [Caller.Editor, Caller.ClinicalReviewer];
     private static readonly Caller[] StaffOnly = [Caller.Staff, Caller.Admin];
     private static readonly Caller[] AuditorsOnly = [Caller.Auditor];
     private static readonly Caller[] AdminsOnly = [Caller.Admin];
@@ -79,6 +80,8 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["PAGE /ops"] = ("GET", "/ops", AdminsOnly),
         ["PAGE /audit/access"] = ("GET", "/audit/access", AuditorsOnly),
         ["PAGE /audit/replay"] = ("GET", "/audit/replay", AuditorsAndAdmins),
+        ["PAGE /staff/content"] = ("GET", "/staff/content", EditorsAndReviewers),
+        ["PAGE /staff/content/items/{**key}"] = ("GET", "/staff/content/items/condition/ptsd", EditorsAndReviewers),
         ["GET /api/audit/export"] = ("GET", "/api/audit/export?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z", AuditorsOnly),
 
         // Account administration; the link page answers anyone holding a link (here an unknown one: 404).
@@ -128,6 +131,8 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
             Caller.Staff => await clinic.SignInAsync(ClinicFixture.StaffUserName),
             Caller.Auditor => await clinic.SignInAsync(ClinicFixture.AuditorUserName),
             Caller.PendingEnrolment => await clinic.SignInAsync(ClinicFixture.PendingEnrolmentUserName),
+            Caller.Editor => await clinic.SignInAsync(ClinicFixture.EditorUserName),
+            Caller.ClinicalReviewer => await clinic.SignInAsync(ClinicFixture.ReviewerUserName),
             _ => await clinic.SignInAsync(ClinicFixture.AdminUserName),
         };
         using var request = new HttpRequestMessage(new HttpMethod(method), path);

@@ -24,7 +24,8 @@ public sealed class ModuleStoreTests(ClinicFixture clinic)
             services.GetRequiredService<IIntakeStore>().Options.DatabaseSchemaName,
             services.GetRequiredService<INotificationsStore>().Options.DatabaseSchemaName,
             services.GetRequiredService<IAccountsStore>().Options.DatabaseSchemaName,
+            services.GetRequiredService<Clinic.Modules.Content.IContentStore>().Options.DatabaseSchemaName,
         };
-        Assert.Equal(3, schemas.Distinct().Count());
+        Assert.Equal(4, schemas.Distinct().Count());
     }
 }

@@ -20,6 +20,7 @@ internal static class HostCommands
                 await app.Services.GetRequiredService<Clinic.Modules.Intake.IIntakeStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
                 await app.Services.GetRequiredService<IAccountsStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
                 await app.Services.GetRequiredService<INotificationsStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+                await app.Services.GetRequiredService<Clinic.Modules.Content.IContentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
                 await Clinic.Modules.Intake.IntakeModule.ApplyTimerSchemaAsync(app.Services);
                 await Clinic.Modules.Intake.Audit.AuditCommands.FillReadModelsAsync(app.Services, Console.Out);
                 await Console.Out.WriteLineAsync("Database schema is up to date.");

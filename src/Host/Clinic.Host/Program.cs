@@ -16,7 +16,7 @@ builder.AddServiceDefaults(postgres);
 builder.AddClinicShell();
 builder.AddClinicAccounts(postgres);
 builder.AddClinicRateLimiting();
-builder.AddContentModule();
+builder.AddContentModule(postgres);
 builder.AddIntakeModule(postgres);
 builder.AddNotificationsModule(postgres);
 builder.UseRedactedMartenLogging();

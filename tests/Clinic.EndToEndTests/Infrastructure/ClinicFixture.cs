@@ -34,6 +34,8 @@ public partial class ClinicFixture : IAsyncLifetime
     public const string AuditorUserName = "audrey.auditor";
     public const string StaffUserName = "sam.staff";
     public const string AdminUserName = "ada.admin";
+    public const string EditorUserName = "eve.editor";
+    public const string ReviewerUserName = "rex.reviewer";
 
     /// <summary>An admin who has not set up the second factor admins must use: reaches nothing but enrolment.</summary>
     public const string PendingEnrolmentUserName = "pat.pending";
@@ -118,6 +120,7 @@ public partial class ClinicFixture : IAsyncLifetime
                 ["Notifications:SiteBaseUrl"] = "http://clinic.test/",
                 ["Notifications:Schema"] = Schema + "_notifications",
                 ["Accounts:Schema"] = Schema + "_accounts",
+                ["Content:Schema"] = Schema + "_content",
                 // Admins must sign in with a second factor (ada.admin is enrolled below; pat.pending is not).
                 ["Accounts:RequireSecondFactor"] = "Admin",
                 ["Notifications:Routing:Routine:0:Channel"] = "email",
@@ -175,7 +178,7 @@ public partial class ClinicFixture : IAsyncLifetime
 
         // Accounts are made the way an operator makes them: through the users command.
         var accounts = App.Services.GetRequiredService<AccountStore>();
-        foreach (var (name, role) in new[] { (AuditorUserName, "Auditor"), (StaffUserName, "Staff"), (AdminUserName, "Admin"), (PendingEnrolmentUserName, "Admin") })
+        foreach (var (name, role) in new[] { (AuditorUserName, "Auditor"), (StaffUserName, "Staff"), (AdminUserName, "Admin"), (PendingEnrolmentUserName, "Admin"), (EditorUserName, "Editor"), (ReviewerUserName, "ClinicalReviewer") })
         {
             var failed = new StringWriter();
             var exit = await AccountCommands.RunAsync(accounts, ["add", name, "--role", role], new StringReader(Password), TextWriter.Null, failed);
@@ -212,7 +215,7 @@ public partial class ClinicFixture : IAsyncLifetime
         await using (var connection = new NpgsqlConnection(_services.PostgresConnectionString))
         {
             await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE; DROP SCHEMA IF EXISTS {Schema}_notifications CASCADE; DROP SCHEMA IF EXISTS {Schema}_accounts CASCADE; DROP SCHEMA IF EXISTS {Schema}_timers CASCADE", connection);
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE; DROP SCHEMA IF EXISTS {Schema}_notifications CASCADE; DROP SCHEMA IF EXISTS {Schema}_accounts CASCADE; DROP SCHEMA IF EXISTS {Schema}_timers CASCADE; DROP SCHEMA IF EXISTS {Schema}_content CASCADE", connection);
             await drop.ExecuteNonQueryAsync();
         }
 

@@ -94,6 +94,7 @@ internal sealed class DrillStage : IAsyncDisposable
             ["ConnectionStrings__RabbitMq"] = rabbit.ToString(),
             ["Intake__Schema"] = Schema,
             ["Notifications__Schema"] = Schema + "_notifications",
+            ["Content__Schema"] = Schema + "_content",
             ["Intake__RateLimit__PermitLimit"] = "1000000",
             ["Notifications__SiteBaseUrl"] = "http://clinic.drill/",
             ["Notifications__Smtp__Host"] = "127.0.0.1",
@@ -207,7 +208,7 @@ internal sealed class DrillStage : IAsyncDisposable
         try
         {
             await using var connection = await OpenAsync();
-            await using var drop = new NpgsqlCommand($"drop schema if exists {Schema} cascade; drop schema if exists {Schema}_notifications cascade; drop schema if exists {Schema}_timers cascade; drop schema if exists {Schema}_accounts cascade", connection);
+            await using var drop = new NpgsqlCommand($"drop schema if exists {Schema} cascade; drop schema if exists {Schema}_notifications cascade; drop schema if exists {Schema}_timers cascade; drop schema if exists {Schema}_accounts cascade; drop schema if exists {Schema}_content cascade", connection);
             await drop.ExecuteNonQueryAsync();
         }
         catch (NpgsqlException)

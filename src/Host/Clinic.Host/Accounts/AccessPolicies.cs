@@ -30,6 +30,15 @@ internal static class AccessPolicies
     /// <summary>Rebuilding the read models, with a recent second factor (step-up): the replay page.</summary>
     public const string AuditorOrAdminSensitive = "auditor-or-admin-sensitive";
 
+    /// <summary>Content: writing drafts and submitting them for review.</summary>
+    public const string Editor = "editor";
+
+    /// <summary>Content: approving others' changes (four eyes) and publishing them.</summary>
+    public const string ClinicalReviewer = "clinical-reviewer";
+
+    /// <summary>Content: the list of items, previews and histories.</summary>
+    public const string EditorOrReviewer = "editor-or-reviewer";
+
     /// <summary>Any signed-in account, even one that must still set up its second factor: its own account pages.</summary>
     public const string SignedIn = "signed-in";
 
@@ -42,6 +51,9 @@ internal static class AccessPolicies
         [AdminSensitive] = [StaffRoles.Admin],
         [AuditorSensitive] = [StaffRoles.Auditor],
         [AuditorOrAdminSensitive] = [StaffRoles.Auditor, StaffRoles.Admin],
+        [Editor] = [StaffRoles.Editor],
+        [ClinicalReviewer] = [StaffRoles.ClinicalReviewer],
+        [EditorOrReviewer] = [StaffRoles.Editor, StaffRoles.ClinicalReviewer],
         [SignedIn] = StaffRoles.All,
     };
 
@@ -75,5 +87,7 @@ internal static class StaffRoles
     public const string Staff = "Staff";
     public const string Auditor = "Auditor";
     public const string Admin = "Admin";
-    public static readonly string[] All = [Staff, Auditor, Admin];
+    public const string Editor = "Editor";
+    public const string ClinicalReviewer = "ClinicalReviewer";
+    public static readonly string[] All = [Staff, Auditor, Admin, Editor, ClinicalReviewer];
 }

@@ -1,23 +1,61 @@
 using Clinic.Modules.Content.Conditions;
+using Clinic.Modules.Content.Editing;
 using Clinic.Modules.Content.Library;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Clinic.Modules.Content;
 
+/// <summary>Content's own Marten store (each item's editing history and the published versions, in its own schema).</summary>
+public interface IContentStore : IDocumentStore;
+
 /// <summary>The research and science site: conditions, research articles, crisis resources, and the catalogue other modules use.</summary>
 public static class ContentModule
 {
-    public static IHostApplicationBuilder AddContentModule(this IHostApplicationBuilder builder)
+    /// <param name="connectionString">The host's PostgreSQL connection string; Content keeps its data in its own schema.</param>
+    public static IHostApplicationBuilder AddContentModule(this IHostApplicationBuilder builder, string connectionString)
     {
-        // Loaded eagerly so a broken data file stops the host at startup, naming the file and field.
-        builder.Services.AddSingleton(ContentLibrary.LoadEmbedded());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        // Loaded eagerly so a broken data file stops the host at startup, naming the file and field; it is also
+        // what visitors see until the store's published content is loaded, which happens before the site answers.
+        builder.Services.AddSingleton(new PublishedContent(ContentLibrary.LoadEmbedded()));
+        // Per request, one snapshot: a publication meanwhile never mixes two versions in one page.
+        builder.Services.AddScoped(services => services.GetRequiredService<PublishedContent>().Library);
+        builder.Services.AddScoped<ContentEditing>();
+
+        builder.Services.AddMartenStore<IContentStore>(options => ConfigureStore(options, connectionString, builder.Configuration["Content:Schema"] ?? "content"))
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup();
+
+        // After the store's own hosted service (which applies the schema): imports the seed and loads what is published.
+        builder.Services.AddSingleton<ContentRefresh>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ContentRefresh>());
         builder.Services.AddHostedService<PublishConditionCatalog>();
         builder.Services.AddOutputCache(cache => cache.AddPolicy(ContentCaching.PolicyName, policy => policy
             .Expire(ContentCaching.Duration)
-            .SetVaryByQuery("condition", "q")));
+            .SetVaryByQuery("condition", "q")
+            .Tag(ContentCaching.Tag)));
         return builder;
+    }
+
+    /// <summary>The store's configuration: one stream per content item, keyed by name; the item views kept inline.</summary>
+    internal static void ConfigureStore(StoreOptions options, string connectionString, string schema)
+    {
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = schema;
+        options.Events.StreamIdentity = StreamIdentity.AsString;
+        options.Events.AddEventType<ContentDraftSaved>();
+        options.Events.AddEventType<ContentSubmittedForReview>();
+        options.Events.AddEventType<ContentApproved>();
+        options.Events.AddEventType<ContentPublished>();
+        options.Events.AddEventType<ContentUnpublished>();
+        options.Events.AddEventType<ContentRolledBack>();
+        options.Projections.Snapshot<ContentItemView>(SnapshotLifecycle.Inline);
     }
 
     public static IEndpointRouteBuilder MapContentEndpoints(this IEndpointRouteBuilder app)

@@ -1,5 +1,5 @@
 using Clinic.Modules.Content.Contracts;
-using Clinic.Modules.Content.Library;
+using Clinic.Modules.Content.Editing;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,11 +7,12 @@ using Microsoft.Extensions.Logging;
 namespace Clinic.Modules.Content.Conditions;
 
 /// <summary>
-/// Tells the other modules which conditions exist, with the content version of the list. Publishing again
-/// on every start is harmless: consumers keep the highest version they have seen.
+/// Tells the other modules which conditions exist, with the content version of the list: at start, and again
+/// whenever a publication changes the version. Every host does so; publishing the same version again is harmless,
+/// as consumers keep the highest version they have seen.
 /// </summary>
 internal sealed partial class PublishConditionCatalog(
-    ContentLibrary library,
+    PublishedContent published,
     IBusControl bus,
     TimeProvider time,
     ILogger<PublishConditionCatalog> logger) : BackgroundService
@@ -22,10 +23,25 @@ internal sealed partial class PublishConditionCatalog(
         // on a fresh broker, would reach an exchange with no queue bound yet and be dropped.
         await bus.WaitForHealthStatus(BusHealthStatus.Healthy, stoppingToken);
 
-        var message = new ConditionCatalogPublished(
-            library.ConditionsVersion,
-            [.. library.Conditions.Select(c => new CatalogCondition(c.Slug, c.Name))]);
+        var sent = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var changed = published.Changed;
+            var library = published.Library;
+            if (library.ConditionsVersion != sent)
+            {
+                await PublishAsync(new ConditionCatalogPublished(
+                    library.ConditionsVersion,
+                    [.. library.Conditions.Select(c => new CatalogCondition(c.Slug, c.Name))]), stoppingToken);
+                sent = library.ConditionsVersion;
+            }
 
+            await changed.WaitAsync(stoppingToken);
+        }
+    }
+
+    private async Task PublishAsync(ConditionCatalogPublished message, CancellationToken stoppingToken)
+    {
         for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
         {
             try

@@ -189,7 +189,7 @@ internal sealed class ContentLibrary
         })];
     }
 
-    private static T Read<T>(Func<string, Stream> open, string fileName)
+    internal static T Read<T>(Func<string, Stream> open, string fileName)
     {
         using var stream = open(fileName);
         try
@@ -204,7 +204,7 @@ internal sealed class ContentLibrary
         }
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
@@ -220,25 +220,28 @@ internal sealed class ContentLibrary
             items is { Count: > 0 } ? items : throw Fail(field, "must list at least one entry");
     }
 
-    private sealed record ConditionsFile(int? Version, List<ConditionFile>? Conditions);
+    // The shapes of the data files; an edited item's body is one of these, serialized the same way (ContentItems).
+    internal sealed record ConditionsFile(int? Version, List<ConditionFile>? Conditions);
 
-    private sealed record ConditionFile(string? Slug, string? Name, List<string>? Description, FactFile? Facts, FactFile? WarningSigns);
+    /// <param name="Order">Where the condition is listed; the seed files list them in order and leave it out.</param>
+    internal sealed record ConditionFile(string? Slug, string? Name, List<string>? Description, FactFile? Facts, FactFile? WarningSigns, int? Order = null);
 
-    private sealed record FactFile(string? Heading, List<string>? Items);
+    internal sealed record FactFile(string? Heading, List<string>? Items);
 
-    private sealed record ArticlesFile(List<ArticleFile>? Articles);
+    internal sealed record ArticlesFile(List<ArticleFile>? Articles);
 
-    private sealed record ArticleFile(
+    /// <param name="Order">Where the article is listed; the seed files list them in order and leave it out.</param>
+    internal sealed record ArticleFile(
         string? Id, string? Title, List<string>? Authors, bool EtAl, string? Source, int? Year, string? Month,
-        string? Volume, string? Issue, string? Pages, List<string>? Conditions, List<string>? AsListed);
+        string? Volume, string? Issue, string? Pages, List<string>? Conditions, List<string>? AsListed, int? Order = null);
 
-    private sealed record HighlightsFile(string? Intro, List<HighlightFile>? Highlights);
+    internal sealed record HighlightsFile(string? Intro, List<HighlightFile>? Highlights);
 
-    private sealed record HighlightFile(string? Title, string? Text);
+    internal sealed record HighlightFile(string? Title, string? Text);
 
-    private sealed record CrisisFile(List<CrisisResourceFile>? Resources, string? FormerNumberNote);
+    internal sealed record CrisisFile(List<CrisisResourceFile>? Resources, string? FormerNumberNote);
 
-    private sealed record CrisisResourceFile(string? Id, string? Title, string? Text, List<CrisisActionFile>? Actions);
+    internal sealed record CrisisResourceFile(string? Id, string? Title, string? Text, List<CrisisActionFile>? Actions);
 
-    private sealed record CrisisActionFile(string? Label, string? Href);
+    internal sealed record CrisisActionFile(string? Label, string? Href);
 }
