@@ -55,6 +55,8 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["PAGE /account/login-2fa"] = ("GET", "/account/login-2fa", Everyone),
         ["PAGE /account/login-recovery"] = ("GET", "/account/login-recovery", Everyone),
         ["PAGE /account/two-factor"] = ("GET", "/account/two-factor", SignedIn),
+        ["PAGE /account/login-passkey"] = ("GET", "/account/login-passkey", Everyone),
+        ["PAGE /account/passkeys"] = ("GET", "/account/passkeys", SignedIn),
         ["PAGE /error"] = ("GET", "/error", Everyone),
         ["PAGE /status/{code:int}"] = ("GET", "/status/404", Everyone),
         ["ANY /health/live"] = ("GET", "/health/live", Everyone),
