@@ -1,6 +1,7 @@
-// Passkeys (WebAuthn) for the forms marked data-passkey="sign-in" or "registration": on submit, fetch the
-// options the server made, let the browser create or use the passkey, put its answer in the form and send it.
-// The server (ASP.NET Core Identity) verifies everything; this file only carries the ceremony.
+// Passkeys (WebAuthn). Registration: the form marked data-passkey="registration". Sign-in: the element marked
+// data-passkey="sign-in" (a button beside the password or code form). Either way: fetch the options the server made,
+// let the browser create or use the passkey, and post its answer. The server (ASP.NET Core Identity) verifies
+// everything; this file only carries the ceremony.
 (() => {
     'use strict';
     const supported = typeof window.PublicKeyCredential === 'function'
@@ -17,43 +18,85 @@
         return 'Something went wrong with the passkey. Please try again, or use another way to sign in.';
     };
 
-    for (const form of document.querySelectorAll('form[data-passkey]')) {
-        const status = form.querySelector('[data-passkey-status]');
-        const button = form.querySelector('button[type="submit"]');
+    const fetchOptions = async (url, fields) => {
+        const response = await fetch(url, {
+            method: 'POST',
+            credentials: 'same-origin',
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams(fields),
+        });
+        if (!response.ok) {
+            throw new Error('options ' + response.status);
+        }
+        return response.json();
+    };
+
+    const postForm = (action, fields) => {
+        const form = document.createElement('form');
+        form.method = 'post';
+        form.action = action;
+        form.hidden = true;
+        for (const [name, value] of Object.entries(fields)) {
+            const input = document.createElement('input');
+            input.type = 'hidden';
+            input.name = name;
+            input.value = value;
+            form.append(input);
+        }
+        document.body.append(form);
+        form.submit();
+    };
+
+    const ceremony = (element, run) => {
+        const status = element.querySelector('[data-passkey-status]');
+        const button = element.querySelector('button');
         if (!supported) {
             button.disabled = true;
             status.textContent = 'This browser cannot use passkeys.';
-            continue;
+            return null;
         }
-
-        form.addEventListener('submit', async (event) => {
+        return async (event) => {
             event.preventDefault();
-            if (!form.reportValidity()) {
-                return;
-            }
             button.disabled = true;
             status.textContent = 'Waiting for your passkey…';
             try {
-                const response = await fetch(form.dataset.optionsUrl, {
-                    method: 'POST',
-                    credentials: 'same-origin',
-                    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-                    body: new URLSearchParams(new FormData(form)),
-                });
-                if (!response.ok) {
-                    throw new Error('options ' + response.status);
-                }
-                const options = await response.json();
-                const credential = form.dataset.passkey === 'registration'
-                    ? await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options) })
-                    : await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
-                form.querySelector('input[name="CredentialJson"]').value = JSON.stringify(credential);
+                await run();
                 status.textContent = 'Checking your passkey…';
-                form.submit();
             } catch (error) {
                 status.textContent = explain(error);
                 button.disabled = false;
             }
+        };
+    };
+
+    for (const form of document.querySelectorAll('form[data-passkey="registration"]')) {
+        const handler = ceremony(form, async () => {
+            const options = await fetchOptions(form.dataset.optionsUrl, new FormData(form));
+            const credential = await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options) });
+            form.querySelector('input[name="CredentialJson"]').value = JSON.stringify(credential);
+            form.submit();
         });
+        if (handler) {
+            form.addEventListener('submit', (event) => form.reportValidity() ? handler(event) : event.preventDefault());
+        }
+    }
+
+    for (const element of document.querySelectorAll('[data-passkey="sign-in"]')) {
+        const fields = {
+            __RequestVerificationToken: element.dataset.antiforgery,
+            SecondStep: element.dataset.secondStep,
+        };
+        const handler = ceremony(element, async () => {
+            const options = await fetchOptions(element.dataset.optionsUrl, fields);
+            const credential = await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
+            postForm(element.dataset.action, {
+                ...fields,
+                ReturnUrl: element.dataset.returnUrl || '',
+                CredentialJson: JSON.stringify(credential),
+            });
+        });
+        if (handler) {
+            element.querySelector('button').addEventListener('click', handler);
+        }
     }
 })();
