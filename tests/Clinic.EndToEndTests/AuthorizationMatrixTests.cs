@@ -59,6 +59,8 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["PAGE /account/two-factor"] = ("GET", "/account/two-factor", SignedIn),
         ["PAGE /account/security"] = ("GET", "/account/security", SignedIn),
         ["PAGE /account/confirm"] = ("GET", "/account/confirm", SignedIn),
+        ["PAGE /account/login-passkey"] = ("GET", "/account/login-passkey", Everyone),
+        ["PAGE /account/passkeys"] = ("GET", "/account/passkeys", SignedIn),
         ["PAGE /error"] = ("GET", "/error", Everyone),
         ["PAGE /status/{code:int}"] = ("GET", "/status/404", Everyone),
         ["ANY /health/live"] = ("GET", "/health/live", Everyone),

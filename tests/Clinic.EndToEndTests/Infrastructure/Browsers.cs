@@ -31,8 +31,9 @@ internal sealed class Browsers : IAsyncDisposable
                     [
                         "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                         "--disable-sync", "--no-first-run",
-                        // Everything but the app under test on loopback is unreachable, by design.
-                        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+                        // Everything but the app under test on loopback is unreachable, by design
+                        // (localhost too: passkeys need a host name, and an IP address cannot be one's relying party).
+                        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
                     ],
                 });
             }

@@ -70,7 +70,7 @@ internal sealed class AccountStore(IServiceScopeFactory scopes, TimeProvider tim
             return await users.UpdateSecurityStampAsync(account);
         });
 
-    /// <summary>Removes the authenticator and the recovery codes; the account enrols again at its next sign-in if it must.</summary>
+    /// <summary>Removes the authenticator, the recovery codes and the passkeys; the account enrols again at its next sign-in if it must.</summary>
     public Task<string?> ResetSecondFactorAsync(string userName, CancellationToken cancellationToken = default) =>
         ChangeAsync(userName, "second-factor-reset", (users, account) =>
         {
@@ -78,6 +78,7 @@ internal sealed class AccountStore(IServiceScopeFactory scopes, TimeProvider tim
             account.AuthenticatorKey = null;
             account.RecoveryCodeSalt = null;
             account.RecoveryCodeHashes = [];
+            account.Passkeys = [];
             return users.UpdateSecurityStampAsync(account);
         });
 

@@ -85,6 +85,7 @@ internal static class AccountsExtensions
         builder.Services.AddScoped<IPasswordValidator<StaffAccount>, PasswordRules>();
         builder.Services.AddScoped<IUserConfirmation<StaffAccount>, EnabledAccountConfirmation>();
         builder.Services.AddHttpContextAccessor();
+        builder.AddClinicPasskeys();
 
         builder.Services.AddAuthorizationBuilder().AddAccessPolicies();
         builder.AddClinicSingleSignOn();

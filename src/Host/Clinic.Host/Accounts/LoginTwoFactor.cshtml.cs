@@ -18,9 +18,10 @@ internal sealed class LoginTwoFactorModel(StaffSignInManager signIn) : PageModel
 
     public string? Error { get; private set; }
 
-    public void OnGet()
-    {
-    }
+    /// <summary>Whether the account whose password was given has a passkey (then the page offers it).</summary>
+    public bool HasPasskey { get; private set; }
+
+    public async Task OnGetAsync() => HasPasskey = (await signIn.GetTwoFactorAuthenticationUserAsync())?.Passkeys.Count > 0;
 
     public async Task<IActionResult> OnPostAsync()
     {
@@ -32,7 +33,9 @@ internal sealed class LoginTwoFactorModel(StaffSignInManager signIn) : PageModel
         }
 
         var code = new string([.. (Code ?? "").Where(char.IsAsciiDigit)]);
-        var result = code.Length == 0 ? Microsoft.AspNetCore.Identity.SignInResult.Failed
+        HasPasskey = account.Passkeys.Count > 0;
+        // An account with only a passkey has no confirmed authenticator: a code cannot stand in for it.
+        var result = code.Length == 0 || !account.TwoFactorEnabled ? Microsoft.AspNetCore.Identity.SignInResult.Failed
             : await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false);
         if (!result.Succeeded)
         {

@@ -121,7 +121,7 @@ internal sealed class StaffClaimsFactory(UserManager<StaffAccount> users, IOptio
     {
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaims(user.Roles.Select(role => new Claim(Options.ClaimsIdentity.RoleClaimType, role)));
-        if (requirement.AppliesTo(user.Roles) && !user.TwoFactorEnabled)
+        if (requirement.AppliesTo(user.Roles) && !user.HasSecondFactor)
         {
             identity.AddClaim(new Claim(MustEnrolClaim, "required"));
         }
