@@ -21,7 +21,7 @@ public sealed partial class BrowserJourneyTests
         await Assertions.Expect(admin).ToHaveURLAsync(new Regex("/staff$"));
 
         await admin.GetByRole(AriaRole.Link, new() { Name = "Accounts", Exact = true }).ClickAsync();
-        await Assertions.Expect(admin.Locator($"#accounts tr[data-account='{ClinicFixture.AdminUserName}']")).ToContainTextAsync("enrolled");
+        await Assertions.Expect(admin.Locator($"#accounts tr[data-account='{ClinicFixture.AdminUserName}']")).ToContainTextAsync("enrolled (authenticator app)");
         await shots.TakeAsync("01-accounts");
         await AssertAccessibleAsync(admin, "accounts page");
 
@@ -66,7 +66,7 @@ public sealed partial class BrowserJourneyTests
         await AssertAccessibleAsync(again, "used link page");
 
         await admin.GotoAsync($"/staff/accounts/account?name={name}");
-        await Assertions.Expect(admin.Locator("#second-factor")).ToHaveTextAsync("enrolled");
+        await Assertions.Expect(admin.Locator("#second-factor")).ToHaveTextAsync("enrolled (authenticator app)");
         await admin.GetByRole(AriaRole.Link, new() { Name = "Change roles" }).ClickAsync();
         await AssertAccessibleAsync(admin, "roles page");
         await admin.GetByLabel("Staff").UncheckAsync();

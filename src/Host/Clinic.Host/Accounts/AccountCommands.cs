@@ -45,7 +45,7 @@ internal static class AccountCommands
                 foreach (var account in await accounts.ListAsync())
                 {
                     var state = account.Disabled ? "disabled" : account.IsPendingInvitation ? "pending invite" : accounts.IsLockedOut(account) ? $"locked until {account.LockedUntil:u}" : "active";
-                    var secondFactor = account.TwoFactorEnabled ? "two-factor" : "password only";
+                    var secondFactor = account.HasSecondFactor ? "two-factor" : "password only";
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{account.UserName}\t{string.Join(",", account.Roles)}\t{state}\t{secondFactor}"));
                 }
 

@@ -58,8 +58,15 @@ internal static class SignedInLanding
             return AccountsExtensions.EnrolmentPath;
         }
 
-        return returnUrl ?? (principal.IsInRole(StaffRoles.Staff) || principal.IsInRole(StaffRoles.Admin) ? "/staff" : "/audit");
+        return returnUrl ?? HomeOf(principal);
     }
+
+    /// <summary>Where a role's work is: the inbox for staff and admins, the audit area for auditors, the content list for editors and reviewers.</summary>
+    public static string HomeOf(System.Security.Claims.ClaimsPrincipal principal) =>
+        principal.IsInRole(StaffRoles.Staff) || principal.IsInRole(StaffRoles.Admin) ? "/staff"
+        : principal.IsInRole(StaffRoles.Auditor) ? "/audit"
+        : principal.IsInRole(StaffRoles.Editor) || principal.IsInRole(StaffRoles.ClinicalReviewer) ? "/staff/content"
+        : "/account/security";
 
     public static async Task<string> ForAsync(StaffSignInManager signIn, StaffAccount account, string? returnUrl) =>
         await ForAsync(signIn, account.UserName, returnUrl);

@@ -24,7 +24,21 @@ internal static class SessionsExtensions
         services.Replace(ServiceDescriptor.Singleton<ISignInJournal, StoredSignInJournal>());
         services.AddSingleton<SessionStore>();
 
-        services.Configure<SecurityStampValidatorOptions>(options => options.OnRefreshingPrincipal = context =>
+        // Chained: single sign-on also carries its own claims across a refresh.
+        services.Configure<SecurityStampValidatorOptions>(options =>
+        {
+            var previous = options.OnRefreshingPrincipal;
+            options.OnRefreshingPrincipal = async context =>
+            {
+                if (previous is not null)
+                {
+                    await previous(context);
+                }
+
+                CarryOver(context);
+            };
+        });
+        static void CarryOver(SecurityStampRefreshingPrincipalContext context)
         {
             if (context.NewPrincipal?.Identity is ClaimsIdentity fresh && context.CurrentPrincipal is { } current)
             {
@@ -33,9 +47,8 @@ internal static class SessionsExtensions
                     fresh.AddClaim(new Claim(claim.Type, claim.Value, claim.ValueType));
                 }
             }
+        }
 
-            return Task.CompletedTask;
-        });
         services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, options =>
         {
             // The session check first: an ended session is refused before Identity remakes its principal.

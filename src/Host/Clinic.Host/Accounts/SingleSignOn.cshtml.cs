@@ -61,7 +61,7 @@ internal sealed class SingleSignOnModel(StaffSignInManager signIn, IOptions<Sing
             return LocalRedirect(AccountsExtensions.EnrolmentPath);
         }
 
-        return LocalRedirect(returnUrl ?? (principal.IsInRole(StaffRoles.Staff) || principal.IsInRole(StaffRoles.Admin) ? "/staff" : "/audit"));
+        return LocalRedirect(returnUrl ?? SignedInLanding.HomeOf(principal));
     }
 
     /// <summary>The handler's own failures (refused or broken at the provider) land here.</summary>

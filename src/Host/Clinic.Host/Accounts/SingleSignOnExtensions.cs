@@ -121,6 +121,12 @@ internal static class ProviderSecondFactor
         {
             identity.AddClaim(new Claim(ClaimType, "true"));
             identity.AddClaim(new Claim("amr", "mfa"));
+            if (!identity.HasClaim(claim => claim.Type == StepUp.ClaimType))
+            {
+                // The provider's second factor is as fresh as this sign-in: sensitive actions need no confirmation yet.
+                identity.AddClaim(StepUp.ClaimFor(context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()));
+            }
+
             WithoutEnrolment(identity);
         }
     }

@@ -12,6 +12,15 @@ internal sealed partial class StaffAccount
     /// multi-factor (something the person has, unlocked by the device's PIN or biometrics: user verification is required).
     /// </summary>
     public bool HasSecondFactor => TwoFactorEnabled || Passkeys.Count > 0;
+
+    /// <summary>For admins and the command line: which second factors the account has.</summary>
+    public string SecondFactorSummary => (TwoFactorEnabled, Passkeys.Count) switch
+    {
+        (true, 0) => "enrolled (authenticator app)",
+        (true, _) => "enrolled (authenticator app, passkey)",
+        (false, > 0) => "enrolled (passkey)",
+        _ => "not enrolled",
+    };
 }
 
 /// <summary>

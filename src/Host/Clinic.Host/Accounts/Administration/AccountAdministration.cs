@@ -171,6 +171,7 @@ internal sealed partial class AccountAdministration(
             account.AuthenticatorKey = null;
             account.RecoveryCodeSalt = null;
             account.RecoveryCodeHashes = [];
+            account.Passkeys = [];
             RenewStamp(account);
             return Task.FromResult<string?>(null);
         }, cancellationToken);
