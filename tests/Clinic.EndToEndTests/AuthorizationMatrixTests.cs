@@ -91,6 +91,7 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["PAGE /staff/accounts/invite"] = ("GET", "/staff/accounts/invite", AdminsOnly),
         ["PAGE /staff/accounts/account"] = ("GET", $"/staff/accounts/account?name={ClinicFixture.StaffUserName}", AdminsOnly),
         ["PAGE /staff/accounts/roles"] = ("GET", $"/staff/accounts/roles?name={ClinicFixture.StaffUserName}", AdminsOnly),
+        ["PAGE /staff/accounts/second-factor"] = ("GET", "/staff/accounts/second-factor", AdminsOnly),
         ["PAGE /staff/accounts/changes"] = ("GET", "/staff/accounts/changes", AdminsOnly),
         ["PAGE /account/set-password"] = ("GET", "/account/set-password?token=unknown", Everyone),
     };

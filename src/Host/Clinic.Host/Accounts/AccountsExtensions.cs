@@ -32,6 +32,7 @@ internal static class AccountsExtensions
         builder.Services.TryAddSingleton<ISignInJournal, UnrecordedAccountJournals>();
         builder.Services.TryAddSingleton<IAccountChangeJournal, UnrecordedAccountJournals>();
         builder.Services.AddSingleton(SecondFactorRequirement.From(builder.Configuration));
+        builder.Services.AddSingleton<SecondFactorPolicy>();
 
         builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddIdentityCookies(cookies =>

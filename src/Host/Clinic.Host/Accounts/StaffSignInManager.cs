@@ -112,7 +112,7 @@ internal sealed class EnabledAccountConfirmation : IUserConfirmation<StaffAccoun
 /// The session's claims, made afresh at sign-in and at every security-stamp check: name, roles, and whether the
 /// account still has to set up its second factor (then <see cref="AccessPolicies"/> let it reach only enrolment).
 /// </summary>
-internal sealed class StaffClaimsFactory(UserManager<StaffAccount> users, IOptions<IdentityOptions> options, SecondFactorRequirement requirement)
+internal sealed class StaffClaimsFactory(UserManager<StaffAccount> users, IOptions<IdentityOptions> options, SecondFactorPolicy secondFactor)
     : UserClaimsPrincipalFactory<StaffAccount>(users, options)
 {
     public const string MustEnrolClaim = "clinic:second-factor-enrolment";
@@ -121,7 +121,7 @@ internal sealed class StaffClaimsFactory(UserManager<StaffAccount> users, IOptio
     {
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaims(user.Roles.Select(role => new Claim(Options.ClaimsIdentity.RoleClaimType, role)));
-        if (requirement.AppliesTo(user.Roles) && !user.HasSecondFactor)
+        if (!user.HasSecondFactor && (await secondFactor.CurrentAsync()).AppliesTo(user.Roles))
         {
             identity.AddClaim(new Claim(MustEnrolClaim, "required"));
         }
@@ -132,8 +132,8 @@ internal sealed class StaffClaimsFactory(UserManager<StaffAccount> users, IOptio
 
 /// <summary>
 /// Who must sign in with a second factor: <c>Accounts:RequireSecondFactor</c> is "none", "all", or roles
-/// (a comma-separated string or a list). Admins will change it from the account administration page; for now,
-/// configuration. An unknown value stops the host at startup rather than silently requiring less.
+/// (a comma-separated string or a list), until an admin sets a rule of their own (<see cref="SecondFactorPolicy"/>).
+/// An unknown value stops the host at startup rather than silently requiring less.
 /// </summary>
 internal sealed class SecondFactorRequirement
 {
@@ -146,6 +146,9 @@ internal sealed class SecondFactorRequirement
     public IReadOnlySet<string> Roles { get; }
 
     public bool AppliesTo(IEnumerable<string> roles) => Everyone || roles.Any(Roles.Contains);
+
+    public static SecondFactorRequirement Of(bool everyone, IEnumerable<string> roles) =>
+        new(everyone, everyone ? new HashSet<string>() : roles.ToHashSet(StringComparer.Ordinal));
 
     public static SecondFactorRequirement From(IConfiguration configuration)
     {
