@@ -9,11 +9,12 @@ namespace Clinic.Host.Accounts;
 /// <summary>
 /// Step-up: the second factor again before a sensitive action (<see cref="StepUp"/>). An account with an
 /// authenticator gives a code (each code once; wrong ones count towards lockout, and the page is rate-limited like
-/// sign-in); an account without a second factor gives its password. Then back to where it was going.
+/// sign-in); one with only passkeys uses a passkey; one that signs in through the identity provider signs in there
+/// again; only an account with no second factor at all gives its password. Then back to where it was going.
 /// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
 [EnableRateLimiting(AccountsExtensions.SignInRateLimit)]
-internal sealed class ConfirmModel(StaffSignInManager signIn, ISignInJournal journal) : PageModel
+internal sealed class ConfirmModel(StaffSignInManager signIn, ISignInJournal journal, Microsoft.Extensions.Options.IOptions<SingleSignOnOptions> singleSignOn) : PageModel
 {
     public static readonly string Refusal = $"That is not right, or the account is locked for {StaffAccount.LockoutDuration.TotalMinutes:0} minutes after repeated failed attempts.";
 
@@ -26,7 +27,9 @@ internal sealed class ConfirmModel(StaffSignInManager signIn, ISignInJournal jou
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
-    public bool UsesAuthenticator { get; private set; }
+    public bool UsesAuthenticator => Way == ConfirmWay.Authenticator;
+
+    public ConfirmWay Way { get; private set; }
 
     public string? Error { get; private set; }
 
@@ -38,7 +41,7 @@ internal sealed class ConfirmModel(StaffSignInManager signIn, ISignInJournal jou
             return Challenge();
         }
 
-        UsesAuthenticator = account.TwoFactorEnabled;
+        Way = await WayForAsync(account);
         return Page();
     }
 
@@ -51,7 +54,15 @@ internal sealed class ConfirmModel(StaffSignInManager signIn, ISignInJournal jou
             return Challenge();
         }
 
-        UsesAuthenticator = account.TwoFactorEnabled;
+        Way = await WayForAsync(account);
+        if (Way is not (ConfirmWay.Authenticator or ConfirmWay.Password))
+        {
+            // Passkeys and the identity provider confirm through their own sign-in; this form takes codes and passwords only.
+            Error = Refusal;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
         var method = UsesAuthenticator ? StepUp.ConfirmMethods.Authenticator : StepUp.ConfirmMethods.Password;
         string? failure;
         if (await users.IsLockedOutAsync(account))
@@ -90,4 +101,41 @@ internal sealed class ConfirmModel(StaffSignInManager signIn, ISignInJournal jou
         await signIn.RefreshWithStepUpAsync(account);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/account/security");
     }
+
+    /// <summary>
+    /// The strongest way the account has: its authenticator, else a passkey, else its identity provider, else (no second
+    /// factor at all) its password, unless local passwords are switched off for it.
+    /// </summary>
+    private async Task<ConfirmWay> WayForAsync(StaffAccount account) =>
+        WayFor(account, await signIn.UserManager.HasPasswordAsync(account), singleSignOn.Value);
+
+    public static ConfirmWay WayFor(StaffAccount account, bool hasPassword, SingleSignOnOptions sso)
+    {
+        if (account.TwoFactorEnabled)
+        {
+            return ConfirmWay.Authenticator;
+        }
+
+        if (account.Passkeys.Count > 0)
+        {
+            return ConfirmWay.Passkey;
+        }
+
+        if (sso.Enabled && account.Logins.Count > 0)
+        {
+            return ConfirmWay.SingleSignOn;
+        }
+
+        var passwordAllowed = !sso.Enabled || sso.LocalPasswords || sso.IsBreakGlass(account.UserName);
+        return passwordAllowed && hasPassword ? ConfirmWay.Password : ConfirmWay.None;
+    }
+}
+
+internal enum ConfirmWay
+{
+    None,
+    Authenticator,
+    Passkey,
+    SingleSignOn,
+    Password,
 }

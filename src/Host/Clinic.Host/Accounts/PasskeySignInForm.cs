@@ -8,5 +8,8 @@ internal sealed record PasskeySignInForm(string Label, bool SecondStep, string? 
 {
     public static PasskeySignInForm Passwordless(string? returnUrl) => new("Use a passkey", false, returnUrl);
 
+    /// <summary>Step-up on /account/confirm: a passkey sign-in, which stamps a fresh second factor.</summary>
+    public static PasskeySignInForm Confirmation(string? returnUrl) => new("Confirm with a passkey", false, returnUrl);
+
     public static PasskeySignInForm InsteadOfCode(string? returnUrl) => new("Use a passkey instead", true, returnUrl);
 }

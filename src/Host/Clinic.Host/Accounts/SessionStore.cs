@@ -106,6 +106,17 @@ internal sealed class SessionStore(IAccountsStore store, TimeProvider time)
         return [.. sessions.Where(s => s.SecurityStamp == account.SecurityStamp)];
     }
 
+    /// <summary>
+    /// A session refreshed after its account changed (a second factor added, a step-up) carries on under the new stamp,
+    /// so it stays on the owner's list.
+    /// </summary>
+    public async Task RenewStampAsync(string accountId, Guid sessionId, string securityStamp, CancellationToken cancellationToken = default)
+    {
+        await using var documents = store.LightweightSession();
+        documents.Patch<SignInSession>(s => s.AccountId == accountId && s.Id == sessionId).Set(s => s.SecurityStamp, securityStamp);
+        await documents.SaveChangesAsync(cancellationToken);
+    }
+
     /// <summary>Ends one of the account's sessions (another account's session id does nothing).</summary>
     public async Task EndAsync(string accountId, Guid sessionId, CancellationToken cancellationToken = default)
     {

@@ -117,6 +117,12 @@ internal static class ProviderSecondFactor
 
     public static void OnSigningIn(CookieSigningInContext context)
     {
+        // A refresh of a session that began with the provider's second factor (the mark carried over by the refresh).
+        if (!context.HttpContext.Items.ContainsKey(ThisSignIn) && context.Principal?.Identity is ClaimsIdentity refreshed && refreshed.HasClaim(claim => claim.Type == ClaimType))
+        {
+            WithoutEnrolment(refreshed);
+        }
+
         if (context.HttpContext.Items.ContainsKey(ThisSignIn) && context.Principal?.Identity is ClaimsIdentity identity)
         {
             identity.AddClaim(new Claim(ClaimType, "true"));
@@ -152,7 +158,7 @@ internal static class ProviderSecondFactor
 /// <summary>
 /// The site's policy lets forms post only to itself (form-action 'self'), and browsers apply the policy of the page
 /// holding a form to where its answer redirects too. The single sign-on button's answer is a redirect to the identity
-/// provider, so the sign-in page (which holds the button) also allows the provider's origin; every other page keeps the
+/// provider, so the sign-in and confirmation pages (which hold the button) also allow the provider's origin; every other page keeps the
 /// policy as it is. A startup filter, so its header callback runs after the one that writes the policy.
 /// </summary>
 internal sealed class ProviderFormAction(string providerOrigin) : IStartupFilter
@@ -161,7 +167,8 @@ internal sealed class ProviderFormAction(string providerOrigin) : IStartupFilter
     {
         app.Use((context, nextMiddleware) =>
         {
-            if (context.Request.Path.Equals(AccountsExtensions.LoginPath, StringComparison.OrdinalIgnoreCase))
+            if (context.Request.Path.Equals(AccountsExtensions.LoginPath, StringComparison.OrdinalIgnoreCase)
+                || context.Request.Path.Equals(StepUp.ConfirmPath, StringComparison.OrdinalIgnoreCase))
             {
                 context.Response.OnStarting(() =>
                 {

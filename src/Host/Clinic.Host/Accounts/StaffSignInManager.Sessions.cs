@@ -50,9 +50,20 @@ internal sealed partial class StaffSignInManager
     {
         var auth = await Context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var current = auth.Principal;
-        var carried = current?.FindFirstValue(ClaimTypes.NameIdentifier) == user.Id
-            ? current.Claims.Where(c => c.Type is "amr" or ClaimTypes.AuthenticationMethod or SessionStore.SessionClaim or StepUp.ClaimType).ToList()
-            : [];
+        if (!auth.Succeeded || current?.FindFirstValue(ClaimTypes.NameIdentifier) != user.Id)
+        {
+            // As Identity's own refresh: only the signed-in account's own session is renewed, never a new one begun.
+            return;
+        }
+
+        var carried = current.Claims
+            .Where(c => c.Type is "amr" or ClaimTypes.AuthenticationMethod or SessionStore.SessionClaim or StepUp.ClaimType or ProviderSecondFactor.ClaimType)
+            .ToList();
+        if (SessionStore.IdOf(current) is { } session)
+        {
+            await Service<SessionStore>().RenewStampAsync(user.Id, session, user.SecurityStamp, Context.RequestAborted);
+        }
+
         if (stepUp)
         {
             StepUp.Stamp(carried, Service<TimeProvider>().GetUtcNow());

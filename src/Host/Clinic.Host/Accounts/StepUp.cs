@@ -44,7 +44,7 @@ internal static class StepUp
 
     /// <summary>Whether a sign-in with these claims is itself a confirmation: a second factor, or the password of an account without one.</summary>
     public static bool IsEarnedBy(IEnumerable<Claim> claims, StaffAccount account) =>
-        claims.Any(c => c.Type == "amr" && (SecondFactorMethods.Contains(c.Value) || (c.Value == "pwd" && !account.TwoFactorEnabled)));
+        claims.Any(c => c.Type == "amr" && (SecondFactorMethods.Contains(c.Value) || (c.Value == "pwd" && !account.HasSecondFactor)));
 
     public static string ConfirmUrl(string returnUrl) => $"{ConfirmPath}?returnUrl={Uri.EscapeDataString(returnUrl)}";
 

@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Clinic.Host.Accounts.Administration;
 
-/// <summary>One account: its state, and the admin's actions on it (each a POST with antiforgery, recorded as a change).</summary>
+/// <summary>
+/// One account: its state (any admin), and the admin's actions on it (each a POST with antiforgery, recorded as a
+/// change, and only with a recent second factor).
+/// </summary>
 [Authorize(Policy = AccessPolicies.Admin)]
 internal sealed class AccountModel(AccountAdministration administration) : PageModel
 {
@@ -35,23 +38,30 @@ internal sealed class AccountModel(AccountAdministration administration) : PageM
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => await ShowAsync(cancellationToken);
 
     public Task<IActionResult> OnPostDisableAsync(CancellationToken cancellationToken) =>
-        ActAsync(administration.SetDisabledAsync(AccountPages.Actor(User), Name ?? "", disabled: true, cancellationToken), "disabled", cancellationToken);
+        ActAsync(() => administration.SetDisabledAsync(AccountPages.Actor(User), Name ?? "", disabled: true, cancellationToken), "disabled", cancellationToken);
 
     public Task<IActionResult> OnPostEnableAsync(CancellationToken cancellationToken) =>
-        ActAsync(administration.SetDisabledAsync(AccountPages.Actor(User), Name ?? "", disabled: false, cancellationToken), "enabled", cancellationToken);
+        ActAsync(() => administration.SetDisabledAsync(AccountPages.Actor(User), Name ?? "", disabled: false, cancellationToken), "enabled", cancellationToken);
 
     public Task<IActionResult> OnPostPasswordLinkAsync(CancellationToken cancellationToken) =>
-        ActAsync(administration.SendPasswordLinkAsync(AccountPages.Actor(User), Name ?? "", cancellationToken), "link-sent", cancellationToken);
+        ActAsync(() => administration.SendPasswordLinkAsync(AccountPages.Actor(User), Name ?? "", cancellationToken), "link-sent", cancellationToken);
 
     public Task<IActionResult> OnPostResetSecondFactorAsync(CancellationToken cancellationToken) =>
-        ActAsync(administration.ResetSecondFactorAsync(AccountPages.Actor(User), Name ?? "", cancellationToken), "second-factor-reset", cancellationToken);
+        ActAsync(() => administration.ResetSecondFactorAsync(AccountPages.Actor(User), Name ?? "", cancellationToken), "second-factor-reset", cancellationToken);
 
     public Task<IActionResult> OnPostSignOutAsync(CancellationToken cancellationToken) =>
-        ActAsync(administration.SignOutEverywhereAsync(AccountPages.Actor(User), Name ?? "", cancellationToken), "signed-out", cancellationToken);
+        ActAsync(() => administration.SignOutEverywhereAsync(AccountPages.Actor(User), Name ?? "", cancellationToken), "signed-out", cancellationToken);
 
-    private async Task<IActionResult> ActAsync(Task<AdminOutcome> action, string done, CancellationToken cancellationToken)
+    private async Task<IActionResult> ActAsync(Func<Task<AdminOutcome>> action, string done, CancellationToken cancellationToken)
     {
-        var outcome = await action;
+        // Each action can hand an account to someone or take it from its owner: a recent second factor first (step-up).
+        var authorization = HttpContext.RequestServices.GetRequiredService<IAuthorizationService>();
+        if (!(await authorization.AuthorizeAsync(User, AccessPolicies.AdminSensitive)).Succeeded)
+        {
+            return Redirect(StepUp.ConfirmUrl(AccountPages.AccountUrl(Name ?? "")));
+        }
+
+        var outcome = await action();
         if (outcome.Succeeded)
         {
             return Redirect(AccountPages.AccountUrl(Name!, outcome.Warning is null ? done : "mail-not-queued"));

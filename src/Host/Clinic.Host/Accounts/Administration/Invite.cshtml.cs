@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Clinic.Host.Accounts.Administration;
 
 /// <summary>An admin invites a person: the account is made without a password, and the person chooses one through an e-mailed link.</summary>
-[Authorize(Policy = AccessPolicies.Admin)]
+[Authorize(Policy = AccessPolicies.AdminSensitive)]
 internal sealed class InviteModel(AccountAdministration administration, IOptions<AccountAdministrationOptions> options) : PageModel
 {
     [BindProperty]
