@@ -22,7 +22,7 @@ public sealed class StepUpFixture : ClinicFixture
 
 /// <summary>Sensitive actions (exports, replay) ask for the second factor again once the last one is older than the window.</summary>
 [Collection(StepUpCollection.Name)]
-public sealed class StepUpTests(StepUpFixture clinic)
+public sealed partial class StepUpTests(StepUpFixture clinic)
 {
     private const string Export = "/api/audit/export?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&format=csv";
 

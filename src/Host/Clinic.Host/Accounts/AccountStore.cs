@@ -68,7 +68,7 @@ internal sealed class AccountStore(IServiceScopeFactory scopes, TimeProvider tim
             account.FailedSignIns = 0;
             account.LockedUntil = null;
             return await users.UpdateSecurityStampAsync(account);
-        });
+        }, revokeLinks: true);
 
     /// <summary>Removes the authenticator, the recovery codes and the passkeys; the account enrols again at its next sign-in if it must.</summary>
     public Task<string?> ResetSecondFactorAsync(string userName, CancellationToken cancellationToken = default) =>
@@ -87,7 +87,7 @@ internal sealed class AccountStore(IServiceScopeFactory scopes, TimeProvider tim
         {
             account.Disabled = disabled;
             return users.UpdateSecurityStampAsync(account);
-        });
+        }, revokeLinks: disabled);
 
     public async Task<IReadOnlyList<StaffAccount>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -96,7 +96,8 @@ internal sealed class AccountStore(IServiceScopeFactory scopes, TimeProvider tim
         return await session.Query<StaffAccount>().OrderBy(a => a.Id).ToListAsync(cancellationToken);
     }
 
-    private async Task<string?> ChangeAsync(string userName, string changeName, Func<UserManager<StaffAccount>, StaffAccount, Task<IdentityResult>> change)
+    /// <param name="revokeLinks">Whether e-mailed invitation and reset links stop working (the operator replaced what they would set).</param>
+    private async Task<string?> ChangeAsync(string userName, string changeName, Func<UserManager<StaffAccount>, StaffAccount, Task<IdentityResult>> change, bool revokeLinks = false)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffAccount>>();
@@ -110,6 +111,13 @@ internal sealed class AccountStore(IServiceScopeFactory scopes, TimeProvider tim
         if (!result.Succeeded)
         {
             return Describe(result);
+        }
+
+        if (revokeLinks)
+        {
+            await using var session = scope.ServiceProvider.GetRequiredService<IAccountsStore>().LightweightSession();
+            await Administration.AccountAdministration.RevokeOpenLinksAsync(session, account.Id, time.GetUtcNow(), CancellationToken.None);
+            await session.SaveChangesAsync(CancellationToken.None);
         }
 
         await journal.RecordAsync(new AccountChangeEntry(CommandLine, account.Id, changeName), CancellationToken.None);

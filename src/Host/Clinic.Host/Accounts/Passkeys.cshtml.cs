@@ -10,7 +10,7 @@ namespace Clinic.Host.Accounts;
 /// Reachable by an account that must still set up a second factor: a passkey is one (<see cref="AccessPolicies.SignedIn"/>).
 /// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
-internal sealed class PasskeysModel(StaffSignInManager signIn, IAccountChangeJournal changes) : PageModel
+internal sealed class PasskeysModel(StaffSignInManager signIn, IAccountChangeJournal changes, TimeProvider time, IConfiguration configuration) : PageModel
 {
     public const int MaxNameLength = 60;
 
@@ -59,6 +59,12 @@ internal sealed class PasskeysModel(StaffSignInManager signIn, IAccountChangeJou
             return Challenge();
         }
 
+        if (!StepUpRecency.MayAddSignInMethod(account, User, time, configuration))
+        {
+            // Another sign-in method for an account that has a second factor: that factor again first, so a taken session cannot add its own.
+            return Redirect(StepUp.ConfirmUrl("/account/passkeys"));
+        }
+
         var name = PasskeyNames.Clean(Name);
         if (name is null)
         {
@@ -91,7 +97,9 @@ internal sealed class PasskeysModel(StaffSignInManager signIn, IAccountChangeJou
             return Refuse(account, StatusCodes.Status404NotFound, "That passkey is not registered to your account (it may have been removed already).");
         }
 
-        if (!(await signIn.UserManager.RemovePasskeyAsync(account, credentialId)).Succeeded)
+        // Identity's RemovePasskeyAsync keeps the security stamp: renewed here, so sessions that may have used the passkey end.
+        if (!(await signIn.UserManager.RemovePasskeyAsync(account, credentialId)).Succeeded
+            || !(await signIn.UserManager.UpdateSecurityStampAsync(account)).Succeeded)
         {
             return Refuse(account, StatusCodes.Status409Conflict, "The passkey could not be removed. Please try again.");
         }

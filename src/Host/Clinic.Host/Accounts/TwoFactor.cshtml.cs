@@ -13,7 +13,7 @@ namespace Clinic.Host.Accounts;
 /// enrol before anything else (<see cref="AccessPolicies.SignedIn"/>).
 /// </summary>
 [Authorize(Policy = AccessPolicies.SignedIn)]
-internal sealed class TwoFactorModel(StaffSignInManager signIn) : PageModel
+internal sealed class TwoFactorModel(StaffSignInManager signIn, TimeProvider time, IConfiguration configuration) : PageModel
 {
     private const string Issuer = "Clinic staff";
 
@@ -45,6 +45,11 @@ internal sealed class TwoFactorModel(StaffSignInManager signIn) : PageModel
             return Challenge();
         }
 
+        if (MustConfirmFirst(account))
+        {
+            return Redirect(StepUp.ConfirmUrl("/account/two-factor"));
+        }
+
         await LoadAsync(account);
         return Page();
     }
@@ -62,6 +67,11 @@ internal sealed class TwoFactorModel(StaffSignInManager signIn) : PageModel
             // Already set up: replacing it is a separate, explicit reset (users reset-second-factor).
             await LoadAsync(account);
             return Page();
+        }
+
+        if (MustConfirmFirst(account))
+        {
+            return Redirect(StepUp.ConfirmUrl("/account/two-factor"));
         }
 
         var code = new string([.. (Code ?? "").Where(char.IsAsciiDigit)]);
@@ -91,6 +101,10 @@ internal sealed class TwoFactorModel(StaffSignInManager signIn) : PageModel
         RecoveryCodesLeft = NewRecoveryCodes.Count;
         return Page();
     }
+
+    /// <summary>An authenticator added to an account that already has a second factor (a passkey) needs that factor recently.</summary>
+    private bool MustConfirmFirst(StaffAccount account) =>
+        !account.TwoFactorEnabled && !StepUpRecency.MayAddSignInMethod(account, User, time, configuration);
 
     private async Task LoadAsync(StaffAccount account)
     {

@@ -142,7 +142,17 @@ internal sealed partial class AccountAdministration(
         var (token, link) = AccountLink.Issue(account.Id, purpose, actor, now, options.Value.InvitationLifetime);
         session.Insert(link);
         session.Insert(AccountChange.From(new AccountChangeEntry(actor, account.Id, purpose == AccountLinkPurposes.Invitation ? "invitation-resent" : "password-reset-link-sent"), now));
-        await session.SaveChangesAsync(cancellationToken);
+        // Stored with its loaded version: two sends for one account race on it, so only one leaves an open link.
+        session.Store(account);
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception e) when (IsConcurrencyConflict(e))
+        {
+            return AdminOutcome.Refused(null, Concurrent);
+        }
+
         return await MailAsync(account, link, token, cancellationToken);
     }
 
@@ -315,7 +325,7 @@ internal sealed partial class AccountAdministration(
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (JasperFx.ConcurrencyException)
+        catch (Exception e) when (IsConcurrencyConflict(e))
         {
             return AdminOutcome.Refused(null, Concurrent);
         }
@@ -341,7 +351,8 @@ internal sealed partial class AccountAdministration(
         }
     }
 
-    private static async Task RevokeOpenLinksAsync(IDocumentSession session, string accountId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Marks the account's open links revoked in the session (saved with the caller's change).</summary>
+    internal static async Task RevokeOpenLinksAsync(IDocumentSession session, string accountId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         foreach (var open in await session.Query<AccountLink>().Where(l => l.AccountId == accountId && l.UsedAt == null && l.RevokedAt == null).ToListAsync(cancellationToken))
         {
@@ -349,6 +360,10 @@ internal sealed partial class AccountAdministration(
             session.Store(open);
         }
     }
+
+    /// <summary>A colleague's simultaneous write; Marten reports several at once (account and links) as an aggregate.</summary>
+    private static bool IsConcurrencyConflict(Exception e) =>
+        e is JasperFx.ConcurrencyException || (e is AggregateException all && all.InnerExceptions.All(inner => inner is JasperFx.ConcurrencyException));
 
     private static bool IsSelf(string actor, StaffAccount account) => StaffAccount.IdFor(actor) == account.Id;
 
