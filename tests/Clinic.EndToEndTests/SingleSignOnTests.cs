@@ -51,6 +51,8 @@ public sealed class SingleSignOnFixture : ClinicFixture, IAsyncLifetime
         settings["Accounts:SingleSignOn:LocalPasswords"] = "false";
         settings["Accounts:SingleSignOn:BreakGlassAccounts:0"] = AdminUserName;
         settings["Accounts:SingleSignOn:TrustProviderMfa"] = "false";
+        // Short enough for the step-up test to see a single sign-on go stale, long enough for the others to use it fresh.
+        settings["Accounts:StepUpWindow"] = "00:00:20";
     }
 
     protected override void ConfigureServices(IServiceCollection services)
@@ -209,6 +211,56 @@ public sealed class SingleSignOnTests(SingleSignOnFixture clinic)
         Assert.Single(account.Logins);
         Assert.Contains(clinic.Journals.Changes, c => c.AccountId == account.Id && c.Change == "login-linked");
         Assert.Contains(clinic.Journals.Changes, c => c.AccountId == account.Id && c.Change == "roles-changed" && c.Detail == "Auditor -> Staff");
+    }
+
+    [Fact]
+    public async Task A_person_whose_email_the_provider_does_not_vouch_for_gets_no_account_and_a_clear_page()
+    {
+        var page = await clinic.OpenPageAsync();
+        await SignInAtProviderAsync(page, "uma.unverified");
+        await Assertions.Expect(page.Locator("#sso-refusal")).ToContainTextAsync("no verified e-mail address");
+
+        Assert.Null(await clinic.FindAccountAsync("uma.unverified"));
+        Assert.Null(await clinic.FindAccountAsync("uma.unverified@clinic.test"));
+        Assert.Contains(clinic.Journals.SignIns, s => s.Method == SignInMethods.SingleSignOn && !s.Succeeded && s.Failure == "unverified-email");
+    }
+
+    [Fact]
+    public async Task An_admin_whose_step_up_went_stale_signs_in_again_at_the_provider_and_reaches_the_step_up_page()
+    {
+        var page = await clinic.OpenPageAsync();
+        await SignInAtProviderAsync(page, "rita.admin");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff$"));
+        const string rolesPage = "/staff/accounts/roles?name=rita.admin%40clinic.test";
+
+        // Once the step-up window has passed, the sensitive page sends her to confirm.
+        await Eventually.GetAsync(async () =>
+        {
+            await page.GotoAsync(rolesPage);
+            return page.Url.Contains("/account/confirm", StringComparison.Ordinal) ? page.Url : null;
+        }, "the step-up to go stale", TimeSpan.FromSeconds(60));
+
+        // What the confirm page's single sign-on form posts (hidden ReturnUrl and Reauthenticate=true).
+        await page.EvaluateAsync(@"returnUrl => {
+            const form = document.createElement('form');
+            form.method = 'post';
+            form.action = '/account/sso';
+            const add = (name, value) => { const input = document.createElement('input'); input.type = 'hidden'; input.name = name; input.value = value; form.appendChild(input); };
+            add('__RequestVerificationToken', document.querySelector('input[name=__RequestVerificationToken]').value);
+            add('ReturnUrl', returnUrl);
+            add('Reauthenticate', 'true');
+            document.body.appendChild(form);
+            form.submit();
+        }", rolesPage);
+
+        // The provider still has her session, but prompt=login makes it ask again.
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Test identity provider" })).ToBeVisibleAsync();
+        await page.GetByLabel("User name").FillAsync("rita.admin");
+        await page.GetByLabel("Password").FillAsync(clinic.Provider.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in to the identity provider" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Roles of rita.admin@clinic.test");
+        await Assertions.Expect(page.Locator("#roles-from-provider")).ToContainTextAsync("recomputed from the identity provider");
     }
 
     [Fact]

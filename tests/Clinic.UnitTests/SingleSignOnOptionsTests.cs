@@ -129,3 +129,46 @@ public sealed class SingleSignOnOptionsTests
         Assert.Equal(["ada.admin"], options.BreakGlassAccounts);
     }
 }
+
+public sealed class SingleSignOnLocalSignInTests
+{
+    [Fact]
+    public void With_local_sign_in_off_only_break_glass_accounts_may_sign_in_without_the_provider()
+    {
+        var off = new SingleSignOnOptions { Authority = "https://login.example.org", LocalPasswords = false, BreakGlassAccounts = ["ada.admin"] };
+        Assert.True(off.RefusesLocalSignIn("sam.staff"));
+        Assert.False(off.RefusesLocalSignIn("Ada.Admin"));
+
+        var on = new SingleSignOnOptions { Authority = "https://login.example.org", LocalPasswords = true };
+        Assert.False(on.RefusesLocalSignIn("sam.staff"));
+        // Without single sign-on there is nothing else to sign in with.
+        Assert.False(new SingleSignOnOptions { LocalPasswords = false }.RefusesLocalSignIn("sam.staff"));
+    }
+}
+
+public sealed class ProviderSecondFactorTimeTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(10);
+
+    [Fact]
+    public void The_step_up_time_is_the_providers_auth_time_when_it_is_within_the_window()
+    {
+        var authTime = Now.AddMinutes(-3).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(Now.AddMinutes(-3), ProviderSecondFactor.StepUpTime(authTime, Now, Window));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("not-a-time")]
+    public void No_step_up_time_without_a_readable_auth_time(string? authTime) =>
+        Assert.Null(ProviderSecondFactor.StepUpTime(authTime, Now, Window));
+
+    [Fact]
+    public void No_step_up_time_when_the_providers_sign_in_is_older_than_the_window()
+    {
+        var hoursAgo = Now.AddHours(-3).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Null(ProviderSecondFactor.StepUpTime(hoursAgo, Now, Window));
+    }
+}

@@ -25,6 +25,10 @@ const people = new Map([
   ['una.unmapped', { sub: 'sub-una-0003', email: 'una.unmapped@clinic.test', groups: ['everyone'], amr: ['pwd'] }],
   ['omar.admin', { sub: 'sub-omar-0004', email: 'omar.admin@clinic.test', groups: ['admins'], amr: ['pwd'] }],
   ['lena.link', { sub: 'sub-lena-0005', email: 'lena.link@clinic.test', groups: ['staff'], amr: ['pwd'] }],
+  // Her address is not verified: the clinic must not create an account from it, nor from her preferred_username.
+  ['uma.unverified', { sub: 'sub-uma-0006', email: 'uma.unverified@clinic.test', emailVerified: false, groups: ['staff'], amr: ['pwd'] }],
+  // An admin for the step-up test, kept apart so other tests' sessions do not interfere.
+  ['rita.admin', { sub: 'sub-rita-0007', email: 'rita.admin@clinic.test', groups: ['admins'], amr: ['pwd', 'otp', 'mfa'] }],
 ]);
 const bySubject = new Map([...people.values()].map((person) => [person.sub, person]));
 
@@ -62,6 +66,8 @@ lines.once('line', (redirectUri) => {
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_post',
+      // auth_time in every ID token: the clinic dates the provider's second factor by it for step-up.
+      require_auth_time: true,
     }],
     claims: {
       // amr (RFC 8176) in the ID token tells the clinic whether this provider asked for a second factor.
@@ -77,7 +83,7 @@ lines.once('line', (redirectUri) => {
         accountId: sub,
         async claims() {
           const name = [...people.entries()].find(([, p]) => p.sub === sub)[0];
-          return { sub, email: person.email, email_verified: true, preferred_username: name, groups: person.groups };
+          return { sub, email: person.email, email_verified: person.emailVerified ?? true, preferred_username: name, groups: person.groups };
         },
       };
     },

@@ -17,6 +17,12 @@ internal sealed class SingleSignOnModel(StaffSignInManager signIn, IOptions<Sing
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    /// <summary>Step-up through the provider (/account/confirm): it must ask the person again, whatever its own session.</summary>
+    [BindProperty]
+    public bool Reauthenticate { get; set; }
+
+    public const string ReauthenticateItem = "clinic:reauthenticate";
+
     public string Message { get; private set; } = SingleSignOnRefusal.NotCompleted.Message;
 
     /// <summary>Nothing to show without a sign-in under way.</summary>
@@ -30,7 +36,13 @@ internal sealed class SingleSignOnModel(StaffSignInManager signIn, IOptions<Sing
         }
 
         var callback = Url.Page("SingleSignOn", "callback", new { ReturnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null });
-        return Challenge(signIn.ConfigureExternalAuthenticationProperties(SingleSignOnExtensions.Scheme, callback), SingleSignOnExtensions.Scheme);
+        var properties = signIn.ConfigureExternalAuthenticationProperties(SingleSignOnExtensions.Scheme, callback);
+        if (Reauthenticate)
+        {
+            properties.Items[ReauthenticateItem] = "true";
+        }
+
+        return Challenge(properties, SingleSignOnExtensions.Scheme);
     }
 
     public async Task<IActionResult> OnGetCallbackAsync(CancellationToken cancellationToken)

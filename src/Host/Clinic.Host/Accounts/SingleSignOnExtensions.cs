@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Clinic.Host.Shell;
 using Microsoft.AspNetCore.Authentication;
@@ -83,9 +84,22 @@ internal static partial class SingleSignOnExtensions
                 oidc.Scope.Add(scope);
             }
 
+            // auth_time (deleted by default) dates the provider's second factor for step-up.
+            oidc.ClaimActions.Remove("auth_time");
             oidc.ClaimActions.MapUniqueJsonKey("email_verified", "email_verified");
             oidc.ClaimActions.MapUniqueJsonKey("preferred_username", "preferred_username");
             oidc.ClaimActions.MapJsonKey(sso.RoleClaim, sso.RoleClaim);
+            // Re-authentication for step-up: the provider must ask again, so its auth_time is fresh.
+            oidc.Events.OnRedirectToIdentityProvider = context =>
+            {
+                if (context.Properties.Items.ContainsKey(SingleSignOnModel.ReauthenticateItem))
+                {
+                    context.ProtocolMessage.MaxAge = "0";
+                    context.ProtocolMessage.Prompt = "login";
+                }
+
+                return Task.CompletedTask;
+            };
             // A refusal or error at the provider (or a stale, replayed callback) is a page saying so, not a 500.
             oidc.Events.OnRemoteFailure = context =>
             {
@@ -113,7 +127,17 @@ internal static class ProviderSecondFactor
     public const string ClaimType = "clinic:provider-second-factor";
     private static readonly object ThisSignIn = new();
 
-    public static void MarkThisSignIn(HttpContext context) => context.Items[ThisSignIn] = true;
+    /// <summary>Marks this request's sign-in; <paramref name="authTime"/> is the provider's auth_time claim (when it last asked the person).</summary>
+    public static void MarkThisSignIn(HttpContext context, string? authTime) => context.Items[ThisSignIn] = authTime ?? "";
+
+    /// <summary>
+    /// When the provider's second factor was given, for the step-up claim: its auth_time, which may be hours before this
+    /// sign-in (the provider's own session); none when missing, unreadable, in the future or already outside the window.
+    /// </summary>
+    public static DateTimeOffset? StepUpTime(string? authTime, DateTimeOffset now, TimeSpan window) =>
+        long.TryParse(authTime, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+        && DateTimeOffset.FromUnixTimeSeconds(seconds) is var at && at <= now.AddMinutes(1) && now - at <= window
+            ? at : null;
 
     public static void OnSigningIn(CookieSigningInContext context)
     {
@@ -123,14 +147,17 @@ internal static class ProviderSecondFactor
             WithoutEnrolment(refreshed);
         }
 
-        if (context.HttpContext.Items.ContainsKey(ThisSignIn) && context.Principal?.Identity is ClaimsIdentity identity)
+        if (context.HttpContext.Items.TryGetValue(ThisSignIn, out var authTime) && context.Principal?.Identity is ClaimsIdentity identity)
         {
             identity.AddClaim(new Claim(ClaimType, "true"));
             identity.AddClaim(new Claim("amr", "mfa"));
-            if (!identity.HasClaim(claim => claim.Type == StepUp.ClaimType))
+            var services = context.HttpContext.RequestServices;
+            var window = services.GetRequiredService<IConfiguration>().GetValue(StepUp.WindowKey, StepUp.DefaultWindow);
+            if (!identity.HasClaim(claim => claim.Type == StepUp.ClaimType)
+                && StepUpTime(authTime as string, services.GetRequiredService<TimeProvider>().GetUtcNow(), window) is { } at)
             {
-                // The provider's second factor is as fresh as this sign-in: sensitive actions need no confirmation yet.
-                identity.AddClaim(StepUp.ClaimFor(context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()));
+                // As fresh as the provider's own sign-in, not this one: its session may be hours old.
+                identity.AddClaim(StepUp.ClaimFor(at));
             }
 
             WithoutEnrolment(identity);

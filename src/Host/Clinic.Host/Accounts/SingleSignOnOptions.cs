@@ -56,6 +56,12 @@ internal sealed class SingleSignOnOptions
     public bool IsBreakGlass(string? userName) =>
         userName is not null && BreakGlassAccounts.Any(name => string.Equals(name.Trim(), userName.Trim(), StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// Whether a sign-in without the identity provider (a password, or a passwordless passkey) is refused for this
+    /// account: single sign-on is on, local sign-in is off, and the account is not a break-glass one.
+    /// </summary>
+    public bool RefusesLocalSignIn(string? userName) => Enabled && !LocalPasswords && !IsBreakGlass(userName);
+
     /// <summary>The roles the person's claims map to, in the clinic's role order; empty when none is mapped.</summary>
     public IReadOnlyList<string> RolesFor(ClaimsPrincipal person)
     {

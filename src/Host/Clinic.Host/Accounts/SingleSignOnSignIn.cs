@@ -7,8 +7,8 @@ namespace Clinic.Host.Accounts;
 
 /// <summary>
 /// Turns the identity provider's answer into a clinic session. The account is found by its linked login (provider and
-/// subject); without one, it is linked or created only when the configuration allows. Roles are recomputed from the
-/// mapped claim at every sign-in. Every attempt goes to the sign-in record, every creation, link and role change to
+/// subject); without one, it is linked or created only when the configuration allows. Accounts are created only from a verified e-mail
+/// address. Roles are recomputed from the mapped claim at every sign-in. Every attempt goes to the sign-in record, every creation, link and role change to
 /// the account-change record (actor "single-sign-on").
 /// </summary>
 internal sealed class SingleSignOnSignIn(
@@ -63,6 +63,11 @@ internal sealed class SingleSignOnSignIn(
             {
                 return await RefusedAsync(null, SingleSignOnRefusal.NoMappedRole, cancellationToken);
             }
+            else if (email is null)
+            {
+                // A name the provider does not vouch for (preferred_username, an unverified address) could be anyone's.
+                return await RefusedAsync(null, SingleSignOnRefusal.UnverifiedEmail, cancellationToken);
+            }
             else
             {
                 account = await CreateAsync(info, email, roles, cancellationToken);
@@ -98,7 +103,7 @@ internal sealed class SingleSignOnSignIn(
         var providerDidSecondFactor = sso.SatisfiesSecondFactor(info.Principal);
         if (providerDidSecondFactor)
         {
-            ProviderSecondFactor.MarkThisSignIn(signIn.Context);
+            ProviderSecondFactor.MarkThisSignIn(signIn.Context, info.Principal.FindFirstValue("auth_time"));
         }
 
         var result = await signIn.ExternalLoginSignInAsync(info.LoginProvider, info.ProviderKey, isPersistent: false, bypassTwoFactor: providerDidSecondFactor);
@@ -117,9 +122,9 @@ internal sealed class SingleSignOnSignIn(
         return new SingleSignOnOutcome(account, null, SecondFactorNeeded: false, providerDidSecondFactor);
     }
 
-    private async Task<StaffAccount?> CreateAsync(ExternalLoginInfo info, string? email, IReadOnlyList<string> roles, CancellationToken cancellationToken)
+    private async Task<StaffAccount?> CreateAsync(ExternalLoginInfo info, string email, IReadOnlyList<string> roles, CancellationToken cancellationToken)
     {
-        var name = email ?? info.Principal.FindFirstValue("preferred_username");
+        var name = email;
         if (string.IsNullOrWhiteSpace(name) || name.Length > 64 || name.Any(char.IsWhiteSpace) || name.StartsWith('-'))
         {
             return null;
@@ -160,6 +165,7 @@ internal sealed record SingleSignOnRefusal(string Code, string Message)
     public static readonly SingleSignOnRefusal NoAccount = new("no-account", "There is no clinic account for your organisation's account, and accounts are not created automatically. Ask an administrator to create one for you.");
     public static readonly SingleSignOnRefusal NameTaken = new("name-taken", "A clinic account with your name exists but is not linked to your organisation's account. Ask an administrator to link them.");
     public static readonly SingleSignOnRefusal NoUsableName = new("no-usable-name", "Your organisation's account did not give the clinic a usable name (a verified e-mail address). Ask an administrator.");
+    public static readonly SingleSignOnRefusal UnverifiedEmail = new("unverified-email", "Your organisation's account has no verified e-mail address, so the clinic cannot create an account for it. Ask an administrator to create one for you, or to have your address verified.");
     public static readonly SingleSignOnRefusal Disabled = new("disabled", "This clinic account is disabled. Ask an administrator if you think it should not be.");
     public static readonly SingleSignOnRefusal LockedOut = new("locked-out", $"This clinic account is locked for {StaffAccount.LockoutDuration.TotalMinutes:0} minutes after repeated failed sign-ins.");
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Clinic.Host.Accounts;
 
@@ -97,6 +98,13 @@ internal sealed partial class StaffSignInManager
         if (await PreSignInCheck(account) is { } refused)
         {
             return (refused, account, refused.IsLockedOut ? "locked-out" : "disabled");
+        }
+
+        // Passwordless, a passkey is a local sign-in like a password: refused where local sign-in is off (the
+        // second step after a break-glass password stays allowed).
+        if (expected is null && Context.RequestServices.GetRequiredService<IOptions<SingleSignOnOptions>>().Value.RefusesLocalSignIn(account.UserName))
+        {
+            return (SignInResult.NotAllowed, account, "local-sign-in-off");
         }
 
         // The counter and backup flags the authenticator reported; a concurrency failure refuses this sign-in.

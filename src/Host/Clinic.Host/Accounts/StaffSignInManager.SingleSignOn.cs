@@ -12,7 +12,7 @@ internal sealed partial class StaffSignInManager
     public override async Task<SignInResult> PasswordSignInAsync(StaffAccount user, string password, bool isPersistent, bool lockoutOnFailure)
     {
         var sso = Context.RequestServices.GetRequiredService<IOptions<SingleSignOnOptions>>().Value;
-        if (sso.Enabled && !sso.LocalPasswords && !sso.IsBreakGlass(user.UserName))
+        if (sso.RefusesLocalSignIn(user.UserName))
         {
             VerifyDecoy(password);
             return SignInResult.Failed;
