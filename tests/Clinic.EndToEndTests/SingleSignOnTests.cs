@@ -144,6 +144,11 @@ public sealed class SingleSignOnTests(SingleSignOnFixture clinic)
         await page.GotoAsync("/staff/accounts/roles?name=ines.admin%40clinic.test");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Roles of ines.admin@clinic.test");
 
+        // A refresh of the sign-in (the two-step page refreshes it) keeps the provider's second factor: no enrolment.
+        await page.GotoAsync("/account/two-factor");
+        await page.GotoAsync("/ops");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Operations");
+
         var account = await clinic.FindAccountAsync("ines.admin@clinic.test");
         Assert.NotNull(account);
         Assert.Equal([StaffRoles.Admin], account.Roles);
@@ -240,18 +245,11 @@ public sealed class SingleSignOnTests(SingleSignOnFixture clinic)
             return page.Url.Contains("/account/confirm", StringComparison.Ordinal) ? page.Url : null;
         }, "the step-up to go stale", TimeSpan.FromSeconds(60));
 
-        // What the confirm page's single sign-on form posts (hidden ReturnUrl and Reauthenticate=true).
-        await page.EvaluateAsync(@"returnUrl => {
-            const form = document.createElement('form');
-            form.method = 'post';
-            form.action = '/account/sso';
-            const add = (name, value) => { const input = document.createElement('input'); input.type = 'hidden'; input.name = name; input.value = value; form.appendChild(input); };
-            add('__RequestVerificationToken', document.querySelector('input[name=__RequestVerificationToken]').value);
-            add('ReturnUrl', returnUrl);
-            add('Reauthenticate', 'true');
-            document.body.appendChild(form);
-            form.submit();
-        }", rolesPage);
+        // The confirm page offers the provider, never a password (she has none; local passwords are off).
+        await Assertions.Expect(page.Locator("#confirm-sso")).ToBeVisibleAsync();
+        Assert.Equal(0, await page.Locator("input[name=Password]").CountAsync());
+        await AssertAccessibleAsync(page, "confirm page of a single-sign-on account");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm with" }).ClickAsync();
 
         // The provider still has her session, but prompt=login makes it ask again.
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Test identity provider" })).ToBeVisibleAsync();
