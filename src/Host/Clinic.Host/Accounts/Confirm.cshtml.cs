@@ -126,8 +126,7 @@ internal sealed class ConfirmModel(StaffSignInManager signIn, ISignInJournal jou
             return ConfirmWay.SingleSignOn;
         }
 
-        var passwordAllowed = !sso.Enabled || sso.LocalPasswords || sso.IsBreakGlass(account.UserName);
-        return passwordAllowed && hasPassword ? ConfirmWay.Password : ConfirmWay.None;
+        return hasPassword && !sso.RefusesLocalSignIn(account.UserName) ? ConfirmWay.Password : ConfirmWay.None;
     }
 }
 
