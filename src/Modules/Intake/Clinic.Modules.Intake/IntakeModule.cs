@@ -47,6 +47,7 @@ public static class IntakeModule
         builder.Services.AddSingleton(CrisisLanguageRules.LoadEmbedded());
         builder.Services.AddResponsePolicy(builder.Configuration);
         builder.Services.AddSingleton<IOnCallRoster, ScheduleRoster>();
+        builder.Services.AddSingleton<Privacy.IPersonalData, Privacy.PlaintextPersonalData>();
         builder.Services.AddSingleton<OnCallSchedules>();
         builder.Services.AddOptions<IntakeAlertOptions>().Bind(builder.Configuration.GetSection(IntakeAlertOptions.Section)).ValidateOnStart();
         builder.Services.AddHealthChecks().AddCheck<ForwarderLagHealthCheck>("intake-forwarder-lag", tags: ["ops"]);
