@@ -23,7 +23,7 @@ keep=7
 archive_timeout=60
 
 usage() { sed -n '6,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-log() { printf '[backup] %s\n' "$*" >&2; }
+log() { printf '[backup %s] %s\n' "$(date -u +%T)" "$*" >&2; }
 fail() { printf '[backup] %s\n' "$*" >&2; exit 1; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 # From /: PostgreSQL's tools refuse to start in a working directory the postgres user cannot read.

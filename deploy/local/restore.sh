@@ -25,7 +25,7 @@ port=""
 start_conf=auto
 
 usage() { sed -n '6,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-log() { printf '[restore] %s\n' "$*" >&2; }
+log() { printf '[restore %s] %s\n' "$(date -u +%T)" "$*" >&2; }
 fail() { printf '[restore] %s\n' "$*" >&2; exit 1; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 as_postgres() { (cd / && if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -n -u postgres "$@"; fi); }
@@ -113,7 +113,8 @@ done
 # The last transaction replayed: the moment this database now stands at.
 recovered=$(as_postgres "/usr/lib/postgresql/$version/bin/psql" -p "$port" -qtAX -c "SELECT coalesce(to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US+00'), 'the base backup''s end')")
 
-connection="${CLINIC_POSTGRES:-Host=127.0.0.1;Port=5432;Username=clinic;Password=<unchanged>;Database=clinic}"
+# The backed-up database's own connection string (./clinic restore passes the local one), with the new port.
+connection="${CLINIC_RESTORE_SOURCE:-Host=127.0.0.1;Port=5432;Username=clinic;Password=<as on the backed-up database>;Database=clinic}"
 connection=$(printf '%s' "$connection" | sed -E "s/Port=[0-9]+/Port=$port/")
 echo "Restored     cluster $version/$name on port $port, data in $data_dir (log $log_file)"
 echo "Recovered to $recovered (last transaction replayed; target: $to)"
