@@ -66,11 +66,14 @@ internal sealed class PostgresCluster : IAsyncDisposable
         new(version, name, port, new NpgsqlConnectionStringBuilder(sourceConnectionString).Password!);
 
     /// <summary>The disaster: stopped without a checkpoint (as a machine dies) and its data directory deleted.</summary>
-    public async Task DestroyAsync()
+    /// <returns>When the server was surely gone (its stop had returned).</returns>
+    public async Task<DateTimeOffset> DestroyAsync()
     {
         await Shell.RunAsync("pg_ctlcluster", Version, Name, "stop", "-m", "immediate");
+        var gone = DateTimeOffset.UtcNow;
         await Shell.RunAsync("pg_dropcluster", Version, Name);
         NpgsqlConnection.ClearAllPools();
+        return gone;
     }
 
     /// <summary>One value from the cluster, as the clinic role.</summary>

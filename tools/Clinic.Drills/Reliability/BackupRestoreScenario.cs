@@ -32,6 +32,7 @@ internal sealed class BackupAndRestore : Scenario
 
     public override async Task<ScenarioResult> RunAsync(DrillSettings settings, Action<string> progress)
     {
+        var clock = Stopwatch.StartNew();
         var run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
         _restoredName = $"drill_restored_{run}";
         try
@@ -40,7 +41,7 @@ internal sealed class BackupAndRestore : Scenario
             await using var source = _source = await PostgresCluster.CreateAsync($"drill_backup_{run}");
             try
             {
-                return await RunStagedAsync(settings with { Postgres = source.ConnectionString }, progress);
+                return await RunStagedAsync(settings with { Postgres = source.ConnectionString }, progress, clock);
             }
             finally
             {
@@ -52,22 +53,22 @@ internal sealed class BackupAndRestore : Scenario
         }
         finally
         {
-            if (_backups is not null && Directory.Exists(_backups))
+            if (_backups is not null)
             {
-                Directory.Delete(_backups, recursive: true);
+                await RemoveBackupsAsync(_backups);
             }
         }
     }
 
-    private async Task<ScenarioResult> RunStagedAsync(DrillSettings settings, Action<string> progress)
+    private async Task<ScenarioResult> RunStagedAsync(DrillSettings settings, Action<string> progress, Stopwatch clock)
     {
-        var clock = Stopwatch.StartNew();
         var observations = new List<string>();
         var failures = new List<string>();
         await using var stage = await DrillStage.CreateAsync(settings, Name);
         // The clusters are dropped whole; there are no schemas to clean up in the shared database.
         stage.KeepData = true;
-        _backups = Path.Combine(stage.Directory, "backups");
+        // Under the temporary directory, which the postgres user can reach wherever the checkout lives.
+        _backups = Directory.CreateTempSubdirectory("clinic-drill-backups-").FullName;
         await stage.StartHostAsync($"{Name}-host-1");
 
         IReadOnlyList<ClinicHost> Targets() => stage.RunningHosts is { Count: > 0 } running ? running : stage.Hosts;
@@ -76,7 +77,8 @@ internal sealed class BackupAndRestore : Scenario
         var load = new IntakeLoad(Targets);
         progress($"{Title}: offering {RequestsPerSecond}/s for {LoadDuration.TotalSeconds:0} s");
         await Task.WhenAll(
-            load.RunAsync(RequestsPerSecond, LoadDuration, giveUpAfter: TimeSpan.FromSeconds(150)),
+            // Clients refused while the database is rebuilt keep retrying: a restore and a host start on a busy machine take minutes.
+            load.RunAsync(RequestsPerSecond, LoadDuration, giveUpAfter: TimeSpan.FromMinutes(5)),
             DisruptAsync(stage, load, observations, failures));
 
         progress($"{Title}: waiting for every notification");
@@ -136,9 +138,8 @@ internal sealed class BackupAndRestore : Scenario
         // HOOK(erasure): erase a request here, after the base backup and before the disaster (see RunStagedAsync).
         await At(clock, Math.Max(45, clock.Elapsed.TotalSeconds + 15));
         var acknowledgedBefore = load.Acknowledged;
-        await source.DestroyAsync();
-        // Taken once it is surely gone: the recovery point is measured against the latest the loss can be.
-        var destroyedAt = DateTimeOffset.UtcNow;
+        // The recovery point is measured against the latest moment the loss can have been.
+        var destroyedAt = await source.DestroyAsync();
         var lostAfter = clock.Elapsed;
 
         var restoring = Stopwatch.StartNew();
@@ -167,6 +168,19 @@ internal sealed class BackupAndRestore : Scenario
             $"primary stopped without a checkpoint and deleted {Scenarios.Seconds(lostAfter)} into the load, at {acknowledgedBefore} acknowledged request(s); restored to the latest point in {Scenarios.Seconds(restoreTook)}" +
             (_recoveryPoint is { } point ? $", recovery point {Scenarios.Seconds(destroyedAt - point)} before the loss" : "") +
             $"; a host on it was ready {Scenarios.Seconds(hostTook.Elapsed)} later");
+    }
+
+    private static async Task RemoveBackupsAsync(string directory)
+    {
+        try
+        {
+            // backup.sh hands the directory to the postgres user; it removes it.
+            await Shell.RunAsync("runuser", "-u", "postgres", "--", "rm", "-rf", directory);
+        }
+        catch (InvalidOperationException)
+        {
+            // The backup never ran: an empty directory stays in the temporary directory.
+        }
     }
 
     /// <summary>The shipped scripts, found from the drill's own build output upwards (…/tools/Clinic.Drills/bin/…).</summary>
