@@ -100,10 +100,11 @@ internal sealed class BackupAndRestore : Scenario
             failures.Add($"{doubled} request(s) have more than 2 StaffNotified events on their history");
         }
 
-        // HOOK(erasure): "erasures made before the disaster still hold". Once erasure exists, erase one request
-        // acknowledged before the base backup (between the backup and the disaster, see DisruptAsync) and check
-        // here, on the restored database, that its personal data is still gone after the host re-applied the
-        // erasure journal at start. Until then the drill says plainly that it did not check.
+        // HOOK(erasure): "erasures made before the disaster still hold". Once erasure exists, DisruptAsync erases
+        // a request the base backup holds (one acknowledged before it), after the backup and before the loss; here,
+        // on the restored database, check that its details are still gone (IPersonalData reads null, no plaintext
+        // in its events, read models or the delivery log) once the host has re-applied the erasure journal at start.
+        // Until then the drill says plainly that it did not check.
         observations.Add("erasures surviving the restore: not checked (erasure is not built yet)");
 
         if (stage.RunningHosts.LastOrDefault() is { } restoredHost && await restoredHost.CommandSucceedsAsync("audit verify --require-sealed"))
