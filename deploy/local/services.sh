@@ -75,12 +75,25 @@ pg_conf_dir="/etc/postgresql/$pg_version/main"
 if [ -d "$pg_conf_dir" ] && ! grep -q "^listen_addresses = 'localhost'" "$pg_conf_dir/postgresql.conf"; then
   echo "listen_addresses = 'localhost'" | as_root tee -a "$pg_conf_dir/postgresql.conf" >/dev/null
 fi
+# WAL archiving for ./clinic backup. archive_mode needs a restart, so it is on from the start; the archive
+# itself begins with the first backup (deploy/local/backup.sh rewrites this file), because test runs write
+# gigabytes of WAL that nobody needs kept until then.
+archive_conf="$pg_conf_dir/conf.d/clinic-archive.conf"
+if [ -d "$pg_conf_dir/conf.d" ] && [ ! -f "$archive_conf" ]; then
+  printf '%s\n' "# Until the first ./clinic backup: archiving on, nothing kept." "archive_mode = on" "archive_command = '/bin/true'" |
+    as_root tee "$archive_conf" >/dev/null
+fi
 if ! as_root pg_lsclusters -h 2>/dev/null | awk '{print $4}' | grep -q online; then
   log "starting PostgreSQL $pg_version"
   as_root service postgresql start >/dev/null
 fi
 wait_for_port 5432 PostgreSQL
 psql_su() { as_root su postgres -c "psql -v ON_ERROR_STOP=1 -qtAX $*"; }
+if [ -f "$archive_conf" ] && [ "$(psql_su "-c 'SHOW archive_mode'")" = off ]; then
+  log "restarting PostgreSQL $pg_version once, to turn WAL archiving on (for ./clinic backup)"
+  as_root pg_ctlcluster "$pg_version" main restart
+  wait_for_port 5432 PostgreSQL
+fi
 if [ "$(psql_su "-c \"SELECT 1 FROM pg_roles WHERE rolname = 'clinic'\"")" != "1" ]; then
   log "creating PostgreSQL role clinic"
   psql_su "-c \"CREATE ROLE clinic LOGIN CREATEDB PASSWORD '$pg_password'\""

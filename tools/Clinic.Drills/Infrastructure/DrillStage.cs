@@ -13,7 +13,7 @@ internal sealed record DrillSettings(string Postgres, Uri RabbitMq, string HostD
 internal sealed class DrillStage : IAsyncDisposable
 {
     public const string StaffAddress = "intake-team@clinic.invalid";
-    private readonly DrillSettings _settings;
+    private DrillSettings _settings;
     private readonly List<ClinicHost> _hosts = [];
     private readonly string _vhost;
 
@@ -48,6 +48,9 @@ internal sealed class DrillStage : IAsyncDisposable
     public WebhookSink Webhooks { get; }
 
     public IReadOnlyList<ClinicHost> Hosts => _hosts;
+
+    /// <summary>Hosts started from now on, and the stage's own queries, use this database (a restored copy, say).</summary>
+    public void MoveDatabase(string postgres) => _settings = _settings with { Postgres = postgres };
 
     public IReadOnlyList<ClinicHost> RunningHosts => [.. _hosts.Where(h => h.IsRunning)];
 

@@ -3,12 +3,19 @@ using System.Net.Sockets;
 
 namespace Clinic.Drills.Infrastructure;
 
-/// <summary>Runs operator commands (rabbitmqctl, pg_ctlcluster) and signals processes.</summary>
+/// <summary>Runs operator commands (rabbitmqctl, pg_ctlcluster, deploy/local/backup.sh) and signals processes.</summary>
 internal static class Shell
 {
-    public static async Task<string> RunAsync(string command, params string[] args)
+    public static Task<string> RunAsync(string command, params string[] args) => RunCoreAsync(null, command, args);
+
+    /// <summary>As <see cref="RunAsync"/>, and everything the command printed (both streams) is appended to <paramref name="log"/>.</summary>
+    public static Task<string> RunLoggedAsync(string log, string command, params string[] args) => RunCoreAsync(log, command, args);
+
+    private static async Task<string> RunCoreAsync(string? log, string command, string[] args)
     {
-        var asRoot = Environment.UserName != "root" && command is "rabbitmqctl" or "pg_ctlcluster" or "pg_lsclusters";
+        var asRoot = Environment.UserName != "root"
+            && (command is "rabbitmqctl" or "pg_ctlcluster" or "pg_lsclusters" or "pg_createcluster" or "pg_dropcluster" or "runuser"
+                || Path.GetFileName(command) is "backup.sh" or "restore.sh");
         var start = new ProcessStartInfo(asRoot ? "sudo" : command)
         {
             RedirectStandardOutput = true,
@@ -29,6 +36,11 @@ internal static class Shell
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
+        if (log is not null)
+        {
+            await File.AppendAllTextAsync(log, $"$ {command} {string.Join(' ', args)}{Environment.NewLine}{await output}{await error}");
+        }
+
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{command} {string.Join(' ', args)} exited with {process.ExitCode}: {await error}");

@@ -7,7 +7,7 @@ namespace Clinic.Drills.Reliability;
 internal static class Scenarios
 {
     public static IReadOnlyList<Scenario> All { get; } =
-        [new BrokerOutage(), new HostKilledRepeatedly(), new SmtpOutage(), new DatabaseOutage(), new LeaderKilled(), new EscalationUnderCrashes()];
+        [new BrokerOutage(), new HostKilledRepeatedly(), new SmtpOutage(), new DatabaseOutage(), new LeaderKilled(), new EscalationUnderCrashes(), new BackupAndRestore()];
 
     public static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
 }
