@@ -84,6 +84,13 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["PAGE /audit/replay"] = ("GET", "/audit/replay", AuditorsAndAdmins),
         ["PAGE /staff/content"] = ("GET", "/staff/content", EditorsAndReviewers),
         ["PAGE /staff/content/items/{**key}"] = ("GET", "/staff/content/items/condition/ptsd", EditorsAndReviewers),
+        ["PAGE /staff/content/diff/{**key}"] = ("GET", "/staff/content/diff/condition/ptsd", EditorsAndReviewers),
+        ["PAGE /staff/content/schedule/{**key}"] = ("GET", "/staff/content/schedule/condition/ptsd", [Caller.ClinicalReviewer]),
+        ["PAGE /staff/content/preview/{**key}"] = ("GET", "/staff/content/preview/condition/ptsd", EditorsAndReviewers),
+        ["PAGE /staff/content/preview/site/conditions/{slug}/{**item}"] = ("GET", "/staff/content/preview/site/conditions/ptsd/condition/ptsd", EditorsAndReviewers),
+        ["PAGE /staff/content/preview/site/research/{**item}"] = ("GET", "/staff/content/preview/site/research/condition/ptsd", EditorsAndReviewers),
+        ["PAGE /staff/content/preview/site/home/{**item}"] = ("GET", "/staff/content/preview/site/home/highlights", EditorsAndReviewers),
+        ["PAGE /staff/content/preview/site/crisis-resources/{**item}"] = ("GET", "/staff/content/preview/site/crisis-resources/crisis-resources", EditorsAndReviewers),
         ["GET /api/audit/export"] = ("GET", "/api/audit/export?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z", AuditorsOnly),
 
         // Account administration; the link page answers anyone holding a link (here an unknown one: 404).

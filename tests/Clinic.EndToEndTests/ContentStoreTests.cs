@@ -23,7 +23,10 @@ public sealed class ContentStoreTests(ClinicFixture clinic)
         await using var session = store.QuerySession();
         var items = await session.Query<ContentItemView>().ToListAsync();
 
-        Assert.Equal(SeedItems, items.Count(i => i.LastChangedBy == SeedImport.Actor));
+        // Other tests edit some items, so every seed item is counted by its key, not by who changed it last.
+        var seedKeys = ContentItems.FromEmbeddedFiles().Select(i => i.Key).ToHashSet();
+        Assert.Equal(SeedItems, seedKeys.Count);
+        Assert.Subset(items.Select(i => i.Id).ToHashSet(), seedKeys);
         Assert.All(items.Where(i => i.LastChangedBy == SeedImport.Actor), i => Assert.Equal(1, i.LiveVersion));
         var ptsd = await session.Events.FetchStreamAsync(ContentItems.ConditionKey("ptsd"));
         Assert.Collection(ptsd,

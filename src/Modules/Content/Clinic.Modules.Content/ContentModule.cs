@@ -4,6 +4,7 @@ using Clinic.Modules.Content.Library;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,8 +26,11 @@ public static class ContentModule
         // what visitors see until the store's published content is loaded, which happens before the site answers.
         builder.Services.AddSingleton(new PublishedContent(ContentLibrary.LoadEmbedded()));
         // Per request, one snapshot: a publication meanwhile never mixes two versions in one page.
-        builder.Services.AddScoped(services => services.GetRequiredService<PublishedContent>().Library);
+        builder.Services.AddScoped(services => services.GetRequiredService<PreviewScope>().Preview?.Library ?? services.GetRequiredService<PublishedContent>().Library);
         builder.Services.AddScoped<ContentEditing>();
+        // Previews: a public page at a preview address renders one item's draft (Editing/ContentPreview.cs).
+        builder.Services.AddScoped<PreviewScope>().AddScoped<ContentPreviews>().AddScoped<PreviewFilter>();
+        builder.Services.Configure<RazorPagesOptions>(options => Previews.AddRoutes(options.Conventions));
 
         builder.Services.AddMartenStore<IContentStore>(options => ConfigureStore(options, connectionString, builder.Configuration["Content:Schema"] ?? "content"))
             .UseLightweightSessions()
@@ -36,10 +40,14 @@ public static class ContentModule
         builder.Services.AddSingleton<ContentRefresh>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ContentRefresh>());
         builder.Services.AddHostedService<PublishConditionCatalog>();
+        builder.Services.AddSingleton<ScheduleClock>();
+        builder.Services.AddSingleton<ScheduledPublishing>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ScheduledPublishing>());
         builder.Services.AddOutputCache(cache => cache.AddPolicy(ContentCaching.PolicyName, policy => policy
             .Expire(ContentCaching.Duration)
             .SetVaryByQuery("condition", "q")
-            .Tag(ContentCaching.Tag)));
+            .Tag(ContentCaching.Tag)
+            .AddPolicy<NeverCachePreviews>()));
         return builder;
     }
 
@@ -55,6 +63,8 @@ public static class ContentModule
         options.Events.AddEventType<ContentPublished>();
         options.Events.AddEventType<ContentUnpublished>();
         options.Events.AddEventType<ContentRolledBack>();
+        options.Events.AddEventType<ContentPublishScheduled>();
+        options.Events.AddEventType<ContentScheduleCancelled>();
         options.Projections.Snapshot<ContentItemView>(SnapshotLifecycle.Inline);
     }
 

@@ -18,3 +18,11 @@ public sealed record ContentUnpublished(string By, DateTimeOffset At);
 
 /// <summary>An earlier publication goes live again; its body is repeated here.</summary>
 public sealed record ContentRolledBack(int ToVersion, string Body, string By, DateTimeOffset At);
+
+/// <summary>
+/// The approved change is to go live at <paramref name="PublishAt"/>, published then as by <paramref name="By"/>;
+/// a new draft, a publication or <see cref="ContentScheduleCancelled"/> ends the schedule.
+/// </summary>
+public sealed record ContentPublishScheduled(DateTimeOffset PublishAt, string By, DateTimeOffset At);
+
+public sealed record ContentScheduleCancelled(string By, DateTimeOffset At);

@@ -20,6 +20,9 @@ internal sealed class ContentItemModel(ContentEditing editing, IAuthorizationSer
 
     public string? Problem { get; private set; }
 
+    /// <summary>Set when the action met someone else's change: who, their version, and what changed since.</summary>
+    public ContentConflict? Conflict { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string key, CancellationToken cancellationToken) =>
         await LoadAsync(key, cancellationToken) ? Page() : NotFound();
 
@@ -56,6 +59,7 @@ internal sealed class ContentItemModel(ContentEditing editing, IAuthorizationSer
         }
 
         Problem = result.Message;
+        Conflict = result.Outcome == EditOutcome.Conflict ? new ContentConflict(key, version, Item, result.Message ?? "") : null;
         Response.StatusCode = result.Outcome == EditOutcome.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
         return Page();
     }
@@ -81,6 +85,8 @@ internal sealed class ContentItemModel(ContentEditing editing, IAuthorizationSer
         ContentPublished e => $"Published version {e.Version}",
         ContentUnpublished => "Unpublished it",
         ContentRolledBack e => $"Rolled back to version {e.ToVersion}",
+        ContentPublishScheduled e => $"Scheduled the publication for {e.PublishAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC",
+        ContentScheduleCancelled => "Cancelled the scheduled publication",
         _ => fact.GetType().Name,
     };
 }

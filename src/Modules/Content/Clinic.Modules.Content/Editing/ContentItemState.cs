@@ -24,6 +24,9 @@ internal sealed record ContentItemState(
     int? LiveVersion,
     ImmutableSortedDictionary<int, string> Publications)
 {
+    /// <summary>When the approved change is to go live, and as whose publication; null when nothing is scheduled.</summary>
+    public ScheduledPublication? Schedule { get; init; }
+
     public static ContentItemState? Create(object first, long version) => first is ContentDraftSaved e
         ? new ContentItemState(e.Key, e.Kind, version, ReviewStatus.Draft, e.Body, [e.By], null, e.By, null, ImmutableSortedDictionary<int, string>.Empty)
         : null;
@@ -53,7 +56,15 @@ internal sealed record ContentItemState(
         ContentRolledBack e => state with { LiveVersion = e.ToVersion },
         _ => state,
     } with
-    { Version = version, LastChangedBy = By(fact) ?? state.LastChangedBy };
+    { Version = version, LastChangedBy = By(fact) ?? state.LastChangedBy, Schedule = ScheduleAfter(state.Schedule, fact) };
+
+    /// <summary>A new draft or a publication ends a schedule: only the change that was approved may go live by it.</summary>
+    private static ScheduledPublication? ScheduleAfter(ScheduledPublication? schedule, object fact) => fact switch
+    {
+        ContentPublishScheduled e => new ScheduledPublication(e.PublishAt, e.By),
+        ContentDraftSaved or ContentPublished or ContentScheduleCancelled => null,
+        _ => schedule,
+    };
 
     /// <summary>The state after a whole history, oldest event first; null when the stream holds no item.</summary>
     public static ContentItemState? From(IEnumerable<IEvent> history)
@@ -75,6 +86,11 @@ internal sealed record ContentItemState(
         ContentPublished e => e.By,
         ContentUnpublished e => e.By,
         ContentRolledBack e => e.By,
+        ContentPublishScheduled e => e.By,
+        ContentScheduleCancelled e => e.By,
         _ => null,
     };
 }
+
+/// <summary>A pending change's publication time and who scheduled it (the publication is recorded as theirs).</summary>
+internal sealed record ScheduledPublication(DateTimeOffset At, string By);

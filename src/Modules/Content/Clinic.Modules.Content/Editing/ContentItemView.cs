@@ -32,6 +32,12 @@ public sealed class ContentItemView
 
     public DateTimeOffset LastChangedAt { get; set; }
 
+    /// <summary>When the approved change is scheduled to go live; null when nothing is scheduled.</summary>
+    public DateTimeOffset? ScheduledPublishAt { get; set; }
+
+    /// <summary>Who scheduled it: the publication is recorded as theirs.</summary>
+    public string? ScheduledBy { get; set; }
+
     public static ContentItemView Create(ContentDraftSaved e) => new()
     {
         Id = e.Key,
@@ -42,7 +48,11 @@ public sealed class ContentItemView
         LastChangedAt = e.At,
     };
 
-    public void Apply(ContentDraftSaved e) => Changed("draft", e.By, e.At);
+    public void Apply(ContentDraftSaved e)
+    {
+        Changed("draft", e.By, e.At);
+        Unschedule();
+    }
 
     public void Apply(ContentSubmittedForReview e) => Changed("submitted", e.By, e.At);
 
@@ -52,6 +62,7 @@ public sealed class ContentItemView
     {
         Changed("none", e.By, e.At);
         GoLive(e.Version, e.Body, e.By);
+        Unschedule();
     }
 
     public void Apply(ContentUnpublished e)
@@ -65,6 +76,20 @@ public sealed class ContentItemView
         Changed(Review, e.By, e.At);
         GoLive(e.ToVersion, e.Body, e.By);
     }
+
+    public void Apply(ContentPublishScheduled e)
+    {
+        Changed(Review, e.By, e.At);
+        (ScheduledPublishAt, ScheduledBy) = (e.PublishAt, e.By);
+    }
+
+    public void Apply(ContentScheduleCancelled e)
+    {
+        Changed(Review, e.By, e.At);
+        Unschedule();
+    }
+
+    private void Unschedule() => (ScheduledPublishAt, ScheduledBy) = (null, null);
 
     private void Changed(string review, string by, DateTimeOffset at)
     {

@@ -8,6 +8,11 @@ internal sealed record Approve : EditCommand;
 internal sealed record Publish : EditCommand;
 internal sealed record Unpublish : EditCommand;
 internal sealed record RollBack(int ToVersion) : EditCommand;
+internal sealed record SchedulePublication(DateTimeOffset At) : EditCommand;
+internal sealed record CancelSchedule : EditCommand;
+
+/// <summary>The scheduled publication, run when due by whichever host's poller gets there first.</summary>
+internal sealed record PublishAsScheduled : EditCommand;
 
 internal enum EditOutcome { Done, Refused, Conflict }
 
@@ -73,7 +78,23 @@ internal static class EditingRules
             RollBack { ToVersion: var to } when item.LiveVersion == to => EditDecision.Refuse($"Version {to} is already the one visitors see."),
             // An earlier publication was approved when it went live, so it may return without a new review.
             RollBack { ToVersion: var to } => EditDecision.Record(new ContentRolledBack(to, item.Publications[to], by, now)),
+            SchedulePublication when item.Review == ReviewStatus.None => EditDecision.Refuse("There is no new change to publish."),
+            SchedulePublication when item.Review == ReviewStatus.Draft => EditDecision.Refuse("Submit the change for review first."),
+            SchedulePublication when item.Review == ReviewStatus.Submitted && ContentKinds.RequiresApproval(item.Kind) => EditDecision.Refuse(
+                "Only an approved change can be scheduled: a clinical reviewer other than its author must approve it first."),
+            SchedulePublication { At: var at } when at <= now => EditDecision.Refuse(NotInFuture),
+            SchedulePublication { At: var at } => EditDecision.Record(new ContentPublishScheduled(at, by, now)),
+            CancelSchedule when item.Schedule is null => EditDecision.Refuse("No publication is scheduled."),
+            CancelSchedule => EditDecision.Record(new ContentScheduleCancelled(by, now)),
+            PublishAsScheduled when item.Schedule is null => EditDecision.Refuse("No publication is scheduled."),
+            PublishAsScheduled when item.Schedule.At > now => EditDecision.Refuse("The scheduled time has not come yet."),
+            // Scheduling needed what publishing needs, and a new draft ends the schedule, so the change is still the approved one.
+            PublishAsScheduled => EditDecision.Record(new ContentPublished(NextPublication(item), item.DraftBody, item.Schedule.By, now)),
             _ => EditDecision.Refuse("Unknown action."),
         };
     }
+
+    public const string NotInFuture = "Choose a time in the future.";
+
+    private static int NextPublication(ContentItemState item) => item.Publications.Keys.DefaultIfEmpty(0).Max() + 1;
 }
