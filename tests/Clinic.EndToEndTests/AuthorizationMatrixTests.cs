@@ -80,6 +80,8 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["PAGE /audit/requests/{id}"] = ("GET", "/audit/requests/KC-AAAAA-AAAAA", AuditorsOnly),
         ["GET /api/audit/requests/{id}/events"] = ("GET", $"/api/audit/requests/{Guid.Empty}/events", AuditorsOnly),
         ["PAGE /ops"] = ("GET", "/ops", AdminsOnly),
+        ["PAGE /staff/privacy"] = ("GET", "/staff/privacy", AdminsOnly),
+        ["PAGE /staff/privacy/holds"] = ("GET", "/staff/privacy/holds", StaffOnly),
         ["PAGE /audit/access"] = ("GET", "/audit/access", AuditorsOnly),
         ["PAGE /audit/replay"] = ("GET", "/audit/replay", AuditorsAndAdmins),
         ["PAGE /staff/content"] = ("GET", "/staff/content", EditorsAndReviewers),

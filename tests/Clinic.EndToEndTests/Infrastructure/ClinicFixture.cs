@@ -34,6 +34,9 @@ public partial class ClinicFixture : IAsyncLifetime
     public const string AuditorUserName = "audrey.auditor";
     public const string StaffUserName = "sam.staff";
     public const string AdminUserName = "ada.admin";
+
+    /// <summary>A second admin, enrolled like the first: the four-eyes erasure needs two.</summary>
+    public const string SecondAdminUserName = "bo.admin";
     public const string EditorUserName = "eve.editor";
     public const string ReviewerUserName = "rex.reviewer";
 
@@ -45,6 +48,9 @@ public partial class ClinicFixture : IAsyncLifetime
     private TestServices _services = null!;
 
     public string Schema { get; } = $"e2e_{Guid.NewGuid():N}"[..16];
+
+    /// <summary>This run's erasure journal, outside the database as in production.</summary>
+    public string ErasureJournalPath => Path.Combine(Path.GetTempPath(), $"clinic-{Schema}-erasure-journal.jsonl");
 
     /// <summary>The database the host uses, for tests that must reach behind it (tampering, as an attacker would).</summary>
     public string PostgresConnectionString => _services.PostgresConnectionString;
@@ -149,6 +155,7 @@ public partial class ClinicFixture : IAsyncLifetime
                 ["Intake:ResponsePolicy:Urgent:FirstContact:Within"] = "30.00:00:00",
                 ["Intake:ResponsePolicy:Routine:Acknowledge:Within"] = "30.00:00:00",
                 ["Intake:ResponsePolicy:Routine:FirstContact:Within"] = "30.00:00:00",
+                ["Privacy:ErasureJournal"] = ErasureJournalPath,
             };
             Configure(settings);
             foreach (var (key, value) in settings)
@@ -178,7 +185,7 @@ public partial class ClinicFixture : IAsyncLifetime
 
         // Accounts are made the way an operator makes them: through the users command.
         var accounts = App.Services.GetRequiredService<AccountStore>();
-        foreach (var (name, role) in new[] { (AuditorUserName, "Auditor"), (StaffUserName, "Staff"), (AdminUserName, "Admin"), (PendingEnrolmentUserName, "Admin"), (EditorUserName, "Editor"), (ReviewerUserName, "ClinicalReviewer") })
+        foreach (var (name, role) in new[] { (AuditorUserName, "Auditor"), (StaffUserName, "Staff"), (AdminUserName, "Admin"), (SecondAdminUserName, "Admin"), (PendingEnrolmentUserName, "Admin"), (EditorUserName, "Editor"), (ReviewerUserName, "ClinicalReviewer") })
         {
             var failed = new StringWriter();
             var exit = await AccountCommands.RunAsync(accounts, ["add", name, "--role", role], new StringReader(Password), TextWriter.Null, failed);
@@ -187,6 +194,7 @@ public partial class ClinicFixture : IAsyncLifetime
 
         // The admin's authenticator, set up directly (the browser tests enrol through the page).
         AuthenticatorKeys[AdminUserName] = await EnrolAuthenticatorAsync(AdminUserName);
+        AuthenticatorKeys[SecondAdminUserName] = await EnrolAuthenticatorAsync(SecondAdminUserName);
 
         // Starts the host: Marten applies the schema, the bus connects, Content publishes its catalogue.
         using var client = CreateBrowser();
@@ -220,6 +228,7 @@ public partial class ClinicFixture : IAsyncLifetime
         }
 
         await _services.DisposeAsync();
+        File.Delete(ErasureJournalPath);
     }
 
     /// <summary>A new visitor: its own cookies and its own (simulated) client address.</summary>

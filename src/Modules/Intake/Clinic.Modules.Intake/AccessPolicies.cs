@@ -21,6 +21,9 @@ internal static class AccessPolicies
     /// <summary>Exports: the auditor, with a second factor given in the last few minutes (step-up).</summary>
     public const string AuditorSensitivePolicy = "auditor-sensitive";
 
+    /// <summary>Erasure, finding a person's requests and their subject-access export: admins, with a recent second factor (step-up).</summary>
+    public const string AdminSensitivePolicy = "admin-sensitive";
+
     /// <summary>Replaying the event store: auditors and admins, with a recent second factor (step-up).</summary>
     public const string AuditorOrAdminSensitivePolicy = "auditor-or-admin-sensitive";
 }

@@ -7,6 +7,7 @@ using Clinic.Modules.Intake.Domain;
 using Clinic.Modules.Intake.Escalation;
 using Clinic.Modules.Intake.Forwarding;
 using Clinic.Modules.Intake.OnCall;
+using Clinic.Modules.Intake.Privacy;
 using Clinic.Modules.Intake.ReadModels;
 using Clinic.Modules.Intake.RecordStaffNotification;
 using Clinic.Modules.Intake.ResponseTimes;
@@ -78,6 +79,11 @@ public static class IntakeModule
                 options.Events.AddEventType<SpamCleared>();
                 options.Events.AddEventType<ResponseDeadlinesSet>();
                 options.Events.AddEventType<EscalationRaised>();
+                options.Events.AddEventType<PersonalDataErased>();
+                options.Events.AddEventType<LegalHoldPlaced>();
+                options.Events.AddEventType<LegalHoldLifted>();
+                options.Events.AddEventType<ErasureRequested>();
+                options.Events.AddEventType<ErasureApproved>();
                 options.Events.MetadataConfig.HeadersEnabled = true;
                 options.Events.MetadataConfig.CorrelationIdEnabled = true;
                 options.Events.MetadataConfig.CausationIdEnabled = true;
@@ -97,6 +103,7 @@ public static class IntakeModule
                 options.Projections.Snapshot<AuditEntry>(SnapshotLifecycle.Inline);
                 // The response-time page reads whole weeks by when requests entered the flow.
                 options.Projections.Snapshot<ResponseRecord>(SnapshotLifecycle.Inline).Index(r => r.EnteredFlowAt);
+                options.Projections.Snapshot<Privacy.PrivacyStatus>(SnapshotLifecycle.Inline).Index(s => s.OutcomeAt);
                 options.Schema.For<ConditionChoices>().UseOptimisticConcurrency(true);
                 options.Schema.For<OnCallSchedule>().UseOptimisticConcurrency(true);
                 options.Schema.For<EventSeal>().Index(s => s.StreamId);
@@ -109,6 +116,7 @@ public static class IntakeModule
             .AddSubscriptionWithServices<AuditSealer>(ServiceLifetime.Singleton)
             .AddSubscriptionWithServices<DeadlineTimers>(ServiceLifetime.Singleton)
             .AddAsyncDaemon(DaemonMode.HotCold);
+        builder.AddPrivacy(schema);
         // After Marten's own hosted services, so the first measurement finds the schema in place.
         builder.Services.AddHostedService<DaemonLagSampler>();
 

@@ -85,6 +85,7 @@ public static class NotificationsModule
         bus.AddConsumer<DeliverWebhookAlertConsumer>(Deliveries).Endpoint(e => e.ConfigureConsumeTopology = false);
         bus.AddConsumer<DeliverFeedAlertConsumer>(Deliveries).Endpoint(e => e.ConfigureConsumeTopology = false);
         bus.AddConsumer<DeliveryFaultConsumer>(Brief);
+        bus.AddConsumer<Erasure.PersonalDataErasureRequestedConsumer>(Brief);
         bus.AddConsumer<VisitorAcknowledgementRequestedConsumer>(Deliveries);
         bus.AddConsumer<AccountMail.StaffAccountMailRequestedConsumer>(Deliveries);
         // A temporary queue per host: every host's connected staff browsers get every feed item.

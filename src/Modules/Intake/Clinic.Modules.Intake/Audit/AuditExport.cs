@@ -18,6 +18,9 @@ internal sealed class AuditExport
 
     private readonly IQuerySession _session;
     private readonly Dictionary<Guid, string> _references = [];
+
+    /// <summary>Erased requests in the range: their events that held personal data are exported marked erased.</summary>
+    private readonly Dictionary<Guid, Domain.PersonalDataErased> _erased = [];
     private IReadOnlyList<IEvent> _firstPage = [];
 
     private AuditExport(IQuerySession session, DateTimeOffset from, DateTimeOffset to) => (_session, From, To) = (session, from, to);
@@ -51,7 +54,8 @@ internal sealed class AuditExport
         {
             foreach (var e in batch)
             {
-                await output.WriteLineAsync(csv ? CsvLine(e, _references) : NdjsonLine(e, _references));
+                var data = Privacy.ErasedMarker.Redact(e.Data, _erased.GetValueOrDefault(e.StreamId));
+                await output.WriteLineAsync(csv ? CsvLine(e, data, _references) : NdjsonLine(e, data, _references));
                 written++;
             }
 
@@ -73,10 +77,18 @@ internal sealed class AuditExport
             _references[request.Id] = request.Reference;
         }
 
+        foreach (var status in await _session.LoadManyAsync<Privacy.PrivacyStatus>(cancellationToken, unknown))
+        {
+            if (status is { ErasedAt: { } at, ErasedBecause: { } because })
+            {
+                _erased[status.Id] = new Domain.PersonalDataErased(because, "", null, at);
+            }
+        }
+
         return batch;
     }
 
-    private static string NdjsonLine(IEvent e, Dictionary<Guid, string> references) => JsonSerializer.Serialize(new
+    private static string NdjsonLine(IEvent e, object data, Dictionary<Guid, string> references) => JsonSerializer.Serialize(new
     {
         sequence = e.Sequence,
         streamId = e.StreamId,
@@ -86,13 +98,13 @@ internal sealed class AuditExport
         recordedAt = e.Timestamp,
         actor = RequestHistoryQuery.Actor(e.Data),
         correlationId = e.CorrelationId,
-        data = JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), Json),
+        data = JsonSerializer.SerializeToElement(data, data.GetType(), Json),
     }, Json);
 
-    private static string CsvLine(IEvent e, Dictionary<Guid, string> references) => string.Join(',',
+    private static string CsvLine(IEvent e, object data, Dictionary<Guid, string> references) => string.Join(',',
         e.Sequence.ToString(CultureInfo.InvariantCulture), e.StreamId.ToString(), Quote(references.GetValueOrDefault(e.StreamId)),
         e.Version.ToString(CultureInfo.InvariantCulture), Quote(e.EventTypeName), e.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-        Quote(RequestHistoryQuery.Actor(e.Data)), Quote(e.CorrelationId), Quote(JsonSerializer.Serialize(e.Data, e.Data.GetType(), Json)));
+        Quote(RequestHistoryQuery.Actor(e.Data)), Quote(e.CorrelationId), Quote(JsonSerializer.Serialize(data, data.GetType(), Json)));
 
     /// <summary>RFC 4180 quoting; a leading =, +, - or @ is prefixed so spreadsheets never run a visitor's text as a formula.</summary>
     private static string Quote(string? value)

@@ -19,7 +19,7 @@ internal sealed record ReplayReport(long Requests, long Events, TimeSpan Elapsed
 internal static class AuditReplay
 {
     /// <summary>The read models a replay rebuilds: every inline projection of Intake.</summary>
-    public static readonly Type[] ReadModels = [typeof(RequestReceipt), typeof(InboxEntry), typeof(RequestView), typeof(AuditEntry), typeof(ResponseRecord)];
+    public static readonly Type[] ReadModels = [typeof(RequestReceipt), typeof(InboxEntry), typeof(RequestView), typeof(AuditEntry), typeof(ResponseRecord), typeof(Privacy.PrivacyStatus)];
 
     /// <summary>Per read model; far beyond what a clinic's history needs, short of never.</summary>
     private static readonly TimeSpan RebuildTimeout = TimeSpan.FromHours(1);

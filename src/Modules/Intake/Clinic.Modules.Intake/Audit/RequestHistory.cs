@@ -26,7 +26,9 @@ internal static class RequestHistoryQuery
         }
 
         var events = await session.Events.FetchStreamAsync(request.Id, token: cancellationToken);
-        return new RequestHistory(request.Id, request.Reference, [.. events.Select(ToHistoryEvent)]);
+        // After an erasure the details are unreadable (their key is gone): each event that held them says so instead.
+        var erased = Privacy.ErasedMarker.In(events.Select(e => e.Data));
+        return new RequestHistory(request.Id, request.Reference, [.. events.Select(e => ToHistoryEvent(e) with { Data = Privacy.ErasedMarker.Redact(e.Data, erased) })]);
     }
 
     /// <summary>The state of the request as it stood at <paramref name="asOf"/>, rebuilt from its events up to then.</summary>
@@ -49,6 +51,11 @@ internal static class RequestHistoryQuery
         RequestClosed e => e.By,
         NoteAdded e => e.By,
         SpamCleared e => e.By,
+        PersonalDataErased e => e.ApprovedBy is null ? e.By : $"{e.By}, approved by {e.ApprovedBy}",
+        LegalHoldPlaced e => e.By,
+        LegalHoldLifted e => e.By,
+        ErasureRequested e => e.By,
+        ErasureApproved e => e.By,
         // The response policy acted, not a person: named so an auditor tells it from deliveries and rules.
         EscalationRaised => "system (escalation policy)",
         _ => "system",

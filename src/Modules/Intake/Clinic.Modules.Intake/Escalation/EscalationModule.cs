@@ -40,6 +40,7 @@ internal static class EscalationModule
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
             });
+            Privacy.RetentionJob.Register(quartz);
         });
         // A stopping host finishes the step it is raising (a few milliseconds) rather than leaving it to recovery.
         builder.Services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);

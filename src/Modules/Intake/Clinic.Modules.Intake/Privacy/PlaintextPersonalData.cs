@@ -22,7 +22,7 @@ internal sealed class PlaintextPersonalData(IIntakeStore store) : IPersonalData
         var ids = await session.AdvancedSql.QueryAsync<Guid>(
             $"""
             select stream_id from {store.Options.Events.DatabaseSchemaName}.mt_events
-            where type in ('request_submitted', 'suspected_spam_received')
+            where type in ('intake_request_submitted', 'suspected_spam_received')
               and (lower(data->'Request'->>'Email') = lower(?) or regexp_replace(data->'Request'->>'Phone', '[^0-9+]', '', 'g') = regexp_replace(?, '[^0-9+]', '', 'g'))
             order by seq_id
             """,
