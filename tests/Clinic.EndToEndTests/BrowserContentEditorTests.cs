@@ -57,7 +57,7 @@ public sealed partial class BrowserJourneyTests
             await rex.GotoAsync(item);
             await rex.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
             await Assertions.Expect(rex.GetByText("Approved it")).ToBeVisibleAsync();
-            await rex.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync();
+            await rex.GetByRole(AriaRole.Button, new() { Name = "Publish", Exact = true }).ClickAsync();
             await Assertions.Expect(rex.GetByText("Published version 1")).ToBeVisibleAsync();
             await Assertions.Expect(rex.Locator("ol.history")).ToContainTextAsync(ClinicFixture.EditorUserName);
             await Assertions.Expect(rex.Locator("ol.history")).ToContainTextAsync(ClinicFixture.ReviewerUserName);

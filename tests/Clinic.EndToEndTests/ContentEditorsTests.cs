@@ -165,7 +165,7 @@ public sealed class ContentEditorsTests(ClinicFixture clinic)
                 ["Form.Source"] = payload,
                 ["Form.Year"] = "2024",
                 ["Form.Month"] = Image,
-                ["Form.Volume"] = Script,
+                ["Form.Volume"] = "<script>alert(1)</script>",
                 ["Form.Issue"] = "javascript:alert(1)",
                 ["Form.Pages"] = Image,
                 ["Form.Doi"] = "https://doi.org/10.1000/xyz(1)",
