@@ -19,6 +19,7 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
     private static readonly Caller[] Everyone = [Caller.Anonymous, Caller.Staff, Caller.Auditor, Caller.Admin, Caller.PendingEnrolment, Caller.Editor, Caller.ClinicalReviewer];
     private static readonly Caller[] SignedIn = [Caller.Staff, Caller.Auditor, Caller.Admin, Caller.PendingEnrolment, Caller.Editor, Caller.ClinicalReviewer];
     private static readonly Caller[] EditorsAndReviewers = [Caller.Editor, Caller.ClinicalReviewer];
+    private static readonly Caller[] EditorsOnly = [Caller.Editor];
     private static readonly Caller[] StaffOnly = [Caller.Staff, Caller.Admin];
     private static readonly Caller[] AuditorsOnly = [Caller.Auditor];
     private static readonly Caller[] AdminsOnly = [Caller.Admin];
@@ -93,6 +94,10 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["PAGE /staff/content/preview/site/research/{**item}"] = ("GET", "/staff/content/preview/site/research/condition/ptsd", EditorsAndReviewers),
         ["PAGE /staff/content/preview/site/home/{**item}"] = ("GET", "/staff/content/preview/site/home/highlights", EditorsAndReviewers),
         ["PAGE /staff/content/preview/site/crisis-resources/{**item}"] = ("GET", "/staff/content/preview/site/crisis-resources/crisis-resources", EditorsAndReviewers),
+        ["PAGE /staff/content/new/condition"] = ("GET", "/staff/content/new/condition", EditorsOnly),
+        ["PAGE /staff/content/edit/condition/{slug}"] = ("GET", "/staff/content/edit/condition/ptsd", EditorsOnly),
+        ["PAGE /staff/content/new/article"] = ("GET", "/staff/content/new/article", EditorsOnly),
+        ["PAGE /staff/content/edit/article/{id}"] = ("GET", "/staff/content/edit/article/safety-tolerability-iv-ketamine-canadian-rtce", EditorsOnly),
         ["GET /api/audit/export"] = ("GET", "/api/audit/export?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z", AuditorsOnly),
 
         // Account administration; the link page answers anyone holding a link (here an unknown one: 404).

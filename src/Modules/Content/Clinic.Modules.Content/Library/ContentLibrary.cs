@@ -143,12 +143,18 @@ internal sealed class ContentLibrary
                 throw check.Fail($"{at}.slug", $"'{slug}' appears twice");
             }
 
+            var description = c.Description ?? [];
             return new Condition(
                 slug,
                 check.Text(c.Name, $"{at}.name"),
-                c.Description ?? [],
+                description,
                 Facts(c.Facts, $"{at}.facts"),
-                Facts(c.WarningSigns, $"{at}.warningSigns"));
+                Facts(c.WarningSigns, $"{at}.warningSigns"))
+            {
+                Summary = string.IsNullOrWhiteSpace(c.Summary) ? null : c.Summary,
+                // Rendered once per published snapshot, so a visitor's page never runs Markdig.
+                DescriptionHtml = ContentMarkdown.ToHtml(string.Join("\n\n", description)),
+            };
         })];
 
         FactList? Facts(FactFile? facts, string at) => facts is null
@@ -183,9 +189,30 @@ internal sealed class ContentLibrary
                 throw check.Fail($"{at}.year", $"{a.Year} is not a plausible year");
             }
 
+            string? doi = null;
+            if (a.Doi is not null && !ArticleLinks.TryNormalizeDoi(a.Doi, out doi))
+            {
+                throw check.Fail($"{at}.doi", $"'{a.Doi}' is not a DOI (10.NNNN/…)");
+            }
+
+            if (a.PubMedId is not null && !ArticleLinks.IsPubMedId(a.PubMedId))
+            {
+                throw check.Fail($"{at}.pubMedId", $"'{a.PubMedId}' is not a PubMed id (1 to 8 digits)");
+            }
+
+            if (a.Url is not null && !ArticleLinks.IsWebAddress(a.Url))
+            {
+                throw check.Fail($"{at}.url", $"'{a.Url}' is not an absolute http or https address");
+            }
+
             return new Article(
                 id, check.Text(a.Title, $"{at}.title"), a.Authors ?? [], a.EtAl, a.Source, a.Year, a.Month,
-                a.Volume, a.Issue, a.Pages, conditions, check.List(a.AsListed, $"{at}.asListed"));
+                a.Volume, a.Issue, a.Pages, conditions, check.List(a.AsListed, $"{at}.asListed"))
+            {
+                Doi = doi,
+                PubMedId = a.PubMedId,
+                Url = a.Url,
+            };
         })];
     }
 
@@ -224,7 +251,8 @@ internal sealed class ContentLibrary
     internal sealed record ConditionsFile(int? Version, List<ConditionFile>? Conditions);
 
     /// <param name="Order">Where the condition is listed; the seed files list them in order and leave it out.</param>
-    internal sealed record ConditionFile(string? Slug, string? Name, List<string>? Description, FactFile? Facts, FactFile? WarningSigns, int? Order = null);
+    /// <param name="Summary">One or two plain sentences under the name; optional (the seed files have none).</param>
+    internal sealed record ConditionFile(string? Slug, string? Name, List<string>? Description, FactFile? Facts, FactFile? WarningSigns, int? Order = null, string? Summary = null);
 
     internal sealed record FactFile(string? Heading, List<string>? Items);
 
@@ -233,7 +261,8 @@ internal sealed class ContentLibrary
     /// <param name="Order">Where the article is listed; the seed files list them in order and leave it out.</param>
     internal sealed record ArticleFile(
         string? Id, string? Title, List<string>? Authors, bool EtAl, string? Source, int? Year, string? Month,
-        string? Volume, string? Issue, string? Pages, List<string>? Conditions, List<string>? AsListed, int? Order = null);
+        string? Volume, string? Issue, string? Pages, List<string>? Conditions, List<string>? AsListed, int? Order = null,
+        string? Doi = null, string? PubMedId = null, string? Url = null);
 
     internal sealed record HighlightsFile(string? Intro, List<HighlightFile>? Highlights);
 
