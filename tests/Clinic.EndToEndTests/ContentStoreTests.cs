@@ -13,8 +13,8 @@ namespace Clinic.EndToEndTests;
 [Collection(ClinicCollection.Name)]
 public sealed class ContentStoreTests(ClinicFixture clinic)
 {
-    /// <summary>Ten conditions, 35 articles, the highlights and the crisis resources.</summary>
-    private const int SeedItems = 47;
+    /// <summary>Ten conditions, 35 articles, the highlights, the crisis resources and the two text pages.</summary>
+    private const int SeedItems = 49;
 
     [Fact]
     public async Task The_seed_files_are_published_as_version_1_by_seed_import_and_never_imported_again()
