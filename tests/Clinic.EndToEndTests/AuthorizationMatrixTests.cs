@@ -19,6 +19,7 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
     private static readonly Caller[] Everyone = [Caller.Anonymous, Caller.Staff, Caller.Auditor, Caller.Admin, Caller.PendingEnrolment, Caller.Editor, Caller.ClinicalReviewer];
     private static readonly Caller[] SignedIn = [Caller.Staff, Caller.Auditor, Caller.Admin, Caller.PendingEnrolment, Caller.Editor, Caller.ClinicalReviewer];
     private static readonly Caller[] EditorsAndReviewers = [Caller.Editor, Caller.ClinicalReviewer];
+    private static readonly Caller[] EditorsOnly = [Caller.Editor];
     private static readonly Caller[] StaffOnly = [Caller.Staff, Caller.Admin];
     private static readonly Caller[] AuditorsOnly = [Caller.Auditor];
     private static readonly Caller[] AdminsOnly = [Caller.Admin];
@@ -43,6 +44,9 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["GET /api/content/conditions"] = ("GET", "/api/content/conditions", Everyone),
         ["GET /api/content/conditions/{slug}"] = ("GET", "/api/content/conditions/ocd", Everyone),
         ["GET /api/content/articles"] = ("GET", "/api/content/articles", Everyone),
+        ["GET /research/feed.xml"] = ("GET", "/research/feed.xml", Everyone),
+        ["GET /sitemap.xml"] = ("GET", "/sitemap.xml", Everyone),
+        ["GET /robots.txt"] = ("GET", "/robots.txt", Everyone),
         ["GET /api/content/treatment"] = ("GET", "/api/content/treatment", Everyone),
         ["GET /api/content/crisis-resources"] = ("GET", "/api/content/crisis-resources", Everyone),
         ["POST /api/intake/requests"] = ("POST", "/api/intake/requests", Everyone),
@@ -84,6 +88,9 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["PAGE /audit/replay"] = ("GET", "/audit/replay", AuditorsAndAdmins),
         ["PAGE /staff/content"] = ("GET", "/staff/content", EditorsAndReviewers),
         ["PAGE /staff/content/items/{**key}"] = ("GET", "/staff/content/items/condition/ptsd", EditorsAndReviewers),
+        ["PAGE /staff/content/edit/highlights"] = ("GET", "/staff/content/edit/highlights", EditorsOnly),
+        ["PAGE /staff/content/edit/crisis-resources"] = ("GET", "/staff/content/edit/crisis-resources", EditorsOnly),
+        ["PAGE /staff/content/edit/page/{name}"] = ("GET", "/staff/content/edit/page/terms", EditorsOnly),
         ["GET /api/audit/export"] = ("GET", "/api/audit/export?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z", AuditorsOnly),
 
         // Account administration; the link page answers anyone holding a link (here an unknown one: 404).

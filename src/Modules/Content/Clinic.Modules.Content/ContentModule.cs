@@ -61,6 +61,7 @@ public static class ContentModule
     public static IEndpointRouteBuilder MapContentEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapContentApi();
+        Publishing.SiteFeeds.MapSiteFeeds(app);
         return app;
     }
 }

@@ -30,6 +30,9 @@ public sealed class ContentItemView
 
     public string LastChangedBy { get; set; } = "";
 
+    /// <summary>When the live version went live (published or rolled back to): the research feed's date.</summary>
+    public DateTimeOffset? LiveSince { get; set; }
+
     public DateTimeOffset LastChangedAt { get; set; }
 
     public static ContentItemView Create(ContentDraftSaved e) => new()
@@ -52,6 +55,7 @@ public sealed class ContentItemView
     {
         Changed("none", e.By, e.At);
         GoLive(e.Version, e.Body, e.By);
+        LiveSince = e.At;
     }
 
     public void Apply(ContentUnpublished e)
@@ -64,6 +68,7 @@ public sealed class ContentItemView
     {
         Changed(Review, e.By, e.At);
         GoLive(e.ToVersion, e.Body, e.By);
+        LiveSince = e.At;
     }
 
     private void Changed(string review, string by, DateTimeOffset at)

@@ -28,7 +28,8 @@ internal static class ContentKinds
 }
 
 /// <summary>One published item: its stream key, kind and body (the JSON of its entry in the data files).</summary>
-internal sealed record PublishedItem(string Key, string Kind, string Body);
+/// <param name="LiveSince">When the live version went live (unknown for the shipped files before the store is read).</param>
+internal sealed record PublishedItem(string Key, string Kind, string Body, DateTimeOffset? LiveSince = null);
 
 /// <summary>
 /// The bridge between editable items and the site's <see cref="ContentLibrary"/>: each condition and article is an

@@ -76,7 +76,7 @@ internal sealed partial class ContentRefresh(
             var fingerprint = string.Join('|', views.OrderBy(v => v.Id, StringComparer.Ordinal).Select(v => $"{v.Id}@{v.LiveVersion}/{v.EditorialChanges}"));
             if (fingerprint != published.Current.Fingerprint)
             {
-                var items = views.Select(v => new PublishedItem(v.Id, v.Kind, v.LiveBody!)).ToList();
+                var items = views.Select(v => new PublishedItem(v.Id, v.Kind, v.LiveBody!, v.LiveSince ?? v.LastChangedAt)).ToList();
                 var conditionsVersion = SeedConditionsVersion + views.Where(v => v.Kind == ContentKinds.Condition).Sum(v => v.EditorialChanges);
                 published.Replace(new PublishedContent.Snapshot(ContentItems.Build(items, conditionsVersion), items, fingerprint));
                 await cache.EvictByTagAsync(ContentCaching.Tag, cancellationToken);
