@@ -20,7 +20,7 @@ builder.AddContentModule(postgres);
 builder.AddIntakeModule(postgres);
 builder.AddNotificationsModule(postgres);
 builder.UseRedactedMartenLogging();
-builder.AddClinicMessaging(bus => bus.AddIntakeConsumers().AddNotificationsConsumers());
+builder.AddClinicMessaging(bus => bus.AddIntakeConsumers().AddNotificationsConsumers().AddContentConsumers());
 
 var app = builder.Build();
 

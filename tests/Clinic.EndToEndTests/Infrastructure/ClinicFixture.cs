@@ -151,6 +151,7 @@ public partial class ClinicFixture : IAsyncLifetime
                 ["Intake:ResponsePolicy:Routine:FirstContact:Within"] = "30.00:00:00",
             };
             Configure(settings);
+            _settings = settings;
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);

@@ -13,7 +13,9 @@ namespace Clinic.Modules.Content.Editing;
 /// events in the store (the sum of the streams' versions: unlike the highest sequence number, it also moves when a
 /// slower transaction commits an earlier number) with what it loaded, and on a change reloads, swaps the snapshot
 /// and empties its output cache.
-/// A publication on this host refreshes at once (<see cref="RefreshAsync"/>).
+/// A publication on this host refreshes at once (<see cref="RefreshAsync"/>), and other hosts as soon as they hear its
+/// PublishedContentChanged on their own queue; the periodic check (every 30 s by default) is the safety net for a
+/// message lost while the broker was away.
 /// </summary>
 internal sealed partial class ContentRefresh(
     IContentStore store,
@@ -43,7 +45,7 @@ internal sealed partial class ContentRefresh(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = configuration.GetValue(IntervalKey, TimeSpan.FromSeconds(2));
+        var interval = configuration.GetValue(IntervalKey, TimeSpan.FromSeconds(30));
         using var timer = new PeriodicTimer(interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
