@@ -44,6 +44,9 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["GET /api/content/conditions"] = ("GET", "/api/content/conditions", Everyone),
         ["GET /api/content/conditions/{slug}"] = ("GET", "/api/content/conditions/ocd", Everyone),
         ["GET /api/content/articles"] = ("GET", "/api/content/articles", Everyone),
+        ["GET /research/feed.xml"] = ("GET", "/research/feed.xml", Everyone),
+        ["GET /sitemap.xml"] = ("GET", "/sitemap.xml", Everyone),
+        ["GET /robots.txt"] = ("GET", "/robots.txt", Everyone),
         ["GET /api/content/treatment"] = ("GET", "/api/content/treatment", Everyone),
         ["GET /api/content/crisis-resources"] = ("GET", "/api/content/crisis-resources", Everyone),
         ["POST /api/intake/requests"] = ("POST", "/api/intake/requests", Everyone),
@@ -98,6 +101,9 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["PAGE /staff/content/edit/condition/{slug}"] = ("GET", "/staff/content/edit/condition/ptsd", EditorsOnly),
         ["PAGE /staff/content/new/article"] = ("GET", "/staff/content/new/article", EditorsOnly),
         ["PAGE /staff/content/edit/article/{id}"] = ("GET", "/staff/content/edit/article/safety-tolerability-iv-ketamine-canadian-rtce", EditorsOnly),
+        ["PAGE /staff/content/edit/highlights"] = ("GET", "/staff/content/edit/highlights", EditorsOnly),
+        ["PAGE /staff/content/edit/crisis-resources"] = ("GET", "/staff/content/edit/crisis-resources", EditorsOnly),
+        ["PAGE /staff/content/edit/page/{name}"] = ("GET", "/staff/content/edit/page/terms", EditorsOnly),
         ["GET /api/audit/export"] = ("GET", "/api/audit/export?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z", AuditorsOnly),
 
         // Account administration; the link page answers anyone holding a link (here an unknown one: 404).

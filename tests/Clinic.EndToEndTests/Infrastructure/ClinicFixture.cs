@@ -158,6 +158,7 @@ public partial class ClinicFixture : IAsyncLifetime
                 ["Privacy:ErasureJournal"] = ErasureJournalPath,
             };
             Configure(settings);
+            _settings = settings;
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);

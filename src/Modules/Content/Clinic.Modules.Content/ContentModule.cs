@@ -5,6 +5,7 @@ using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using MassTransit;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -68,9 +69,25 @@ public static class ContentModule
         options.Projections.Snapshot<ContentItemView>(SnapshotLifecycle.Inline);
     }
 
+    /// <summary>
+    /// A temporary queue of this host's own (its instance id is new at every start, so two hosts in one process differ
+    /// too): every host hears every publication and reloads at once, instead of at its next check of the store.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddContentConsumers(this IBusRegistrationConfigurator bus)
+    {
+        var instance = Guid.NewGuid().ToString("N")[..12];
+        bus.AddConsumer<Publishing.PublishedContentChangedConsumer>().Endpoint(e =>
+        {
+            e.Temporary = true;
+            e.InstanceId = instance;
+        });
+        return bus;
+    }
+
     public static IEndpointRouteBuilder MapContentEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapContentApi();
+        Publishing.SiteFeeds.MapSiteFeeds(app);
         return app;
     }
 }

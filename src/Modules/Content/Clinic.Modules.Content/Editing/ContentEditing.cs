@@ -1,5 +1,8 @@
+using Clinic.Modules.Content.Contracts;
 using JasperFx.Events;
 using Marten;
+using MassTransit;
+using Microsoft.Extensions.Logging;
 
 namespace Clinic.Modules.Content.Editing;
 
@@ -10,7 +13,8 @@ internal sealed record EditResult(EditOutcome Outcome, string? Message = null, l
 /// events and appended only if the stream is still at the version the person saw. A draft is checked first the
 /// way the data files are, against what is published, so nothing the site cannot show is ever saved.
 /// </summary>
-internal sealed class ContentEditing(IContentStore store, PublishedContent published, ContentRefresh refresh, TimeProvider time)
+internal sealed partial class ContentEditing(
+    IContentStore store, PublishedContent published, ContentRefresh refresh, IPublishEndpoint bus, TimeProvider time, ILogger<ContentEditing> logger)
 {
     public async Task<EditResult> HandleAsync(string key, EditCommand command, long seenVersion, string by, CancellationToken cancellationToken)
     {
@@ -50,6 +54,7 @@ internal sealed class ContentEditing(IContentStore store, PublishedContent publi
         if (fact is ContentPublished or ContentUnpublished or ContentRolledBack)
         {
             await refresh.RefreshAsync(cancellationToken);
+            await AnnounceAsync(cancellationToken);
         }
 
         return new EditResult(EditOutcome.Done, null, (item?.Version ?? 0) + 1);
@@ -67,6 +72,27 @@ internal sealed class ContentEditing(IContentStore store, PublishedContent publi
         await using var session = store.QuerySession();
         return await session.Events.FetchStreamAsync(key, token: cancellationToken);
     }
+
+    /// <summary>
+    /// Tells every host to reload now. The change is already committed and live here: if the broker cannot take the
+    /// message, the other hosts still find it at their next periodic check of the store.
+    /// </summary>
+    private async Task AnnounceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(TimeSpan.FromSeconds(5));
+            await bus.Publish(new PublishedContentChanged(time.GetUtcNow()), deadline.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogAnnounceFailed(logger, e);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Could not announce a publication to the other hosts; they find it at their next check of the store")]
+    private static partial void LogAnnounceFailed(ILogger logger, Exception exception);
 
     /// <summary>The site as it would be with this draft published; null when it can be, otherwise the problem.</summary>
     private string? Check(string key, SaveDraft draft)

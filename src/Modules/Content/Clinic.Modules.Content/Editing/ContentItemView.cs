@@ -30,6 +30,9 @@ public sealed class ContentItemView
 
     public string LastChangedBy { get; set; } = "";
 
+    /// <summary>When the live version went live (published or rolled back to): the research feed's date.</summary>
+    public DateTimeOffset? LiveSince { get; set; }
+
     public DateTimeOffset LastChangedAt { get; set; }
 
     /// <summary>When the approved change is scheduled to go live; null when nothing is scheduled.</summary>
@@ -63,6 +66,7 @@ public sealed class ContentItemView
         Changed("none", e.By, e.At);
         GoLive(e.Version, e.Body, e.By);
         Unschedule();
+        LiveSince = e.At;
     }
 
     public void Apply(ContentUnpublished e)
@@ -75,6 +79,7 @@ public sealed class ContentItemView
     {
         Changed(Review, e.By, e.At);
         GoLive(e.ToVersion, e.Body, e.By);
+        LiveSince = e.At;
     }
 
     public void Apply(ContentPublishScheduled e)

@@ -12,20 +12,24 @@ internal static class ContentKinds
     public const string Highlights = "highlights";
     public const string CrisisResources = "crisis-resources";
 
-    public static readonly string[] All = [Condition, Article, Highlights, CrisisResources];
+    /// <summary>A text page (terms, privacy notice): legal text, so it too goes live only approved.</summary>
+    public const string Page = "page";
+
+    public static readonly string[] All = [Condition, Article, Highlights, CrisisResources, Page];
 
     /// <summary>
     /// Medical facts (conditions, the research cited for them, the treatment's highlights) and the crisis resources
     /// reach visitors only with a clinical reviewer's approval.
     /// </summary>
-    public static bool RequiresApproval(string kind) => kind is Condition or Article or Highlights or CrisisResources;
+    public static bool RequiresApproval(string kind) => kind is Condition or Article or Highlights or CrisisResources or Page;
 
     /// <summary>The site always shows the highlights and the crisis resources: they can be corrected, never taken down.</summary>
     public static bool CanUnpublish(string kind) => kind is Condition or Article;
 }
 
 /// <summary>One published item: its stream key, kind and body (the JSON of its entry in the data files).</summary>
-internal sealed record PublishedItem(string Key, string Kind, string Body);
+/// <param name="LiveSince">When the live version went live (unknown for the shipped files before the store is read).</param>
+internal sealed record PublishedItem(string Key, string Kind, string Body, DateTimeOffset? LiveSince = null);
 
 /// <summary>
 /// The bridge between editable items and the site's <see cref="ContentLibrary"/>: each condition and article is an
@@ -41,6 +45,8 @@ internal static class ContentItems
 
     public static string ArticleKey(string id) => $"article/{id}";
 
+    public static string PageKey(string name) => $"page/{name}";
+
     /// <summary>The seed files as items, in their files' order (kept as each item's order).</summary>
     public static IReadOnlyList<PublishedItem> FromEmbeddedFiles()
     {
@@ -55,6 +61,7 @@ internal static class ContentItems
             .. articles.Select((a, i) => new PublishedItem(ArticleKey(a.Id!), ContentKinds.Article, Serialize(a with { Order = i }))),
             new PublishedItem(HighlightsKey, ContentKinds.Highlights, Serialize(Read<HighlightsFile>(Open, "highlights.json"))),
             new PublishedItem(CrisisResourcesKey, ContentKinds.CrisisResources, Serialize(Read<CrisisFile>(Open, "crisis.json"))),
+            .. TextPages.Shipped.Select(p => new PublishedItem(PageKey(p.Key), ContentKinds.Page, Serialize(new PageFile(p.Value.Title, p.Value.Markdown)))),
         ];
     }
 
@@ -81,10 +88,31 @@ internal static class ContentItems
             ["highlights.json"] = System.Text.Encoding.UTF8.GetBytes(highlights.Body),
             ["crisis.json"] = System.Text.Encoding.UTF8.GetBytes(crisis.Body),
         };
-        return Load(name => new MemoryStream(files[name], writable: false));
+        return Load(name => new MemoryStream(files[name], writable: false)).WithPages(Pages(byKind[ContentKinds.Page]));
 
         static PublishedItem Single(IEnumerable<PublishedItem> of, string what) =>
             of.SingleOrDefault() ?? throw new InvalidDataException($"No {what} are published.");
+    }
+
+    /// <summary>The published text pages, checked; a page the store does not hold yet keeps its shipped text.</summary>
+    private static Dictionary<string, TextPage> Pages(IEnumerable<PublishedItem> items)
+    {
+        var pages = TextPages.Shipped.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            var name = item.Key.StartsWith("page/", StringComparison.Ordinal) ? item.Key["page/".Length..] : "";
+            if (!TextPages.IsName(name))
+            {
+                throw new InvalidDataException($"{item.Key}: not a page of the site.");
+            }
+
+            var page = Parse<PageFile>(item);
+            pages[name] = new TextPage(
+                string.IsNullOrWhiteSpace(page.Title) ? throw new InvalidDataException($"{item.Key}: title is required.") : page.Title,
+                string.IsNullOrWhiteSpace(page.Markdown) ? throw new InvalidDataException($"{item.Key}: markdown is required.") : page.Markdown);
+        }
+
+        return pages;
     }
 
     public static string Serialize<T>(T body) => JsonSerializer.Serialize(body, JsonOptions);

@@ -13,7 +13,9 @@ namespace Clinic.Modules.Content.Editing;
 /// events in the store (the sum of the streams' versions: unlike the highest sequence number, it also moves when a
 /// slower transaction commits an earlier number) with what it loaded, and on a change reloads, swaps the snapshot
 /// and empties its output cache.
-/// A publication on this host refreshes at once (<see cref="RefreshAsync"/>).
+/// A publication on this host refreshes at once (<see cref="RefreshAsync"/>), and other hosts as soon as they hear its
+/// PublishedContentChanged on their own queue; the periodic check (every 30 s by default) is the safety net for a
+/// message lost while the broker was away.
 /// </summary>
 internal sealed partial class ContentRefresh(
     IContentStore store,
@@ -43,7 +45,7 @@ internal sealed partial class ContentRefresh(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = configuration.GetValue(IntervalKey, TimeSpan.FromSeconds(2));
+        var interval = configuration.GetValue(IntervalKey, TimeSpan.FromSeconds(30));
         using var timer = new PeriodicTimer(interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -76,7 +78,7 @@ internal sealed partial class ContentRefresh(
             var fingerprint = string.Join('|', views.OrderBy(v => v.Id, StringComparer.Ordinal).Select(v => $"{v.Id}@{v.LiveVersion}/{v.EditorialChanges}"));
             if (fingerprint != published.Current.Fingerprint)
             {
-                var items = views.Select(v => new PublishedItem(v.Id, v.Kind, v.LiveBody!)).ToList();
+                var items = views.Select(v => new PublishedItem(v.Id, v.Kind, v.LiveBody!, v.LiveSince ?? v.LastChangedAt)).ToList();
                 var conditionsVersion = SeedConditionsVersion + views.Where(v => v.Kind == ContentKinds.Condition).Sum(v => v.EditorialChanges);
                 published.Replace(new PublishedContent.Snapshot(ContentItems.Build(items, conditionsVersion), items, fingerprint));
                 await cache.EvictByTagAsync(ContentCaching.Tag, cancellationToken);

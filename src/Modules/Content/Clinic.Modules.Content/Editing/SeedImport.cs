@@ -8,7 +8,7 @@ namespace Clinic.Modules.Content.Editing;
 /// <summary>
 /// On a fresh store, the data files shipped with the module become the first content: every item drafted and
 /// published as version 1 by "seed-import", in one commit. Hosts starting together take turns under an advisory
-/// lock, and the second finds the items there; a store that already holds content is never touched again.
+/// lock, and the second finds the items there; a store that already holds content is never touched again (but for the text pages, once, when it predates them).
 /// </summary>
 internal static class SeedImport
 {
@@ -21,12 +21,19 @@ internal static class SeedImport
         await session.BeginTransactionAsync(cancellationToken);
         await session.AdvancedSql.QueryAsync<long>(
             "select count(*) from (select pg_advisory_xact_lock(?)) l", cancellationToken, LockKey(store.Options.Events.DatabaseSchemaName));
+        var items = ContentItems.FromEmbeddedFiles();
         if (await session.Query<ContentItemView>().AnyAsync(cancellationToken))
         {
-            return 0;
+            // A store seeded before the text pages were editable gets them, once; nothing else is touched again.
+            var pageKeys = items.Where(i => i.Kind == ContentKinds.Page).Select(i => i.Key).ToList();
+            var present = await session.Query<ContentItemView>().Where(v => v.Kind == ContentKinds.Page).Select(v => v.Id).ToListAsync(cancellationToken);
+            items = [.. items.Where(i => pageKeys.Contains(i.Key) && !present.Contains(i.Key))];
+            if (items.Count == 0)
+            {
+                return 0;
+            }
         }
 
-        var items = ContentItems.FromEmbeddedFiles();
         var now = time.GetUtcNow();
         foreach (var item in items)
         {

@@ -45,6 +45,16 @@ internal sealed class ContentLibrary
 
     public string FormerCrisisNumberNote { get; }
 
+    /// <summary>The text pages by name ("terms", "privacy"); the shipped text until the store's is loaded.</summary>
+    public IReadOnlyDictionary<string, TextPage> Pages { get; private set; } = TextPages.Shipped;
+
+    /// <summary>Sets the pages while the library is being built, before anyone reads it.</summary>
+    public ContentLibrary WithPages(IReadOnlyDictionary<string, TextPage> pages)
+    {
+        Pages = pages;
+        return this;
+    }
+
     public Condition? FindCondition(string slug) => _conditionsBySlug.GetValueOrDefault(slug);
 
     public IEnumerable<Article> ArticlesAbout(string slug) =>
@@ -273,4 +283,7 @@ internal sealed class ContentLibrary
     internal sealed record CrisisResourceFile(string? Id, string? Title, string? Text, List<CrisisActionFile>? Actions);
 
     internal sealed record CrisisActionFile(string? Label, string? Href);
+
+    /// <summary>A text page's body: its title and its Markdown.</summary>
+    internal sealed record PageFile(string? Title, string? Markdown);
 }

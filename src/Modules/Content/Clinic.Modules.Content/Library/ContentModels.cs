@@ -45,3 +45,6 @@ internal sealed record Highlight(string Title, string Text);
 internal sealed record CrisisAction(string Label, string Href);
 
 internal sealed record CrisisResource(string Id, string Title, string Text, IReadOnlyList<CrisisAction> Actions);
+
+/// <summary>A page of running text (the terms, the privacy notice): a title and Markdown, rendered by ContentMarkdown.</summary>
+internal sealed record TextPage(string Title, string Markdown);

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Clinic.EndToEndTests.Infrastructure;
+using Clinic.Modules.Content.Editing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Clinic.EndToEndTests;
+
+/// <summary>Publication reaches every host: a second running host follows a publication and a rollback made on the first.</summary>
+[Collection(ClinicCollection.Name)]
+public sealed class ContentTwoHostsTests(ClinicFixture clinic)
+{
+    /// <summary>Well under the hosts' periodic check of the store (30 s): only the announcement over RabbitMQ makes it.</summary>
+    private static readonly TimeSpan Promptly = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Rolling_back_a_condition_page_on_one_host_restores_the_earlier_text_for_visitors_of_a_second_host()
+    {
+        const string slug = "bipolar-depression";
+        var key = ContentItems.ConditionKey(slug);
+        var revised = $"Revised on host A, {Guid.NewGuid():N}.";
+        await using var hostB = clinic.StartSecondHost();
+        using var visitorOfB = hostB.CreateBrowser();
+        // B's page is in B's output cache before the publication.
+        var original = await visitorOfB.GetStringAsync($"/conditions/{slug}");
+        Assert.DoesNotContain(revised, original, StringComparison.Ordinal);
+
+        using var scope = clinic.App.Services.CreateScope();
+        var editing = scope.ServiceProvider.GetRequiredService<ContentEditing>();
+        var item = (await editing.ListAsync(CancellationToken.None)).Single(i => i.Id == key);
+        var before = item.LiveVersion!.Value;
+        var json = JsonNode.Parse(scope.ServiceProvider.GetRequiredService<PublishedContent>().Current.Items.Single(i => i.Key == key).Body)!;
+        json["description"]!.AsArray().Insert(0, revised);
+        var version = item.Version;
+        foreach (var (command, by) in new (EditCommand, string)[]
+        {
+            (new SaveDraft(ContentKinds.Condition, json.ToJsonString()), ClinicFixture.EditorUserName),
+            (new SubmitForReview(), ClinicFixture.EditorUserName),
+            (new Approve(), ClinicFixture.ReviewerUserName),
+            (new Publish(), ClinicFixture.ReviewerUserName),
+        })
+        {
+            var result = await editing.HandleAsync(key, command, version, by, CancellationToken.None);
+            Assert.True(result.Outcome == EditOutcome.Done, result.Message);
+            version = result.Version;
+        }
+
+        await Eventually.TrueAsync(
+            async () => (await visitorOfB.GetStringAsync($"/conditions/{slug}")).Contains(revised, StringComparison.Ordinal),
+            "host B to show the new version", Promptly);
+
+        var rolledBack = await editing.HandleAsync(key, new RollBack(before), version, ClinicFixture.ReviewerUserName, CancellationToken.None);
+        Assert.True(rolledBack.Outcome == EditOutcome.Done, rolledBack.Message);
+
+        // B's output cache held the revised page; the rollback, announced to B, emptied it.
+        await Eventually.TrueAsync(
+            async () => !(await visitorOfB.GetStringAsync($"/conditions/{slug}")).Contains(revised, StringComparison.Ordinal),
+            "host B to show the earlier version again", Promptly);
+        var restored = await visitorOfB.GetStringAsync($"/conditions/{slug}");
+        Assert.Contains(System.Text.Encodings.Web.HtmlEncoder.Default.Encode(json["name"]!.GetValue<string>()), restored, StringComparison.Ordinal);
+        using var visitorOfA = clinic.CreateBrowser();
+        Assert.DoesNotContain(revised, await visitorOfA.GetStringAsync($"/conditions/{slug}"), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Clinic.EndToEndTests.Infrastructure;
+
+public partial class ClinicFixture
+{
+    private IDictionary<string, string> _settings = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Another running host on the same database, broker and queues, as a second replica behind a load balancer
+    /// would be: its own memory, output cache and temporary queues. Dispose it at the end of the test.
+    /// </summary>
+    internal SecondHost StartSecondHost()
+    {
+        var app = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            foreach (var (key, value) in _settings)
+            {
+                web.UseSetting(key, value);
+            }
+
+            web.UseUrls("https://127.0.0.1:0");
+            web.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, SimulatedClientAddress>());
+        });
+        app.UseKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = Certificate));
+        app.StartServer();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new SecondHost(app, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal)), Certificate.Thumbprint);
+    }
+
+    internal sealed class SecondHost(WebApplicationFactory<Program> app, Uri baseAddress, string thumbprint) : IAsyncDisposable
+    {
+        public IServiceProvider Services => app.Services;
+
+        public HttpClient CreateBrowser()
+        {
+            var client = new HttpClient(new HttpClientHandler
+            {
+                AllowAutoRedirect = false,
+                ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == thumbprint,
+            })
+            { BaseAddress = baseAddress };
+            client.DefaultRequestHeaders.Add(SimulatedClientAddress.Header, SimulatedClientAddress.NewAddress());
+            return client;
+        }
+
+        public ValueTask DisposeAsync() => app.DisposeAsync();
+    }
+}
