@@ -53,6 +53,8 @@ internal static class PublicTypes
         ["Clinic.Modules.Intake.Domain.SpamCleared"] = MartenEvent,
         ["Clinic.Modules.Intake.Domain.ResponseDeadlinesSet"] = MartenEvent,
         ["Clinic.Modules.Intake.Domain.EscalationRaised"] = MartenEvent,
+        ["Clinic.Modules.Intake.Domain.EncryptedPersonalData"] = "part of RequestSubmitted, SuspectedSpamReceived and NoteAdded, " + MartenEvent,
+        ["Clinic.Modules.Intake.Privacy.RequestDataKey"] = MartenDocument,
         ["Clinic.Modules.Notifications.NotificationsModule"] = HostEntry,
         ["Clinic.Modules.Notifications.INotificationsStore"] = MartenStore,
         ["Clinic.Modules.Notifications.Delivery.DeliveryRecord"] = MartenDocument,

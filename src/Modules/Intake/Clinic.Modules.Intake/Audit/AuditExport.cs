@@ -17,10 +17,12 @@ internal sealed class AuditExport
     private const int PageSize = 2000;
 
     private readonly IQuerySession _session;
+    private readonly Privacy.Disclosure _disclosure;
     private readonly Dictionary<Guid, string> _references = [];
     private IReadOnlyList<IEvent> _firstPage = [];
 
-    private AuditExport(IQuerySession session, DateTimeOffset from, DateTimeOffset to) => (_session, From, To) = (session, from, to);
+    private AuditExport(IQuerySession session, Privacy.Disclosure disclosure, DateTimeOffset from, DateTimeOffset to) =>
+        (_session, _disclosure, From, To) = (session, disclosure, from, to);
 
     /// <summary>The range's start, in UTC.</summary>
     public DateTimeOffset From { get; }
@@ -29,10 +31,11 @@ internal sealed class AuditExport
     public DateTimeOffset To { get; }
 
     /// <summary>Reads the first page (events and their references); nothing is written yet.</summary>
-    public static async Task<AuditExport> StartAsync(IQuerySession session, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    /// <param name="disclosure">Decrypts each event's personal data, or marks it erased.</param>
+    public static async Task<AuditExport> StartAsync(IQuerySession session, DateTimeOffset from, DateTimeOffset to, Privacy.Disclosure disclosure, CancellationToken cancellationToken)
     {
         // Npgsql sends only UTC values as timestamptz parameters: the same instants, whatever offset they were given in.
-        var export = new AuditExport(session, from.ToUniversalTime(), to.ToUniversalTime());
+        var export = new AuditExport(session, disclosure, from.ToUniversalTime(), to.ToUniversalTime());
         export._firstPage = await export.PageAsync(after: 0, cancellationToken);
         return export;
     }
@@ -51,7 +54,8 @@ internal sealed class AuditExport
         {
             foreach (var e in batch)
             {
-                await output.WriteLineAsync(csv ? CsvLine(e, _references) : NdjsonLine(e, _references));
+                var data = await _disclosure.ShowAsync(e.StreamId, e.Data, cancellationToken);
+                await output.WriteLineAsync(csv ? CsvLine(e, data, _references) : NdjsonLine(e, data, _references));
                 written++;
             }
 
@@ -76,7 +80,7 @@ internal sealed class AuditExport
         return batch;
     }
 
-    private static string NdjsonLine(IEvent e, Dictionary<Guid, string> references) => JsonSerializer.Serialize(new
+    private static string NdjsonLine(IEvent e, object data, Dictionary<Guid, string> references) => JsonSerializer.Serialize(new
     {
         sequence = e.Sequence,
         streamId = e.StreamId,
@@ -86,13 +90,13 @@ internal sealed class AuditExport
         recordedAt = e.Timestamp,
         actor = RequestHistoryQuery.Actor(e.Data),
         correlationId = e.CorrelationId,
-        data = JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), Json),
+        data = JsonSerializer.SerializeToElement(data, data.GetType(), Json),
     }, Json);
 
-    private static string CsvLine(IEvent e, Dictionary<Guid, string> references) => string.Join(',',
+    private static string CsvLine(IEvent e, object data, Dictionary<Guid, string> references) => string.Join(',',
         e.Sequence.ToString(CultureInfo.InvariantCulture), e.StreamId.ToString(), Quote(references.GetValueOrDefault(e.StreamId)),
         e.Version.ToString(CultureInfo.InvariantCulture), Quote(e.EventTypeName), e.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-        Quote(RequestHistoryQuery.Actor(e.Data)), Quote(e.CorrelationId), Quote(JsonSerializer.Serialize(e.Data, e.Data.GetType(), Json)));
+        Quote(RequestHistoryQuery.Actor(e.Data)), Quote(e.CorrelationId), Quote(JsonSerializer.Serialize(data, data.GetType(), Json)));
 
     /// <summary>RFC 4180 quoting; a leading =, +, - or @ is prefixed so spreadsheets never run a visitor's text as a formula.</summary>
     private static string Quote(string? value)
