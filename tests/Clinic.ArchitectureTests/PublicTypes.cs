@@ -55,6 +55,7 @@ internal static class PublicTypes
         ["Clinic.Modules.Intake.Domain.EscalationRaised"] = MartenEvent,
         ["Clinic.Modules.Intake.Domain.EncryptedPersonalData"] = "part of RequestSubmitted, SuspectedSpamReceived and NoteAdded, " + MartenEvent,
         ["Clinic.Modules.Intake.Privacy.RequestDataKey"] = MartenDocument,
+        ["Clinic.Modules.Intake.Privacy.PrivacyCommands"] = "the host's command line runs privacy rewrap",
         ["Clinic.Modules.Notifications.NotificationsModule"] = HostEntry,
         ["Clinic.Modules.Notifications.INotificationsStore"] = MartenStore,
         ["Clinic.Modules.Notifications.Delivery.DeliveryRecord"] = MartenDocument,
