@@ -160,7 +160,7 @@ public sealed partial class PersonalDataAtRestTests(ClinicFixture clinic)
         var configured = services.GetRequiredService<IOptions<PrivacyOptions>>().Value;
         var newKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         PersonalDataVault Vault(string active, params (string Id, string Key)[] keys) => new(
-            services.GetRequiredService<Clinic.Modules.Intake.IIntakeStore>(),
+            services,
             new MasterKeyRing(Options.Create(new PrivacyOptions
             {
                 MasterKeys = keys.ToDictionary(k => k.Id, k => k.Key),

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Clinic.Modules.Intake.Domain;
 using JasperFx.Events;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Clinic.Modules.Intake.Privacy;
 
@@ -13,8 +14,13 @@ namespace Clinic.Modules.Intake.Privacy;
 /// stored encrypted, while the events and their seals stay untouched. No cache of unwrapped keys: each read
 /// loads its key row, so a destroy takes effect at once on every host.
 /// </summary>
-internal sealed class PersonalDataVault(IIntakeStore store, MasterKeyRing keys, TimeProvider time) : IPersonalData
+internal sealed class PersonalDataVault(IServiceProvider services, MasterKeyRing keys, TimeProvider time) : IPersonalData
 {
+    // Resolved on first use: the store builds its subscriptions (the forwarder, which needs this) while it is created.
+    private IIntakeStore? _store;
+
+    private IIntakeStore Store => _store ??= services.GetRequiredService<IIntakeStore>();
+
     public MasterKeyRing Keys => keys;
 
     /// <summary>The encrypted part of a contact request (the rest stays in clear for routing).</summary>
@@ -50,7 +56,7 @@ internal sealed class PersonalDataVault(IIntakeStore store, MasterKeyRing keys, 
 
     public async Task<ContactRequest?> ReadAsync(Guid requestId, CancellationToken cancellationToken)
     {
-        await using var session = store.QuerySession();
+        await using var session = Store.QuerySession();
         var history = await session.Events.FetchStreamAsync(requestId, token: cancellationToken);
         return history.Count == 0 ? null : await OpenAsync(session, Arrival.In(history), cancellationToken);
     }
@@ -63,7 +69,7 @@ internal sealed class PersonalDataVault(IIntakeStore store, MasterKeyRing keys, 
             return legacy;
         }
 
-        await using var session = store.QuerySession();
+        await using var session = Store.QuerySession();
         return await OpenAsync(session, arrival, cancellationToken);
     }
 
@@ -96,7 +102,7 @@ internal sealed class PersonalDataVault(IIntakeStore store, MasterKeyRing keys, 
     /// <summary>The request's data key, unwrapped; null once destroyed.</summary>
     internal async Task<byte[]?> DataKeyAsync(Guid requestId, CancellationToken cancellationToken)
     {
-        await using var session = store.QuerySession();
+        await using var session = Store.QuerySession();
         return await DataKeyAsync(session, requestId, cancellationToken);
     }
 
@@ -119,7 +125,7 @@ internal sealed class PersonalDataVault(IIntakeStore store, MasterKeyRing keys, 
         byte[]? dataKey = null;
         if (notes.Any(e => ((NoteAdded)e.Data).SealedText is not null))
         {
-            await using var session = store.QuerySession();
+            await using var session = Store.QuerySession();
             dataKey = await DataKeyAsync(session, requestId, cancellationToken);
         }
 
@@ -138,7 +144,7 @@ internal sealed class PersonalDataVault(IIntakeStore store, MasterKeyRing keys, 
     {
         var emailIndex = string.IsNullOrWhiteSpace(email) ? "-" : keys.Index.Email(email);
         var phoneIndex = string.IsNullOrWhiteSpace(phone) || BlindIndex.NormalisePhone(phone).Trim('+').Length == 0 ? "-" : keys.Index.Phone(phone);
-        await using var session = store.QuerySession();
+        await using var session = Store.QuerySession();
         var found = await session.Query<RequestDataKey>()
             .Where(k => k.EmailIndex == emailIndex || k.PhoneIndex == phoneIndex)
             .OrderBy(k => k.CreatedAt)
@@ -148,7 +154,7 @@ internal sealed class PersonalDataVault(IIntakeStore store, MasterKeyRing keys, 
         // Requests stored before encryption at rest hold their details in plain text in the event and have no index.
         var legacy = await session.AdvancedSql.QueryAsync<Guid>(
             $"""
-            select stream_id from {store.Options.Events.DatabaseSchemaName}.mt_events
+            select stream_id from {Store.Options.Events.DatabaseSchemaName}.mt_events
             where type in ('intake_request_submitted', 'suspected_spam_received') and data->'Request'->>'Email' is not null
               and (lower(trim(data->'Request'->>'Email')) = ? or regexp_replace(data->'Request'->>'Phone', '[^0-9+]', '', 'g') = ?)
             order by seq_id
@@ -161,7 +167,7 @@ internal sealed class PersonalDataVault(IIntakeStore store, MasterKeyRing keys, 
 
     public async Task DestroyKeyAsync(Guid requestId, CancellationToken cancellationToken)
     {
-        await using var session = store.LightweightSession();
+        await using var session = Store.LightweightSession();
         session.Delete<RequestDataKey>(requestId);
         await session.SaveChangesAsync(cancellationToken);
     }
@@ -173,7 +179,7 @@ internal sealed class PersonalDataVault(IIntakeStore store, MasterKeyRing keys, 
         var rewrapped = new HashSet<Guid>();
         while (true)
         {
-            await using var session = store.LightweightSession();
+            await using var session = Store.LightweightSession();
             var batch = await session.Query<RequestDataKey>()
                 .Where(k => k.MasterKeyId != keys.ActiveId)
                 .OrderBy(k => k.Id)
@@ -190,8 +196,8 @@ internal sealed class PersonalDataVault(IIntakeStore store, MasterKeyRing keys, 
             }
 
             // An update, never an upsert: a key destroyed meanwhile must stay destroyed, not come back re-wrapped.
-            var table = store.Options.FindOrResolveDocumentType(typeof(RequestDataKey)).TableName.QualifiedName;
-            var serializer = store.Options.Serializer();
+            var table = Store.Options.FindOrResolveDocumentType(typeof(RequestDataKey)).TableName.QualifiedName;
+            var serializer = Store.Options.Serializer();
             foreach (var row in batch)
             {
                 var dataKey = keys.Unwrap(row);
