@@ -69,9 +69,9 @@ public sealed class AuditorTests(ClinicFixture clinic)
         Assert.True(exit == 0, output);
         Assert.Contains("Intact.", output, StringComparison.Ordinal);
 
-        // Someone with database access rewrites the visitor's name in the stored event.
+        // Someone with database access rewrites what the visitor asked about in the stored event (their details are ciphertext).
         var events = $"{clinic.Schema}.mt_events";
-        var sequence = (long)(await SqlAsync($"update {events} set data = jsonb_set(data, '{{Request,FirstName}}', '\"Mallory\"') where stream_id = $1 and version = 1 returning seq_id", requestId))!;
+        var sequence = (long)(await SqlAsync($"update {events} set data = jsonb_set(data, '{{ConditionSlug}}', '\"ocd\"') where stream_id = $1 and version = 1 returning seq_id", requestId))!;
         try
         {
             (exit, output) = await AuditAsync("verify");
@@ -80,7 +80,7 @@ public sealed class AuditorTests(ClinicFixture clinic)
         }
         finally
         {
-            await SqlAsync($"update {events} set data = jsonb_set(data, '{{Request,FirstName}}', '\"Ines\"') where seq_id = $1", sequence);
+            await SqlAsync($"update {events} set data = jsonb_set(data, '{{ConditionSlug}}', '\"depression\"') where seq_id = $1", sequence);
         }
 
         Assert.Equal(0, (await AuditAsync("verify")).Exit);

@@ -62,8 +62,8 @@ public sealed partial class BrowserJourneyTests
         var reference = await page.Locator("[data-testid=reference]").InnerTextAsync();
         await shots.TakeAsync("01-confirmation");
         var request = await clinic.RequestAsync(reference);
-        var submitted = Assert.Single((await clinic.EventsAsync(request.Id)).OfType<RequestSubmitted>());
-        Assert.Equal(CodeLikeMessage, submitted.Request.Message);
+        Assert.Single((await clinic.EventsAsync(request.Id)).OfType<RequestSubmitted>());
+        Assert.Equal(CodeLikeMessage, (await clinic.PersonalDataAsync(request.Id))!.Message);
 
         var staff = await SignedInPageAsync(ClinicFixture.StaffUserName);
         var assertNoScriptRanForStaff = WatchForInjectedScript(staff);

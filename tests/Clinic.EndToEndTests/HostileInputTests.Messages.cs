@@ -36,8 +36,8 @@ public sealed partial class HostileInputTests
         var (_, requestId) = await clinic.SubmitAndSettleAsync(Visitor.Form(message: message));
 
         Assert.Equal(before + 1, await clinic.CountStreamsAsync());
-        var submitted = Assert.Single((await clinic.EventsAsync(requestId)).OfType<RequestSubmitted>());
-        Assert.Equal(message, submitted.Request.Message);
+        Assert.Single((await clinic.EventsAsync(requestId)).OfType<RequestSubmitted>());
+        Assert.Equal(message, (await clinic.PersonalDataAsync(requestId))!.Message);
 
         using var staff = await clinic.SignInAsync(ClinicFixture.StaffUserName);
         var shown = MessageCell().Match(await staff.GetStringAsync($"/staff/requests/{requestId}"));
@@ -92,8 +92,8 @@ public sealed partial class HostileInputTests
         var reference = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reference").GetString()!;
         Assert.Equal(before + 1, await clinic.CountStreamsAsync());
         var request = await clinic.RequestAsync(reference);
-        var submitted = Assert.Single((await clinic.EventsAsync(request.Id)).OfType<RequestSubmitted>());
-        Assert.Equal(message, submitted.Request.Message);
+        Assert.Single((await clinic.EventsAsync(request.Id)).OfType<RequestSubmitted>());
+        Assert.Equal(message, (await clinic.PersonalDataAsync(request.Id))!.Message);
     }
 
     [Fact]

@@ -68,7 +68,8 @@ public sealed class IntakePathTests(ClinicFixture clinic)
                 return stream.Count >= 5 ? stream : null;
             },
             $"StaffNotified for every channel in the stream of {reference}");
-        Assert.Equal("Canary-First", Assert.IsType<RequestSubmitted>(events[0].Data).Request.FirstName);
+        Assert.IsType<RequestSubmitted>(events[0].Data);
+        Assert.Equal("Canary-First", (await clinic.PersonalDataAsync(requestId))!.FirstName);
         Assert.IsType<ResponseDeadlinesSet>(events[1].Data);
         var notified = events.Skip(2).Select(e => Assert.IsType<StaffAlerted>(e.Data)).ToList();
         Assert.Equal(

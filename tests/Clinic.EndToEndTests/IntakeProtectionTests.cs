@@ -25,7 +25,7 @@ public sealed class IntakeProtectionTests(ClinicFixture clinic)
         var spam = await clinic.RequestAsync(spamReference);
         Assert.True(spam.IsSuspectedSpam);
         var stored = Assert.IsType<SuspectedSpamReceived>(Assert.Single(await clinic.EventsAsync(spam.Id)));
-        Assert.Equal("Spammy", stored.Request.FirstName);
+        Assert.Equal("Spammy", (await clinic.PersonalDataAsync(spam.Id))!.FirstName);
         Assert.Equal("honeypot field filled", stored.Reason);
 
         // A real request submitted afterwards is forwarded after the spam's place in the event order;

@@ -59,7 +59,9 @@ public sealed class StoredHistoryTests(ClinicFixture clinic)
         await using (var session = clinic.Store.QuerySession())
         {
             var events = await session.Events.FetchStreamAsync(requestId);
-            Assert.Equal("Olga", Assert.IsType<RequestSubmitted>(events[0].Data).Request.FirstName);
+            Assert.Equal("Olga", Assert.IsType<RequestSubmitted>(events[0].Data).Request!.FirstName);
+            // Written before encryption at rest: still read, in plain text, through the one way into personal data.
+            Assert.Equal("olga@example.com", (await clinic.PersonalDataAsync(requestId))!.Email);
             Assert.Equal("intake-team@clinic.test", Assert.IsType<StaffAlerted>(events[1].Data).Recipient);
             var view = (await session.LoadAsync<RequestView>(requestId))!;
             // The forwarder alerts staff about the inserted request too, so more deliveries may follow this one.

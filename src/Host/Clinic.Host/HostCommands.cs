@@ -8,7 +8,8 @@ namespace Clinic.Host;
 /// Operator commands run from the same binary as the site:
 ///   migrate   apply every store's schema and exit (run before starting a new version);
 ///   users …   create, disable, enable and reset accounts (see AccountCommands);
-///   audit …   verify the seals, replay the read models, export a date range (see AuditCommands).
+///   audit …   verify the seals, replay the read models, export a date range (see AuditCommands);
+///   privacy rewrap   re-wrap every data key under the active master key (see PrivacyCommands).
 /// </summary>
 internal static class HostCommands
 {
@@ -27,6 +28,9 @@ internal static class HostCommands
                 return true;
             case "audit":
                 Environment.ExitCode = await Clinic.Modules.Intake.Audit.AuditCommands.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
+                return true;
+            case "privacy":
+                Environment.ExitCode = await Clinic.Modules.Intake.Privacy.PrivacyCommands.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
                 return true;
             case "users":
                 Environment.ExitCode = await AccountCommands.RunAsync(

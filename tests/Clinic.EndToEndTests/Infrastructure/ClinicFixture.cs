@@ -111,6 +111,15 @@ public partial class ClinicFixture : IAsyncLifetime
 
     public IDocumentStore Store => App.Services.GetRequiredService<Clinic.Modules.Intake.IIntakeStore>();
 
+    public const string TestMasterKeyId = "test-1";
+
+    /// <summary>The run's master key, generated per fixture (rotation tests add a second one of their own).</summary>
+    public static readonly string TestMasterKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A request's visitor details as the application reads them (decrypted), or null once erased.</summary>
+    public Task<Clinic.Modules.Intake.Domain.ContactRequest?> PersonalDataAsync(Guid requestId) =>
+        App.Services.GetRequiredService<Clinic.Modules.Intake.Privacy.IPersonalData>().ReadAsync(requestId, CancellationToken.None);
+
     public async Task InitializeAsync()
     {
         _services = await TestServices.StartAsync();
@@ -127,6 +136,10 @@ public partial class ClinicFixture : IAsyncLifetime
                 ["Notifications:Schema"] = Schema + "_notifications",
                 ["Accounts:Schema"] = Schema + "_accounts",
                 ["Content:Schema"] = Schema + "_content",
+                // Fresh keys for each test run: never a real key, never in the repository.
+                ["Privacy:MasterKeys:" + TestMasterKeyId] = TestMasterKey,
+                ["Privacy:ActiveMasterKey"] = TestMasterKeyId,
+                ["Privacy:BlindIndexKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
                 // Admins must sign in with a second factor (ada.admin is enrolled below; pat.pending is not).
                 ["Accounts:RequireSecondFactor"] = "Admin",
                 ["Notifications:Routing:Routine:0:Channel"] = "email",
@@ -224,7 +237,7 @@ public partial class ClinicFixture : IAsyncLifetime
         await using (var connection = new NpgsqlConnection(_services.PostgresConnectionString))
         {
             await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE; DROP SCHEMA IF EXISTS {Schema}_notifications CASCADE; DROP SCHEMA IF EXISTS {Schema}_accounts CASCADE; DROP SCHEMA IF EXISTS {Schema}_timers CASCADE; DROP SCHEMA IF EXISTS {Schema}_content CASCADE", connection);
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE; DROP SCHEMA IF EXISTS {Schema}_notifications CASCADE; DROP SCHEMA IF EXISTS {Schema}_accounts CASCADE; DROP SCHEMA IF EXISTS {Schema}_timers CASCADE; DROP SCHEMA IF EXISTS {Schema}_keys CASCADE; DROP SCHEMA IF EXISTS {Schema}_content CASCADE", connection);
             await drop.ExecuteNonQueryAsync();
         }
 

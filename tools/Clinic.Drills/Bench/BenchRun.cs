@@ -154,6 +154,9 @@ internal static partial class BenchRun
             intake.SucceededPerSecond >= 1500 && intake.NonSuccess == 0,
             $"{Number(intake.Requests - intake.NonSuccess)} accepted in {intake.Seconds:0} s, {Number(stored)} stored, {intake.NonSuccess} refused; the notification backlog drained {drained.TotalSeconds:0} s after the load stopped."));
 
+        progress("encryption: the per-submission cost of encryption at rest, set against the intake rate above");
+        Add(EncryptionCost.Row(intake.SucceededPerSecond, details));
+
         var peak = host.PeakResidentBytes() ?? 0;
         Add(new BenchRow("Host peak RSS (VmHWM) after every load above", $"{peak / 1024 / 1024} MB", "", "", "< 300 MB", peak < 300L * 1024 * 1024));
         await host.StopAsync();

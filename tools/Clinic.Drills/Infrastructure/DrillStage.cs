@@ -16,6 +16,8 @@ internal sealed class DrillStage : IAsyncDisposable
     private DrillSettings _settings;
     private readonly List<ClinicHost> _hosts = [];
     private readonly string _vhost;
+    private readonly string _privacyMasterKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    private readonly string _privacyBlindIndexKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     private DrillStage(DrillSettings settings, string scenario)
     {
@@ -96,6 +98,10 @@ internal sealed class DrillStage : IAsyncDisposable
             ["ConnectionStrings__Postgres"] = $"{_settings.Postgres};Application Name={name}",
             ["ConnectionStrings__RabbitMq"] = rabbit.ToString(),
             ["Intake__Schema"] = Schema,
+            // Keys for this drill's world only, shared by its hosts (they read each other's requests).
+            ["Privacy__MasterKeys__drill"] = _privacyMasterKey,
+            ["Privacy__ActiveMasterKey"] = "drill",
+            ["Privacy__BlindIndexKey"] = _privacyBlindIndexKey,
             ["Notifications__Schema"] = Schema + "_notifications",
             ["Content__Schema"] = Schema + "_content",
             ["Intake__RateLimit__PermitLimit"] = "1000000",
@@ -211,7 +217,7 @@ internal sealed class DrillStage : IAsyncDisposable
         try
         {
             await using var connection = await OpenAsync();
-            await using var drop = new NpgsqlCommand($"drop schema if exists {Schema} cascade; drop schema if exists {Schema}_notifications cascade; drop schema if exists {Schema}_timers cascade; drop schema if exists {Schema}_accounts cascade; drop schema if exists {Schema}_content cascade", connection);
+            await using var drop = new NpgsqlCommand($"drop schema if exists {Schema} cascade; drop schema if exists {Schema}_notifications cascade; drop schema if exists {Schema}_timers cascade; drop schema if exists {Schema}_keys cascade; drop schema if exists {Schema}_accounts cascade; drop schema if exists {Schema}_content cascade", connection);
             await drop.ExecuteNonQueryAsync();
         }
         catch (NpgsqlException)

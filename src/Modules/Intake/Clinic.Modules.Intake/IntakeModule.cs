@@ -48,7 +48,7 @@ public static class IntakeModule
         builder.Services.AddSingleton(CrisisLanguageRules.LoadEmbedded());
         builder.Services.AddResponsePolicy(builder.Configuration);
         builder.Services.AddSingleton<IOnCallRoster, ScheduleRoster>();
-        builder.Services.AddSingleton<Privacy.IPersonalData, Privacy.PlaintextPersonalData>();
+        Privacy.PrivacyRegistration.AddPrivacy(builder.Services, builder.Configuration);
         builder.Services.AddSingleton<OnCallSchedules>();
         builder.Services.AddOptions<IntakeAlertOptions>().Bind(builder.Configuration.GetSection(IntakeAlertOptions.Section)).ValidateOnStart();
         builder.Services.AddHealthChecks().AddCheck<ForwarderLagHealthCheck>("intake-forwarder-lag", tags: ["ops"]);
@@ -108,6 +108,7 @@ public static class IntakeModule
                 options.Schema.For<OnCallSchedule>().UseOptimisticConcurrency(true);
                 options.Schema.For<EventSeal>().Index(s => s.StreamId);
                 options.Schema.For<Triage.PersonalDataAccess>().Index(a => a.RequestId).Index(a => a.ViewedAt);
+                Privacy.PrivacyRegistration.ConfigureKeyTable(options, schema);
             })
             .UseLightweightSessions()
             // Runs before the daemon starts (Marten registers it first), so the daemon never races a migration.

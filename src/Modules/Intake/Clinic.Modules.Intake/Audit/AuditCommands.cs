@@ -84,7 +84,7 @@ public static class AuditCommands
                 await using (var session = store.QuerySession())
                 {
                     // The first page is read before the file is created: a failed query leaves no empty export behind.
-                    var export = await AuditExport.StartAsync(session, from, to, CancellationToken.None);
+                    var export = await AuditExport.StartAsync(session, from, to, services.GetRequiredService<Privacy.PersonalDataVault>().Disclosure(), CancellationToken.None);
                     var path = Option("--out");
                     await using var file = path is null ? null : new StreamWriter(path);
                     var count = await export.WriteAsync(format, file ?? output, CancellationToken.None);

@@ -13,11 +13,11 @@ internal static class AuditEndpoints
             .WithTags("Audit")
             .RequireAuthorization(AccessPolicies.AuditorPolicy);
 
-        audit.MapGet("/requests/{id}/events", async Task<IResult> (string id, IIntakeStore store, CancellationToken cancellationToken) =>
+        audit.MapGet("/requests/{id}/events", async Task<IResult> (string id, IIntakeStore store, Privacy.PersonalDataVault personalData, CancellationToken cancellationToken) =>
         {
             await using var session = store.QuerySession();
             return await RequestHistoryQuery.LoadAsync(session, id, cancellationToken) is { } history
-                ? TypedResults.Ok(history)
+                ? TypedResults.Ok(await RequestHistoryQuery.DiscloseAsync(history, personalData.Disclosure(), cancellationToken))
                 : TypedResults.Problem(
                     statusCode: StatusCodes.Status404NotFound,
                     title: "Request not found",
@@ -27,7 +27,7 @@ internal static class AuditEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         // A date range of the whole history, streamed as NDJSON or CSV.
-        audit.MapGet("/export", async Task<IResult> (DateTimeOffset? from, DateTimeOffset? to, string? format, IIntakeStore store, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
+        audit.MapGet("/export", async Task<IResult> (DateTimeOffset? from, DateTimeOffset? to, string? format, IIntakeStore store, Privacy.PersonalDataVault personalData, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
         {
             await using var session = store.LightweightSession();
             format ??= "ndjson";
@@ -43,7 +43,7 @@ internal static class AuditEndpoints
 
             // Nothing is sent until the first page is read and the access is logged: a failure up to here is a
             // problem-details error (503 when the database is away), never a 200 with an empty or cut-off body.
-            var export = await AuditExport.StartAsync(session, from!.Value, to!.Value, cancellationToken);
+            var export = await AuditExport.StartAsync(session, from!.Value, to!.Value, personalData.Disclosure(), cancellationToken);
 
             // An export holds every visitor's details in the range: it goes in the access log like a page view.
             Triage.PersonalDataAccess.Record(

@@ -17,13 +17,15 @@ internal sealed class AuditExport
     private const int PageSize = 2000;
 
     private readonly IQuerySession _session;
+    private readonly Privacy.Disclosure _disclosure;
     private readonly Dictionary<Guid, string> _references = [];
 
     /// <summary>Erased requests in the range: their events that held personal data are exported marked erased.</summary>
     private readonly Dictionary<Guid, Domain.PersonalDataErased> _erased = [];
     private IReadOnlyList<IEvent> _firstPage = [];
 
-    private AuditExport(IQuerySession session, DateTimeOffset from, DateTimeOffset to) => (_session, From, To) = (session, from, to);
+    private AuditExport(IQuerySession session, Privacy.Disclosure disclosure, DateTimeOffset from, DateTimeOffset to) =>
+        (_session, _disclosure, From, To) = (session, disclosure, from, to);
 
     /// <summary>The range's start, in UTC.</summary>
     public DateTimeOffset From { get; }
@@ -32,10 +34,11 @@ internal sealed class AuditExport
     public DateTimeOffset To { get; }
 
     /// <summary>Reads the first page (events and their references); nothing is written yet.</summary>
-    public static async Task<AuditExport> StartAsync(IQuerySession session, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    /// <param name="disclosure">Decrypts each event's personal data, or marks it erased.</param>
+    public static async Task<AuditExport> StartAsync(IQuerySession session, DateTimeOffset from, DateTimeOffset to, Privacy.Disclosure disclosure, CancellationToken cancellationToken)
     {
         // Npgsql sends only UTC values as timestamptz parameters: the same instants, whatever offset they were given in.
-        var export = new AuditExport(session, from.ToUniversalTime(), to.ToUniversalTime());
+        var export = new AuditExport(session, disclosure, from.ToUniversalTime(), to.ToUniversalTime());
         export._firstPage = await export.PageAsync(after: 0, cancellationToken);
         return export;
     }
@@ -54,7 +57,8 @@ internal sealed class AuditExport
         {
             foreach (var e in batch)
             {
-                var data = Privacy.ErasedMarker.Redact(e.Data, _erased.GetValueOrDefault(e.StreamId));
+                var erasure = _erased.GetValueOrDefault(e.StreamId);
+                var data = erasure is null ? await _disclosure.ShowAsync(e.StreamId, e.Data, cancellationToken) : Privacy.ErasedMarker.Redact(e.Data, erasure);
                 await output.WriteLineAsync(csv ? CsvLine(e, data, _references) : NdjsonLine(e, data, _references));
                 written++;
             }

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Clinic.Modules.Intake.Audit;
 
 [Authorize(Policy = AccessPolicies.AuditorPolicy)]
-internal sealed class RequestModel(IIntakeStore store, TimeProvider time) : PageModel
+internal sealed class RequestModel(IIntakeStore store, TimeProvider time, Privacy.PersonalDataVault personalData) : PageModel
 {
     public RequestHistory History { get; private set; } = null!;
 
@@ -26,7 +26,7 @@ internal sealed class RequestModel(IIntakeStore store, TimeProvider time) : Page
             return NotFound();
         }
 
-        History = history;
+        History = await RequestHistoryQuery.DiscloseAsync(history, personalData.Disclosure(), cancellationToken);
         if (AsOf is { } asOf)
         {
             StateAsOf = await RequestHistoryQuery.AsOfAsync(session, history.RequestId, asOf.ToUniversalTime(), cancellationToken);

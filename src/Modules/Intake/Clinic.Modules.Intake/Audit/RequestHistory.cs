@@ -35,6 +35,18 @@ internal static class RequestHistoryQuery
     public static Task<RequestView?> AsOfAsync(IQuerySession session, Guid id, DateTimeOffset asOf, CancellationToken cancellationToken) =>
         session.Events.AggregateStreamAsync<RequestView>(id, timestamp: asOf, token: cancellationToken);
 
+    /// <summary>The history with its encrypted personal data decrypted, or marked erased (see <see cref="Privacy.Disclosure"/>).</summary>
+    public static async Task<RequestHistory> DiscloseAsync(RequestHistory history, Privacy.Disclosure disclosure, CancellationToken cancellationToken)
+    {
+        var events = new List<HistoryEvent>(history.Events.Count);
+        foreach (var e in history.Events)
+        {
+            events.Add(e with { Data = await disclosure.ShowAsync(history.RequestId, e.Data, cancellationToken) });
+        }
+
+        return history with { Events = events };
+    }
+
     internal static HistoryEvent ToHistoryEvent(IEvent e) =>
         new(e.Sequence, e.Version, e.EventTypeName, e.Timestamp, Actor(e.Data), e.CorrelationId, e.Data);
 

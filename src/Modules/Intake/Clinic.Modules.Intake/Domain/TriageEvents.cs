@@ -17,7 +17,9 @@ public sealed record RequestDeclined(string Reason, string By, DateTimeOffset At
 
 public sealed record RequestClosed(string By, DateTimeOffset At);
 
-public sealed record NoteAdded(string Text, string By, DateTimeOffset At);
+/// <param name="Text">Plain text in notes written before encryption at rest only; null since (staff write visitors' details here).</param>
+/// <param name="SealedText">The note under the request's data key, so erasing the request erases its notes.</param>
+public sealed record NoteAdded(string? Text, string By, DateTimeOffset At, EncryptedPersonalData? SealedText = null);
 
 /// <summary>A person reviewed a suspected-spam request and found it genuine: it joins the normal flow and staff are alerted.</summary>
 public sealed record SpamCleared(string By, DateTimeOffset At);

@@ -26,9 +26,13 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
     private readonly IOptionsMonitor<IntakeAlertOptions> _alerts;
     private readonly Deadlines.ClinicTime _clinicTime;
     private readonly IOptionsMonitor<Deadlines.ResponsePolicyOptions> _policy;
+    private readonly Privacy.PersonalDataVault _personalData;
 
-    public IntakeEventForwarder(IBus bus, IOptionsMonitor<IntakeAlertOptions> alerts, Deadlines.ClinicTime clinicTime, IOptionsMonitor<Deadlines.ResponsePolicyOptions> policy)
+    public IntakeEventForwarder(
+        IBus bus, IOptionsMonitor<IntakeAlertOptions> alerts, Deadlines.ClinicTime clinicTime, IOptionsMonitor<Deadlines.ResponsePolicyOptions> policy,
+        Privacy.PersonalDataVault personalData)
     {
+        _personalData = personalData;
         _bus = bus;
         _alerts = alerts;
         _clinicTime = clinicTime;
@@ -81,7 +85,8 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
             }
 
             // SpamCleared: a person found it genuine; from now on it is an ordinary request, and staff hear of it.
-            var (requestId, reference, contact, at, spam, _) = Domain.Arrival.Of(@event.Data) ?? await RestoredAsync(operations, @event.StreamId, cancellationToken);
+            var arrival = Domain.Arrival.Of(@event.Data) ?? await RestoredAsync(operations, @event.StreamId, cancellationToken);
+            var (requestId, reference, spam, at) = (arrival.RequestId, arrival.Reference, arrival.SuspectedSpam, arrival.At);
             if (spam && !isUrgent)
             {
                 continue;
@@ -89,18 +94,24 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
 
             using var activity = StartForwardActivity(@event);
 
-            var visitor = _alerts.CurrentValue.IncludeVisitorDetails
+            // Decrypted only when something is sent to the visitor or (opted in) staff are sent the details; null once
+            // erased, and then neither goes out: the alert still does, with the reference only.
+            var wantsAcknowledgement = arrival.WantsAcknowledgement && !spam;
+            var contact = _alerts.CurrentValue.IncludeVisitorDetails || wantsAcknowledgement
+                ? await _personalData.OpenAsync(arrival, cancellationToken)
+                : null;
+            var visitor = _alerts.CurrentValue.IncludeVisitorDetails && contact is not null
                 ? new Integration.VisitorDetails(
                     $"{contact.FirstName} {contact.LastName}", contact.Phone, contact.Email, contact.PreferredContact, contact.BestTimeToCall, contact.Message)
                 : null;
 
             // Message ids derive from the event, so a re-publish after a crash is recognisably the same message.
             await PublishAsync(
-                new Integration.IntakeRequestSubmitted(requestId, reference, contact.ConditionSlug, isUrgent, spam, at, visitor),
+                new Integration.IntakeRequestSubmitted(requestId, reference, arrival.ConditionSlug, isUrgent, spam, at, visitor),
                 @event.Id,
                 cancellationToken);
 
-            if (contact.WantsAcknowledgement && !spam)
+            if (wantsAcknowledgement && contact is not null)
             {
                 // The deadlines set with this arrival (or with its restore from the spam folder): the first after it.
                 var callBy = related
@@ -129,7 +140,7 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
         var within = escalation.Deadline == Deadlines.DeadlineKinds.Acknowledge ? policy.Acknowledge.Within : policy.FirstContact.Within;
         await PublishAsync(
             new Integration.RequestEscalated(
-                arrival.RequestId, arrival.Reference, arrival.Contact.ConditionSlug, isUrgent, escalation.Deadline, escalation.Step, within,
+                arrival.RequestId, arrival.Reference, arrival.ConditionSlug, isUrgent, escalation.Deadline, escalation.Step, within,
                 escalation.Recipients, escalation.DueAt, escalation.RaisedAt),
             Domain.DeterministicGuid.From("escalation", @event.Id.ToString("N")),
             cancellationToken);

@@ -16,10 +16,10 @@ public sealed class AuditEntry
     public int AlertsSent { get; set; }
 
     public static AuditEntry Create(RequestSubmitted e) =>
-        new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = e.Request.ConditionSlug, SubmittedAt = e.SubmittedAt };
+        new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = Arrival.Condition(e), SubmittedAt = e.SubmittedAt };
 
     public static AuditEntry Create(SuspectedSpamReceived e) =>
-        new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = e.Request.ConditionSlug, SubmittedAt = e.ReceivedAt };
+        new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = Arrival.Condition(e), SubmittedAt = e.ReceivedAt };
 
     public void Apply(StaffAlerted e) => AlertsSent++;
 }

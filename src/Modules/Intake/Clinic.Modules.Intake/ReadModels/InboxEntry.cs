@@ -44,10 +44,10 @@ public sealed class InboxEntry
     public int? LastEscalationStep { get; set; }
 
     public static InboxEntry Create(RequestSubmitted e) =>
-        new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = e.Request.ConditionSlug, SubmittedAt = e.SubmittedAt };
+        new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = Arrival.Condition(e), SubmittedAt = e.SubmittedAt };
 
     public static InboxEntry Create(SuspectedSpamReceived e) =>
-        new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = e.Request.ConditionSlug, SubmittedAt = e.ReceivedAt, IsSuspectedSpam = true };
+        new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = Arrival.Condition(e), SubmittedAt = e.ReceivedAt, IsSuspectedSpam = true };
 
     public void Apply(RequestMarkedUrgent e) => IsUrgent = true;
 

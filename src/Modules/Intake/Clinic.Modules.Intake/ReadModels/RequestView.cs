@@ -38,10 +38,10 @@ public sealed class RequestView
     public long Version { get; set; }
 
     public static RequestView Create(RequestSubmitted e) =>
-        new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = e.Request.ConditionSlug, SubmittedAt = e.SubmittedAt };
+        new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = Arrival.Condition(e), SubmittedAt = e.SubmittedAt };
 
     public static RequestView Create(SuspectedSpamReceived e) =>
-        new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = e.Request.ConditionSlug, SubmittedAt = e.ReceivedAt, IsSuspectedSpam = true };
+        new() { Id = e.RequestId, Reference = e.Reference, ConditionSlug = Arrival.Condition(e), SubmittedAt = e.ReceivedAt, IsSuspectedSpam = true };
 
     public void Apply(RequestMarkedUrgent e) => IsUrgent = true;
 

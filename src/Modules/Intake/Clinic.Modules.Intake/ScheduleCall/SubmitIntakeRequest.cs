@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using Clinic.Modules.Intake.CrisisLanguage;
 using Clinic.Modules.Intake.Deadlines;
 using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.Privacy;
 using Clinic.Modules.Intake.ReadModels;
 using Marten;
 using Marten.Exceptions;
@@ -35,7 +34,8 @@ internal sealed record SubmissionResult(SubmissionOutcome Outcome, Guid RequestI
 /// Replayed, the request is committed in PostgreSQL; forwarding to other modules happens from the
 /// event store, not from here.
 /// </summary>
-internal sealed class SubmitIntakeRequest(IIntakeStore store, CrisisLanguageRules crisisRules, ResponsePolicy policy, TimeProvider time, IntakeMetrics metrics)
+internal sealed class SubmitIntakeRequest(
+    IIntakeStore store, CrisisLanguageRules crisisRules, ResponsePolicy policy, TimeProvider time, IntakeMetrics metrics, PersonalDataVault personalData)
 {
     public const string TermsVersion = "2026-11-draft";
     private const int Attempts = 4;
@@ -45,7 +45,7 @@ internal sealed class SubmitIntakeRequest(IIntakeStore store, CrisisLanguageRule
         using var activity = IntakeTelemetry.Source.StartActivity("intake.submit");
         await using var session = store.LightweightSession();
         var request = Normalise(submission.Form);
-        var fingerprint = Fingerprint(request);
+        var fingerprint = Fingerprint(request, personalData.Keys.Index);
         // Checked for suspected spam too: a person who tripped the honeypot by accident still sees crisis help.
         var crisis = crisisRules.Match(request.Message);
         // The same key always names the same stream, so a repeat collides instead of duplicating.
@@ -55,11 +55,15 @@ internal sealed class SubmitIntakeRequest(IIntakeStore store, CrisisLanguageRule
         {
             var reference = ReferenceNumber.New();
             var now = time.GetUtcNow();
+            // The request's data key joins this commit; the events carry the visitor's details only under it.
+            var personal = personalData.Seal(session, requestId, request);
             var events = new List<object>
             {
                 submission.HoneypotTripped
-                    ? new SuspectedSpamReceived(requestId, reference, request, TermsVersion, submission.Channel, fingerprint, "honeypot field filled", now)
-                    : new RequestSubmitted(requestId, reference, request, TermsVersion, submission.Channel, fingerprint, now),
+                    ? new SuspectedSpamReceived(requestId, reference, null, TermsVersion, submission.Channel, fingerprint, "honeypot field filled", now,
+                        request.ConditionSlug, request.WantsAcknowledgement, personal)
+                    : new RequestSubmitted(requestId, reference, null, TermsVersion, submission.Channel, fingerprint, now,
+                        request.ConditionSlug, request.WantsAcknowledgement, personal),
             };
             if (crisis is not null)
             {
@@ -127,13 +131,14 @@ internal sealed class SubmitIntakeRequest(IIntakeStore store, CrisisLanguageRule
         Message: string.IsNullOrWhiteSpace(form.Message) ? null : form.Message.Trim(),
         WantsAcknowledgement: form.SendAcknowledgement);
 
-    private static string Fingerprint(ContactRequest request)
+    /// <summary>Keyed (the blind index's key), so the stored fingerprint cannot be checked against guessed details.</summary>
+    private static string Fingerprint(ContactRequest request, BlindIndex index)
     {
         var canonical = string.Join('\u001f',
             request.FirstName, request.LastName, request.Email.ToUpperInvariant(), request.Phone,
             request.PreferredContact, request.ConditionSlug, request.BestTimeToCall, request.Message ?? "",
             request.WantsAcknowledgement ? "1" : "0");
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        return index.Fingerprint(canonical);
     }
 
     private static bool IsStreamCollision(Exception e) =>

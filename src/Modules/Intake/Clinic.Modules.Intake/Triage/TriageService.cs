@@ -11,11 +11,14 @@ internal enum ActionOutcome { Done, Refused, Conflict, NotFound }
 internal sealed record ActionResult(ActionOutcome Outcome, string? Message = null);
 
 /// <summary>A request with the visitor's details (from its first event) and its full history.</summary>
+/// <param name="Contact">Decrypted for this page; null once the request's personal data is erased.</param>
+/// <param name="Notes">Each staff note's text by event id, decrypted; null for a note erased with the request.</param>
 /// <param name="DecisionVersion">What the page's actions post back: see <see cref="TriageState.Version"/>.</param>
-internal sealed record RequestDetail(RequestView Request, ContactRequest Contact, IReadOnlyList<IEvent> History, long DecisionVersion);
+internal sealed record RequestDetail(
+    RequestView Request, ContactRequest? Contact, IReadOnlyList<IEvent> History, long DecisionVersion, IReadOnlyDictionary<Guid, string?> Notes);
 
 /// <summary>Reads for the staff area, and staff actions appended with optimistic concurrency.</summary>
-internal sealed class TriageService(IIntakeStore store, TimeProvider time, Deadlines.ResponsePolicy policy)
+internal sealed class TriageService(IIntakeStore store, TimeProvider time, Deadlines.ResponsePolicy policy, Privacy.PersonalDataVault personalData)
 {
     public const int PageSize = 50;
 
@@ -115,11 +118,12 @@ internal sealed class TriageService(IIntakeStore store, TimeProvider time, Deadl
             return null;
         }
 
-        var contact = Arrival.In(history).Contact;
+        var contact = await personalData.OpenAsync(Arrival.In(history), cancellationToken);
+        var notes = await personalData.OpenNotesAsync(id, history, cancellationToken);
 
         PersonalDataAccess.Record(session, id, request.Reference, viewer, page, time.GetUtcNow());
         await session.SaveChangesAsync(cancellationToken);
-        return new RequestDetail(request, contact, history, TriageState.From(history)?.Version ?? 0);
+        return new RequestDetail(request, contact, history, TriageState.From(history)?.Version ?? 0, notes);
     }
 
     /// <summary>
@@ -148,6 +152,17 @@ internal sealed class TriageService(IIntakeStore store, TimeProvider time, Deadl
             if (fact is null)
             {
                 return new ActionResult(ActionOutcome.Refused, refusal);
+            }
+
+            // Staff write visitors' details into notes: the text is kept only under the request's data key.
+            if (fact is NoteAdded { Text: { } text } note)
+            {
+                if (await personalData.SealNoteAsync(session, id, text, cancellationToken) is not { } sealedText)
+                {
+                    return new ActionResult(ActionOutcome.Refused, "This request's personal data has been erased, so no note can be kept with it.");
+                }
+
+                fact = note with { Text = null, SealedText = sealedText };
             }
 
             // A request restored from the spam folder enters the staff's flow now: its deadlines count from this moment.
