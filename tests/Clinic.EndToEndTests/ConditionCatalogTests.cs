@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Clinic.EndToEndTests.Infrastructure;
 using Clinic.Modules.Content.Contracts;
+using Clinic.Modules.Content.Editing;
 using Clinic.Modules.Intake.ConditionOptions;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,12 @@ public sealed class ConditionCatalogTests(ClinicFixture clinic)
     [Fact]
     public async Task An_old_catalogue_published_late_by_a_restarting_host_does_not_replace_a_newer_one()
     {
-        var current = await StoredAsync();
+        // Content's own latest catalogue may still be on its way after earlier tests' publications: let it land
+        // first, so the versions below are the only ones in flight.
+        var contentVersion = clinic.App.Services.GetRequiredService<PublishedContent>().Library.ConditionsVersion;
+        var current = await Eventually.GetAsync(
+            async () => await StoredAsync() is { } stored && stored.CatalogVersion == contentVersion ? stored : null,
+            "Intake to hold Content's current catalogue");
         var conditions = current.Conditions.Select(c => new CatalogCondition(c.Slug, c.Name)).ToList();
         Assert.Contains(conditions, c => c.Slug == "ptsd");
         var older = conditions.Where(c => c.Slug != "ptsd").ToList();
@@ -22,15 +28,28 @@ public sealed class ConditionCatalogTests(ClinicFixture clinic)
 
         // The new release publishes its version; then a host of the old release restarts and publishes its older list.
         await PublishAndWaitAsync(new ConditionCatalogPublished(newer, conditions));
+        await Eventually.TrueAsync(async () => (await StoredAsync()).CatalogVersion == newer, "Intake to store the newer catalogue");
         await PublishAndWaitAsync(new ConditionCatalogPublished(newer - 1, older));
         // The same version again changes nothing either, whatever it carries.
         await PublishAndWaitAsync(new ConditionCatalogPublished(newer, older));
 
         var stored = await StoredAsync();
-        Assert.Equal(newer, stored.CatalogVersion);
-        Assert.Contains(stored.Conditions, c => c.Slug == "ptsd");
-        using var visitor = clinic.CreateBrowser();
-        Assert.Contains("value=\"ptsd\"", await visitor.GetStringAsync("/schedule"), StringComparison.Ordinal);
+        try
+        {
+            Assert.Equal(newer, stored.CatalogVersion);
+            Assert.Contains(stored.Conditions, c => c.Slug == "ptsd");
+            using var visitor = clinic.CreateBrowser();
+            Assert.Contains("value=\"ptsd\"", await visitor.GetStringAsync("/schedule"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            // Put back Content's own version: left ahead of Content, Intake would ignore the next real publications.
+            await using var session = clinic.Store.LightweightSession();
+            var choices = (await session.LoadAsync<ConditionChoices>(ConditionChoices.CurrentId))!;
+            (choices.CatalogVersion, choices.Conditions) = (current.CatalogVersion, current.Conditions);
+            session.Store(choices);
+            await session.SaveChangesAsync();
+        }
     }
 
     [Fact]

@@ -74,12 +74,17 @@ internal sealed partial class ContentRefresh(
                 return;
             }
 
-            var views = await session.Query<ContentItemView>().Where(v => v.LiveVersion != null).ToListAsync(cancellationToken);
-            var fingerprint = string.Join('|', views.OrderBy(v => v.Id, StringComparer.Ordinal).Select(v => $"{v.Id}@{v.LiveVersion}/{v.EditorialChanges}"));
+            var all = await session.Query<ContentItemView>().Where(v => v.LiveVersion != null || v.Kind == ContentKinds.Condition).ToListAsync(cancellationToken);
+            var views = all.Where(v => v.LiveVersion != null).ToList();
+
+            // Over every condition, live or not: an unpublication or a rollback must raise the version too,
+            // or Intake, which keeps only newer versions, would never hear of it.
+            var conditionsVersion = SeedConditionsVersion + all.Where(v => v.Kind == ContentKinds.Condition).Sum(v => v.EditorialChanges);
+            var fingerprint = string.Join('|', views.OrderBy(v => v.Id, StringComparer.Ordinal).Select(v => $"{v.Id}@{v.LiveVersion}/{v.EditorialChanges}"))
+                + $"#{conditionsVersion}";
             if (fingerprint != published.Current.Fingerprint)
             {
                 var items = views.Select(v => new PublishedItem(v.Id, v.Kind, v.LiveBody!, v.LiveSince ?? v.LastChangedAt)).ToList();
-                var conditionsVersion = SeedConditionsVersion + views.Where(v => v.Kind == ContentKinds.Condition).Sum(v => v.EditorialChanges);
                 published.Replace(new PublishedContent.Snapshot(ContentItems.Build(items, conditionsVersion), items, fingerprint));
                 await cache.EvictByTagAsync(ContentCaching.Tag, cancellationToken);
                 LogLoaded(logger, items.Count, conditionsVersion);

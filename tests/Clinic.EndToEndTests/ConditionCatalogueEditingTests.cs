@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Clinic.EndToEndTests.Infrastructure;
+using Clinic.Modules.Content.Editing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Clinic.EndToEndTests;
+
+/// <summary>Content's editorial changes to conditions reach Intake's Schedule A Call form, in both directions.</summary>
+[Collection(ClinicCollection.Name)]
+public sealed class ConditionCatalogueEditingTests(ClinicFixture clinic)
+{
+    [Fact]
+    public async Task A_published_condition_joins_the_schedule_form_and_leaves_it_when_unpublished()
+    {
+        var slug = $"catalogue-test-{Guid.NewGuid():N}"[..23];
+        var key = ContentItems.ConditionKey(slug);
+        using var scope = clinic.App.Services.CreateScope();
+        var editing = scope.ServiceProvider.GetRequiredService<ContentEditing>();
+        var body = JsonSerializer.Serialize(new
+        {
+            slug,
+            name = "Catalogue test condition",
+            description = new[] { "A condition that exists only while this test runs." },
+            facts = new { heading = "Facts", items = new[] { "One fact." } },
+            warningSigns = new { heading = "Signs", items = new[] { "One sign." } },
+            order = 99,
+        });
+        var version = 0L;
+        foreach (var (command, by) in new (EditCommand, string)[]
+        {
+            (new SaveDraft(ContentKinds.Condition, body), ClinicFixture.EditorUserName),
+            (new SubmitForReview(), ClinicFixture.EditorUserName),
+            (new Approve(), ClinicFixture.ReviewerUserName),
+            (new Publish(), ClinicFixture.ReviewerUserName),
+        })
+        {
+            var result = await editing.HandleAsync(key, command, version, by, CancellationToken.None);
+            Assert.True(result.Outcome == EditOutcome.Done, result.Message);
+            version = result.Version;
+        }
+
+        using var visitor = clinic.CreateBrowser();
+        var option = $"value=\"{slug}\"";
+        try
+        {
+            await Eventually.TrueAsync(
+                async () => (await visitor.GetStringAsync("/schedule")).Contains(option, StringComparison.Ordinal),
+                "the new condition in the Schedule A Call form");
+        }
+        finally
+        {
+            var unpublished = await editing.HandleAsync(key, new Unpublish(), version, ClinicFixture.ReviewerUserName, CancellationToken.None);
+            Assert.True(unpublished.Outcome == EditOutcome.Done, unpublished.Message);
+        }
+
+        await Eventually.TrueAsync(
+            async () => !(await visitor.GetStringAsync("/schedule")).Contains(option, StringComparison.Ordinal),
+            "the unpublished condition to leave the Schedule A Call form");
+    }
+}
