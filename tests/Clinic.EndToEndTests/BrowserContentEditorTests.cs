@@ -44,8 +44,14 @@ public sealed partial class BrowserJourneyTests
             await eve.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
             await Assertions.Expect(eve).ToHaveURLAsync(new Regex("/staff/content/items/article/repeated-ketamine-infusions"));
             item = new Uri(eve.Url).AbsolutePath;
+
+            // A second draft, so the history has a difference to show: the journal's name written out.
+            await eve.GetByRole(AriaRole.Link, new() { Name = "Edit", Exact = true }).ClickAsync();
+            await eve.GetByLabel("Source, such as the journal (optional)").FillAsync("American Journal of Psychiatry");
+            await eve.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+            await Assertions.Expect(eve).ToHaveURLAsync(new Regex("/staff/content/items/article/repeated-ketamine-infusions"));
             await eve.GetByRole(AriaRole.Button, new() { Name = "Submit for review" }).ClickAsync();
-            await Assertions.Expect(eve.GetByText("Submitted it for review")).ToBeVisibleAsync();
+            await Assertions.Expect(eve.Locator("ol.history").GetByText("Submitted it for review")).ToBeVisibleAsync();
 
             // The editor cannot approve: the page says why, and pressing the button is refused.
             await Assertions.Expect(eve.Locator("#approval-rule")).ToContainTextAsync("Only a clinical reviewer who neither wrote nor submitted a change can approve it");
@@ -56,12 +62,18 @@ public sealed partial class BrowserJourneyTests
             var rex = await SignedInPageAsync(ClinicFixture.ReviewerUserName);
             await rex.GotoAsync(item);
             await rex.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
-            await Assertions.Expect(rex.GetByText("Approved it")).ToBeVisibleAsync();
+            await Assertions.Expect(rex.Locator("ol.history").GetByText("Approved it")).ToBeVisibleAsync();
             await rex.GetByRole(AriaRole.Button, new() { Name = "Publish", Exact = true }).ClickAsync();
-            await Assertions.Expect(rex.GetByText("Published version 1")).ToBeVisibleAsync();
+            await Assertions.Expect(rex.Locator("ol.history").GetByText("Published version 1")).ToBeVisibleAsync();
             await Assertions.Expect(rex.Locator("ol.history")).ToContainTextAsync(ClinicFixture.EditorUserName);
             await Assertions.Expect(rex.Locator("ol.history")).ToContainTextAsync(ClinicFixture.ReviewerUserName);
             await new Screenshots(rex, nameof(An_editor_adds_an_article_with_a_doi_to_ptsd_a_reviewer_publishes_it_and_visitors_find_it)).TakeAsync("03-history-both-people");
+
+            // The difference between the two drafts, side by side: the old source removed, the new one added.
+            await rex.GetByRole(AriaRole.Link, new() { Name = "Compare version 2 with previous (version 1)" }).ClickAsync();
+            await Assertions.Expect(rex.Locator("table.diff del")).ToContainTextAsync("Am J Psychiatry");
+            await Assertions.Expect(rex.Locator("table.diff ins")).ToContainTextAsync("American Journal of Psychiatry");
+            await AssertAccessibleAsync(rex, "difference between two drafts");
 
             var visitor = await clinic.OpenPageAsync();
             await visitor.GotoAsync("/conditions/ptsd");

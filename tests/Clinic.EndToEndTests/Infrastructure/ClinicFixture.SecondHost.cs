@@ -24,6 +24,10 @@ public partial class ClinicFixture
                 web.UseSetting(key, value);
             }
 
+            // In one test process a second daemon would take the lead and, when disposed, leave the first host waiting to
+            // win it back; the reliability drills prove leadership moving between real processes.
+            web.UseSetting("Intake:Daemon", "Disabled");
+
             web.UseUrls("https://127.0.0.1:0");
             web.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, SimulatedClientAddress>());
         });

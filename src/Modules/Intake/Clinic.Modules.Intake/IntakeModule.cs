@@ -116,7 +116,9 @@ public static class IntakeModule
             .AddSubscriptionWithServices<IntakeEventForwarder>(ServiceLifetime.Singleton)
             .AddSubscriptionWithServices<AuditSealer>(ServiceLifetime.Singleton)
             .AddSubscriptionWithServices<DeadlineTimers>(ServiceLifetime.Singleton)
-            .AddAsyncDaemon(DaemonMode.HotCold);
+            // A web-only replica (Intake:Daemon=Disabled) serves pages and takes submissions but never leads the
+            // forwarding, sealing and timers, which one of the full hosts always does (HotCold).
+            .AddAsyncDaemon(builder.Configuration.GetValue("Intake:Daemon", DaemonMode.HotCold));
         builder.AddPrivacy(schema);
         // After Marten's own hosted services, so the first measurement finds the schema in place.
         builder.Services.AddHostedService<DaemonLagSampler>();
