@@ -226,6 +226,13 @@ public sealed class ErasureTests(ClinicFixture clinic)
         var (first, firstId) = await clinic.SubmitAndSettleAsync(Visitor.Form(firstName: "Sashenka", email: email, message: "Mornings, please"));
         var (second, secondId) = await clinic.SubmitAndSettleAsync(Visitor.Form(firstName: "Sashenka", email: email.ToUpperInvariant(), message: "Still waiting"));
         var (other, _) = await clinic.SubmitAndSettleAsync(Visitor.Form(firstName: "Othniel", email: UniqueAddress("othniel"), message: "Not Sasha's words"));
+        using (var staff = await clinic.SignInAsync(ClinicFixture.StaffUserName))
+        {
+            // Staff's notes about the person are theirs too, though sealed under the request's key.
+            var noted = await PersonalDataAtRestTests.ActAsync(staff, firstId, new() { ["Action"] = "note", ["Text"] = "Prefers a call after 5pm." });
+            Assert.Equal(HttpStatusCode.Redirect, noted.StatusCode);
+        }
+
 
         using var ada = await clinic.SignInAsync(ClinicFixture.AdminUserName);
         var json = await PostHandlerAsync(ada, "/staff/privacy", "Export", [new("Email", email), new("format", "json")]);
@@ -237,6 +244,7 @@ public sealed class ErasureTests(ClinicFixture clinic)
         Assert.Equal([first, second], references);
         Assert.Contains("Mornings, please", body, StringComparison.Ordinal);
         Assert.Contains("Still waiting", body, StringComparison.Ordinal);
+        Assert.Contains("Prefers a call after 5pm.", body, StringComparison.Ordinal);
         Assert.DoesNotContain(other, body, StringComparison.Ordinal);
         Assert.DoesNotContain("Othniel", body, StringComparison.Ordinal);
 

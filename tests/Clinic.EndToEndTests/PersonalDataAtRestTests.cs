@@ -232,7 +232,7 @@ public sealed partial class PersonalDataAtRestTests(ClinicFixture clinic)
         return found;
     }
 
-    private static async Task<HttpResponseMessage> ActAsync(HttpClient staff, Guid requestId, Dictionary<string, string> fields)
+    internal static async Task<HttpResponseMessage> ActAsync(HttpClient staff, Guid requestId, Dictionary<string, string> fields)
     {
         var page = await staff.GetStringAsync($"/staff/requests/{requestId}");
         var body = new Dictionary<string, string>(fields.Select(f => KeyValuePair.Create("Form." + f.Key, f.Value)))

@@ -22,7 +22,7 @@ internal sealed record SubjectAccessReport(string? Email, string? Phone, DateTim
 /// as JSON or as a readable HTML page to send them. Produced on demand and never kept on the server; each export
 /// is recorded in the access log, one line per request it showed.
 /// </summary>
-internal sealed class SubjectAccessExport(IIntakeStore store, IPersonalData personalData, TimeProvider time)
+internal sealed class SubjectAccessExport(IIntakeStore store, IPersonalData personalData, PersonalDataVault vault, TimeProvider time)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -47,7 +47,9 @@ internal sealed class SubjectAccessExport(IIntakeStore store, IPersonalData pers
 
             var erased = history.Select(e => e.Data).OfType<PersonalDataErased>().FirstOrDefault();
             var details = erased is null ? await personalData.ReadAsync(id, cancellationToken) : null;
-            var events = history.Select(e => new SubjectAccessEvent(e.EventTypeName, e.Timestamp, RequestHistoryQuery.Actor(e.Data), erased is null ? Words(e.Data) : null)).ToList();
+            // Notes are sealed under the request's key like the visitor's own details.
+            var notes = erased is null ? await vault.OpenNotesAsync(id, history, cancellationToken) : null;
+            var events = history.Select(e => new SubjectAccessEvent(e.EventTypeName, e.Timestamp, RequestHistoryQuery.Actor(e.Data), notes is null ? null : Words(e, notes))).ToList();
             requests.Add(new SubjectAccessRequest(status.Reference, id, status.ArrivedAt, details, erased is null ? null : ErasedMarker.Text(erased), events));
             PersonalDataAccess.Record(session, id, status.Reference, viewer, "subject-access export", now);
         }
@@ -114,9 +116,9 @@ internal sealed class SubjectAccessExport(IIntakeStore store, IPersonalData pers
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>The words staff recorded about the request, which are the person's data too.</summary>
-    private static string? Words(object data) => data switch
+    private static string? Words(JasperFx.Events.IEvent e, IReadOnlyDictionary<Guid, string?> notes) => e.Data switch
     {
-        NoteAdded n => n.Text,
+        NoteAdded n => notes.GetValueOrDefault(e.Id) ?? n.Text,
         RequestDeclined d => d.Reason,
         ContactAttempted c => c.Outcome,
         _ => null,
