@@ -20,7 +20,7 @@ builder.AddContentModule(postgres);
 builder.AddIntakeModule(postgres);
 builder.AddNotificationsModule(postgres);
 builder.UseRedactedMartenLogging();
-builder.AddClinicMessaging(bus => bus.AddIntakeConsumers().AddNotificationsConsumers().AddContentConsumers().AddConsumer<Clinic.Host.Operations.ErrorQueueErasureConsumer>());
+builder.AddClinicMessaging(bus => bus.AddIntakeConsumers().AddNotificationsConsumers().AddContentConsumers().AddConsumer<Clinic.Host.Operations.ErrorQueueErasureConsumer>(typeof(Clinic.Host.Operations.ErrorQueueErasureConsumerDefinition)));
 
 var app = builder.Build();
 

@@ -95,3 +95,12 @@ internal sealed class ErrorQueueErasureConsumer(IConfiguration configuration, Re
         ErrorQueuePurge.PurgeAsync(
             new Uri(configuration.GetConnectionString("RabbitMq")!), ErrorQueuePurge.QueuesOf(endpoints.All), context.Message.RequestId, context.CancellationToken);
 }
+
+/// <summary>
+/// One purge at a time on a host: each walks a queue by the count it read at the start, so a second purge moving
+/// messages to the back of the same queue meanwhile could make the first miss one.
+/// </summary>
+internal sealed class ErrorQueueErasureConsumerDefinition : ConsumerDefinition<ErrorQueueErasureConsumer>
+{
+    public ErrorQueueErasureConsumerDefinition() => ConcurrentMessageLimit = 1;
+}
