@@ -67,11 +67,12 @@ as_postgres test -w "$dir/wal" ||
 [ "$(psql_pg 'SHOW archive_mode')" != off ] ||
   fail "archive_mode is off on $version/$name: ./clinic services turns it on (it needs one restart: pg_ctlcluster $version $name restart)"
 conf="/etc/postgresql/$version/$name/conf.d/clinic-archive.conf"
-# Copy, flush, then rename: a segment is never seen half-written, and an existing one is never overwritten.
+# Copy, flush, then rename: a segment is never seen half-written, and an existing one is never overwritten. A segment
+# archived before a crash let PostgreSQL record it is archived again: identical is success (as PostgreSQL asks), different fails.
 wanted=$(cat <<CONF
 # Written by deploy/local/backup.sh: continuous WAL archiving into $dir/wal.
 archive_mode = on
-archive_command = 'test ! -f "$dir/wal/%f" && cp %p "$dir/wal/%f.part" && sync "$dir/wal/%f.part" && mv "$dir/wal/%f.part" "$dir/wal/%f"'
+archive_command = 'if [ -f "$dir/wal/%f" ]; then cmp -s %p "$dir/wal/%f"; else cp %p "$dir/wal/%f.part" && sync "$dir/wal/%f.part" && mv "$dir/wal/%f.part" "$dir/wal/%f"; fi'
 archive_timeout = $archive_timeout
 CONF
 )

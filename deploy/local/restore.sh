@@ -115,7 +115,8 @@ recovered=$(as_postgres "/usr/lib/postgresql/$version/bin/psql" -p "$port" -qtAX
 
 # The backed-up database's own connection string (./clinic restore passes the local one), with the new port.
 connection="${CLINIC_RESTORE_SOURCE:-Host=127.0.0.1;Port=5432;Username=clinic;Password=<as on the backed-up database>;Database=clinic}"
-connection=$(printf '%s' "$connection" | sed -E "s/Port=[0-9]+/Port=$port/")
+# Never the password: this line ends up in terminals and logs.
+connection=$(printf '%s' "$connection" | sed -E "s/Port=[0-9]+/Port=$port/; s/Password=[^;]*/Password=<as on the backed-up database>/")
 echo "Restored     cluster $version/$name on port $port, data in $data_dir (log $log_file)"
 echo "Recovered to $recovered (last transaction replayed; target: $to)"
 echo "Connect      $connection"
