@@ -46,7 +46,7 @@ public sealed class AccountLinkTests
 
         var text = Assert.IsType<TextPart>(message.Body).Text;
         Assert.Contains("https://clinic.example/account/set-password?token=abc_DEF-123", text, StringComparison.Ordinal);
-        Assert.Contains("Friday 4 December 2026, 12:00 UTC", text, StringComparison.Ordinal);
+        Assert.Contains("Friday 4 December 2026, 07:00 Eastern Time (12:00 UTC)", text, StringComparison.Ordinal);
         Assert.DoesNotContain(message.Headers, h => h.Value.Contains("abc_DEF-123", StringComparison.Ordinal));
         Assert.Equal("auto-generated", message.Headers["Auto-Submitted"]);
     }

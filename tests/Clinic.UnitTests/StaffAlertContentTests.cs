@@ -20,7 +20,7 @@ public sealed class StaffAlertContentTests
 
     private static string EmailText(StaffAlert alert)
     {
-        var message = new EmailChannel(new SmtpMailer(Options.Create(new NotificationsOptions()))).Compose(alert, "staff@clinic.invalid", "d1");
+        var message = new EmailChannel(new SmtpMailer(Options.Create(new NotificationsOptions())), Options.Create(new NotificationsOptions())).Compose(alert, "staff@clinic.invalid", "d1");
         return Assert.IsType<TextPart>(message.Body).Text;
     }
 
@@ -65,12 +65,27 @@ public sealed class StaffAlertContentTests
         Assert.Contains("&lt;!channel&gt;", text, StringComparison.Ordinal);
         Assert.Equal("Call me <!channel> after six", JsonDocument.Parse(Encoding.UTF8.GetString(WebhookChannel.Body(Alert(Dana), "d1"))).RootElement.GetProperty("visitor").GetProperty("message").GetString());
     }
+    [Fact]
+    public void Staff_e_mails_give_times_on_the_clinics_wall_clock_with_utc_beside_them()
+    {
+        var submitted = new DateTimeOffset(2026, 12, 2, 14, 30, 0, TimeSpan.Zero);
+        var alert = Alert() with { SubmittedAt = submitted };
+        var escalation = alert with { Escalation = new EscalationAlert("acknowledge", 1, TimeSpan.FromMinutes(30), submitted.AddHours(1).ToOffset(TimeSpan.FromHours(2))) };
+        var options = new NotificationsOptions { TimeZone = "America/New_York", TimeZoneName = "Eastern Time" };
+
+        string Text(StaffAlert a) => Assert.IsType<TextPart>(new EmailChannel(new SmtpMailer(Options.Create(options)), Options.Create(options)).Compose(a, "staff@clinic.invalid", "d1").Body).Text;
+
+        Assert.Contains("Submitted: Wednesday 2 December 2026, 09:30 Eastern Time (14:30 UTC)", Text(alert), StringComparison.Ordinal);
+        // A due time given with any offset is still shown on the clinic's clock, never labelled UTC when it is not.
+        Assert.Contains("due Wednesday 2 December 2026, 10:30 Eastern Time (15:30 UTC)", Text(escalation), StringComparison.Ordinal);
+    }
+
     private const string HostileMessage = "my heart is broken </3 <script>alert(1)</script> '; DROP TABLE x; -- 1 OR 1=1 😢 a < b > c &amp; =SUM(A1)";
 
     [Fact]
     public void A_message_full_of_markup_and_sql_reaches_the_staff_email_as_plain_text_exactly_as_typed()
     {
-        var email = new EmailChannel(new SmtpMailer(Options.Create(new NotificationsOptions())))
+        var email = new EmailChannel(new SmtpMailer(Options.Create(new NotificationsOptions())), Options.Create(new NotificationsOptions()))
             .Compose(Alert(Dana with { Message = HostileMessage }), "staff@clinic.invalid", "d1");
 
         var body = Assert.IsType<TextPart>(email.Body);

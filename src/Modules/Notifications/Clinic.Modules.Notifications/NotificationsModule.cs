@@ -32,6 +32,12 @@ public static class NotificationsModule
     public static IHostApplicationBuilder AddNotificationsModule(this IHostApplicationBuilder builder, string connectionString)
     {
         builder.Services.AddOptions<NotificationsOptions>()
+            .Configure(options =>
+            {
+                // The clinic's one wall clock, unless Notifications is given its own below.
+                options.TimeZone = builder.Configuration["Intake:ResponsePolicy:TimeZone"] ?? options.TimeZone;
+                options.TimeZoneName = builder.Configuration["Intake:ResponsePolicy:TimeZoneName"] ?? options.TimeZoneName;
+            })
             .Bind(builder.Configuration.GetSection(NotificationsOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();

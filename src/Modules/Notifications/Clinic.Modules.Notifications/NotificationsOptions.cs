@@ -28,6 +28,15 @@ internal sealed class NotificationsOptions
 
     /// <summary>How the clinic signs its e-mails to visitors.</summary>
     public string ClinicName { get; set; } = "The Ketamine Clinic team";
+
+    /// <summary>
+    /// The clinic's wall clock for times in staff e-mails (an IANA id). Unset, it is the one every other page uses,
+    /// Intake:ResponsePolicy:TimeZone, so staff read the same time in an e-mail as on the request's page.
+    /// </summary>
+    public string TimeZone { get; set; } = "America/New_York";
+
+    /// <summary>How the zone is named to people, such as "Eastern Time".</summary>
+    public string TimeZoneName { get; set; } = "Eastern Time";
 }
 
 internal sealed class SmtpOptions

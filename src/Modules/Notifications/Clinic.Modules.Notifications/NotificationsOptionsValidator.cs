@@ -66,6 +66,11 @@ internal sealed class NotificationsOptionsValidator : IValidateOptions<Notificat
             }
         }
 
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone ?? "", out _))
+        {
+            errors.Add($"Notifications:TimeZone '{options.TimeZone}' is not an IANA time zone id (such as America/New_York).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

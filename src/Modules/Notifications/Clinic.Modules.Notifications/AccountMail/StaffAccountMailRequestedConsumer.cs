@@ -27,7 +27,7 @@ internal sealed class StaffAccountMailRequestedConsumer(SmtpMailer mailer, Deliv
     internal static MimeMessage Compose(StaffAccountMailRequested request, NotificationsOptions settings, MailboxAddress from)
     {
         var link = new Uri(settings.SiteBaseUrl, request.LinkPath.TrimStart('/'));
-        var expires = request.ExpiresAt.ToUniversalTime().ToString("dddd d MMMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        var expires = ClinicWallClock.Describe(request.ExpiresAt, settings);
         var invitation = request.Kind == "invitation";
         var message = new MimeMessage();
         EmailChannel.MarkAutomated(message);

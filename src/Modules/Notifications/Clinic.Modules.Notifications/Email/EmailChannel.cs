@@ -1,4 +1,5 @@
 using Clinic.Modules.Notifications.NotifyStaff;
+using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace Clinic.Modules.Notifications.Email;
@@ -7,7 +8,7 @@ namespace Clinic.Modules.Notifications.Email;
 /// E-mails the alert to one staff address. The Message-ID is the delivery id, so if a crash forces a
 /// re-send, mail clients see the same message again rather than a second notification.
 /// </summary>
-internal sealed class EmailChannel(SmtpMailer mailer) : INotificationChannel
+internal sealed class EmailChannel(SmtpMailer mailer, IOptions<NotificationsOptions> options) : INotificationChannel
 {
     public string Name => ChannelNames.Email;
 
@@ -36,7 +37,7 @@ internal sealed class EmailChannel(SmtpMailer mailer) : INotificationChannel
                 Text = $"""
                     ESCALATION: nobody has acted on this {(alert.IsUrgent ? "URGENT " : "")}request in time.
 
-                    {escalation.Summary} (due {escalation.DueAt:yyyy-MM-dd HH:mm} UTC).
+                    {escalation.Summary} (due {ClinicWallClock.Describe(escalation.DueAt, options.Value)}).
                     You are receiving escalation step {escalation.Step}. Please open the request now and acknowledge it or call the visitor.
 
                     Reference: {alert.Reference}
@@ -71,7 +72,7 @@ internal sealed class EmailChannel(SmtpMailer mailer) : INotificationChannel
                 Reference: {alert.Reference}
                 {priority}
                 Condition: {alert.ConditionSlug}
-                Submitted: {alert.SubmittedAt:yyyy-MM-dd HH:mm} UTC
+                Submitted: {ClinicWallClock.Describe(alert.SubmittedAt, options.Value)}
 
                 Open the request: {alert.Link}
 
