@@ -30,7 +30,13 @@ public sealed class RestoredDeliveryReportsTests(ClinicFixture clinic)
             {
                 notifications.Store(new DeliveryRecord
                 {
-                    Id = alert.DeliveryId, RequestId = id, Channel = alert.Channel, Recipient = alert.Recipient, ClaimedAt = now, DeliveredAt = now, Attempts = 1,
+                    Id = alert.DeliveryId,
+                    RequestId = id,
+                    Channel = alert.Channel,
+                    Recipient = alert.Recipient,
+                    ClaimedAt = now,
+                    DeliveredAt = now,
+                    Attempts = 1,
                 });
             }
 
