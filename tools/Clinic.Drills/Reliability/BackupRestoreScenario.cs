@@ -30,7 +30,7 @@ internal sealed class BackupAndRestore : Scenario
     protected override TimeSpan LoadDuration => TimeSpan.FromSeconds(90);
 
     public override string MustHold =>
-        "every request acknowledged before the recovery point is in the restored database, notified exactly once and on its history once per channel; erasures made before the loss still hold; audit verify passes on it";
+        "every request acknowledged before the recovery point is in the restored database, notified exactly once and on its history once per channel wherever the restored delivery log knows the alert; erasures made before the loss still hold; audit verify passes on it";
 
     public override async Task<ScenarioResult> RunAsync(DrillSettings settings, Action<string> progress)
     {
