@@ -104,7 +104,7 @@ as_root pg_ctlcluster "$version" "$name" start || {
 }
 deadline=$((SECONDS + ${CLINIC_RESTORE_TIMEOUT:-1800}))
 until [ "$(as_postgres "/usr/lib/postgresql/$version/bin/psql" -p "$port" -qtAX -c 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ]; do
-  if [ $SECONDS -ge $deadline ] || ! as_root pg_lsclusters -h | awk -v v="$version" -v n="$name" '$1 == v && $2 == n && $4 == "online" { ok = 1 } END { exit !ok }'; then
+  if [ $SECONDS -ge $deadline ] || ! as_root pg_lsclusters -h | awk -v v="$version" -v n="$name" '$1 == v && $2 == n && $4 ~ /^online/ { ok = 1 } END { exit !ok }'; then
     as_root tail -n 20 "$log_file" >&2
     fail "recovery did not finish (log above: $log_file); the cluster $version/$name is left for a look (pg_dropcluster --stop $version $name)"
   fi

@@ -102,6 +102,8 @@ internal sealed class DrillStage : IAsyncDisposable
             ["Privacy__MasterKeys__drill"] = _privacyMasterKey,
             ["Privacy__ActiveMasterKey"] = "drill",
             ["Privacy__BlindIndexKey"] = _privacyBlindIndexKey,
+            // A file beside the drill's evidence, outside every database the drill may destroy, shared by its hosts.
+            ["Privacy__ErasureJournal"] = Path.Combine(Directory, "erasure-journal.jsonl"),
             ["Notifications__Schema"] = Schema + "_notifications",
             ["Content__Schema"] = Schema + "_content",
             ["Intake__RateLimit__PermitLimit"] = "1000000",
@@ -131,6 +133,49 @@ internal sealed class DrillStage : IAsyncDisposable
         await using var connection = await OpenAsync();
         await using var command = new NpgsqlCommand($"select count(*) from {Schema}.mt_events where type = $1", connection) { Parameters = { new() { Value = type } } };
         return Convert.ToInt32(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>How many arrival alerts (StaffAlerted without an escalation step) each request's history records, by reference and channel.</summary>
+    public async Task<Dictionary<(string Reference, string Channel), int>> ArrivalAlertsOnHistoriesAsync()
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"""
+            select r.data->>'Reference', e.data->>'Channel', count(*)::int
+            from {Schema}.mt_doc_requestreceipt r join {Schema}.mt_events e on e.stream_id = r.id
+            where e.type = 'staff_notified' and e.data->>'Step' is null
+            group by 1, 2
+            """,
+            connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var counts = new Dictionary<(string, string), int>();
+        while (await reader.ReadAsync())
+        {
+            counts[(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
+        }
+
+        return counts;
+    }
+
+    /// <summary>The (reference, channel) of every arrival alert the delivery log records as sent.</summary>
+    public async Task<HashSet<(string Reference, string Channel)>> SentArrivalAlertsAsync()
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"""
+            select distinct r.data->>'Reference', d.data->>'Channel'
+            from {Schema}_notifications.mt_doc_deliveryrecord d join {Schema}.mt_doc_requestreceipt r on r.id = (d.data->>'RequestId')::uuid
+            where d.data->>'DeliveredAt' is not null and array_length(string_to_array(d.id, '.'), 1) = 3
+            """,
+            connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var sent = new HashSet<(string, string)>();
+        while (await reader.ReadAsync())
+        {
+            sent.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return sent;
     }
 
     /// <summary>The references of every request the intake store holds.</summary>
@@ -194,7 +239,7 @@ internal sealed class DrillStage : IAsyncDisposable
 
     private async Task<NpgsqlConnection> OpenAsync()
     {
-        var connection = new NpgsqlConnection(_settings.Postgres);
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_settings.Postgres) { Timeout = 120 }.ConnectionString);
         await connection.OpenAsync();
         return connection;
     }

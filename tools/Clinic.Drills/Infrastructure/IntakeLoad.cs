@@ -110,12 +110,15 @@ internal sealed class IntakeLoad(Func<IReadOnlyList<ClinicHost>> targets)
         }
     }
 
+    /// <summary>The e-mail address of the visitor who sends request <paramref name="number"/>.</summary>
+    public static string Email(int number) => $"drill.visitor{number}@example.com";
+
     /// <summary>A valid routine request (no crisis language), unique by its number.</summary>
     public static object Body(int number) => new
     {
         firstName = "Drill",
         lastName = "Visitor",
-        email = $"drill.visitor{number}@example.com",
+        email = Email(number),
         phone = "555-010-2222",
         preferredContact = "phone",
         condition = "ptsd",

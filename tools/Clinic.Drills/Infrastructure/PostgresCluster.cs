@@ -76,12 +76,23 @@ internal sealed class PostgresCluster : IAsyncDisposable
         return gone;
     }
 
+    /// <summary>
+    /// WAL stops reaching the archive from now on, as when the link to the backup store falls behind: what is written
+    /// next stays on this cluster's own disk (ALTER SYSTEM outranks the archive_command backup.sh set in conf.d).
+    /// </summary>
+    public async Task HoldArchivingAsync()
+    {
+        await PsqlAsync("ALTER SYSTEM SET archive_command = '/bin/false'");
+        await PsqlAsync("SELECT pg_reload_conf()");
+    }
+
     /// <summary>One value from the cluster, as the clinic role.</summary>
     public async Task<object?> ScalarAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        // Patient: right after a restore, on a busy machine, the first connections and queries can be slow.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Timeout = 120 }.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 300 };
         return await command.ExecuteScalarAsync();
     }
 

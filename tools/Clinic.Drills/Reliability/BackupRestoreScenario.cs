@@ -21,6 +21,8 @@ internal sealed class BackupAndRestore : Scenario
     private DateTimeOffset? _recoveryPoint;
     private PostgresCluster? _source;
     private PostgresCluster? _restored;
+    private readonly DrillErasures _erasures = new();
+    private DateTimeOffset? _lostAt;
 
     public override string Name => "backup-restore";
     public override string Title => "Database lost under load; restored from backup";
@@ -28,7 +30,7 @@ internal sealed class BackupAndRestore : Scenario
     protected override TimeSpan LoadDuration => TimeSpan.FromSeconds(90);
 
     public override string MustHold =>
-        "every request acknowledged before the recovery point is in the restored database and notified exactly once; audit verify passes on it";
+        "every request acknowledged before the recovery point is in the restored database, notified exactly once and on its history once per channel wherever the restored delivery log knows the alert; erasures made before the loss still hold; audit verify passes on it";
 
     public override async Task<ScenarioResult> RunAsync(DrillSettings settings, Action<string> progress)
     {
@@ -69,7 +71,9 @@ internal sealed class BackupAndRestore : Scenario
         stage.KeepData = true;
         // Under the temporary directory, which the postgres user can reach wherever the checkout lives.
         _backups = Directory.CreateTempSubdirectory("clinic-drill-backups-").FullName;
-        await stage.StartHostAsync($"{Name}-host-1");
+        var first = await stage.StartHostAsync($"{Name}-host-1");
+        // Two admins, made with the host's own command, for erasures on a visitor's request (four eyes).
+        await _erasures.CreateAdminsAsync(first);
 
         IReadOnlyList<ClinicHost> Targets() => stage.RunningHosts is { Count: > 0 } running ? running : stage.Hosts;
         var warmUp = new IntakeLoad(Targets);
@@ -92,7 +96,8 @@ internal sealed class BackupAndRestore : Scenario
                 : $"{ledger.BeyondRecoveryPoint} request(s) acknowledged by the lost database after the recovery point are not in the restored one (not owed: the archive's recovery point objective, archive_timeout = {ArchiveTimeoutSeconds} s)");
         }
 
-        // Each request's alerts are on its history once at most, however often they were reported.
+        // Each request's alerts are on its history once at most, however often they were reported (the ledger also
+        // requires each owed request's alert on every channel exactly once).
         var doubled = await stage.ScalarAsync(
             "select count(*) from (select stream_id from {schema}.mt_events where type = 'staff_notified' group by stream_id having count(*) > 2) d");
         if (doubled > 0)
@@ -100,12 +105,30 @@ internal sealed class BackupAndRestore : Scenario
             failures.Add($"{doubled} request(s) have more than 2 StaffNotified events on their history");
         }
 
-        // HOOK(erasure): "erasures made before the disaster still hold". Once erasure exists, DisruptAsync erases
-        // a request the base backup holds (one acknowledged before it), after the backup and before the loss; here,
-        // on the restored database, check that its details are still gone (IPersonalData reads null, no plaintext
-        // in its events, read models or the delivery log) once the host has re-applied the erasure journal at start.
-        // Until then the drill says plainly that it did not check.
-        observations.Add("erasures surviving the restore: not checked (erasure is not built yet)");
+        // "Erasures made before the disaster still hold": DisruptAsync erased requests the base backup holds, after it
+        // and before the loss; the host on the restored database re-applies the erasure journal (a file, outside the
+        // destroyed cluster) at its start.
+        if (stage.RunningHosts.LastOrDefault() is { } restoredForErasures && _erasures.Count > 0)
+        {
+            observations.AddRange(_erasures.Describe(_lostAt));
+            IReadOnlyList<string> problems;
+            try
+            {
+                problems = await _erasures.CheckAsync(stage, restoredForErasures, TimeSpan.FromMinutes(2));
+            }
+            catch (Exception e) when (e is InvalidOperationException or HttpRequestException or TaskCanceledException)
+            {
+                problems = [$"the check itself failed: {e.Message}"];
+            }
+
+            var failed = Math.Min(_erasures.Count, problems.Select(p => p.Split(':')[0]).Distinct().Count());
+            observations.Add($"erasures surviving the restore: {_erasures.Count - failed} of {_erasures.Count} ({_erasures.AfterRecoveryPoint} made after the recovery point, re-applied from the erasure journal)");
+            failures.AddRange(problems.Select(p => $"erasure not holding after the restore: {p}"));
+        }
+        else
+        {
+            failures.Add("erasures surviving the restore: none was made, so none was checked");
+        }
 
         if (stage.RunningHosts.LastOrDefault() is { } restoredHost && await restoredHost.CommandSucceedsAsync("audit verify --require-sealed"))
         {
@@ -131,16 +154,58 @@ internal sealed class BackupAndRestore : Scenario
         await At(clock, 10);
         var backupTook = Stopwatch.StartNew();
         var acknowledgedAtBackup = load.Acknowledged;
+        // Requests the base backup holds (acknowledged before it began); number 0 shares its e-mail with the warm-up's.
+        var toErase = load.Submissions.Where(s => s.Reference is not null && s.Number > 0).OrderBy(s => s.Number).Take(2).ToList();
         await Shell.RunLoggedAsync(
             log, Script("backup.sh"), "--cluster", $"{source.Version}/{source.Name}", "--dir", _backups!,
             "--archive-timeout", ArchiveTimeoutSeconds.ToString(CultureInfo.InvariantCulture));
         observations.Add($"base backup (pg_basebackup, verified) taken under load from {acknowledgedAtBackup} acknowledged request(s) on, in {Scenarios.Seconds(backupTook.Elapsed)}");
 
-        // HOOK(erasure): erase a request here, after the base backup and before the disaster (see RunStagedAsync).
-        await At(clock, Math.Max(45, clock.Elapsed.TotalSeconds + 15));
+        // Two erasures on request after the base backup: one well inside what the archive will hold, one approved
+        // just before the disk is lost, so that its WAL is likely lost with it and only the erasure journal brings it back.
+        var lossAt = Math.Max(45, clock.Elapsed.TotalSeconds + 15);
+        Guid? late = null;
+        try
+        {
+            await _erasures.SignInAsync(stage.Hosts[0]);
+            if (toErase.Count == 2)
+            {
+                await _erasures.ApproveAsync(toErase[0], await _erasures.AskAsync(toErase[0]), "early");
+                // Well apart from the late one, whatever signing in and the first erasure took on a busy machine.
+                lossAt = Math.Max(lossAt, clock.Elapsed.TotalSeconds + 12);
+                await At(clock, lossAt - 8);
+                late = await _erasures.AskAsync(toErase[1]);
+            }
+            else
+            {
+                failures.Add("fewer than two requests were acknowledged before the base backup: nothing to erase");
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or TaskCanceledException)
+        {
+            failures.Add($"erasure through /staff/privacy failed: {e.Message}");
+        }
+
+        await At(clock, lossAt);
+        if (late is { } lateId)
+        {
+            try
+            {
+                // The case the erasure journal exists for: an erasure whose WAL is lost with the disk. Archiving is held
+                // back from just before it (a backup store falling behind), so the restore surely ends before it.
+                await source.HoldArchivingAsync();
+                await _erasures.ApproveAsync(toErase[1], lateId, "late");
+            }
+            catch (Exception e) when (e is InvalidOperationException or HttpRequestException or TaskCanceledException)
+            {
+                failures.Add($"erasure through /staff/privacy failed: {e.Message}");
+            }
+        }
+
         var acknowledgedBefore = load.Acknowledged;
         // The recovery point is measured against the latest moment the loss can have been.
         var destroyedAt = await source.DestroyAsync();
+        _lostAt = destroyedAt;
         var lostAfter = clock.Elapsed;
 
         var restoring = Stopwatch.StartNew();
@@ -158,6 +223,8 @@ internal sealed class BackupAndRestore : Scenario
         {
             failures.Add("the restored database replayed no transaction from the WAL archive");
         }
+
+        await _erasures.ClassifyAsync(_restored, stage.Schema);
 
         // An operator points the site at the new database and restarts it: the old host's database is gone.
         stage.MoveDatabase(_restored.ConnectionString);

@@ -48,6 +48,8 @@ public static class NotificationsModule
         builder.Services.AddSingleton<NotificationsMetrics>();
         // Made at startup rather than at the first delivery, so the failure counters' zero series are there from the first scrape.
         builder.Services.AddHostedService<NotificationsMetricsActivation>();
+        // After a restore, alerts the restored log says were sent are reported again, so every history shows them.
+        builder.Services.AddHostedService<DeliveryReportReconciliation>();
         builder.Services.AddSingleton<StaffFeedHub>();
         // No request logging: Slack/Teams-style webhook URLs carry their secret in the path.
         builder.Services.AddHttpClient(WebhookChannel.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15))

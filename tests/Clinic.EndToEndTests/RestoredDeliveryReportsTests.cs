@@ -1,0 +1,59 @@
+using Clinic.EndToEndTests.Infrastructure;
+using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Notifications;
+using Clinic.Modules.Notifications.Delivery;
+using Clinic.Modules.Notifications.NotifyStaff;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Clinic.EndToEndTests;
+
+/// <summary>
+/// After a point-in-time restore the delivery log can hold alerts whose reports the restored histories lack (the report
+/// was recorded after the recovery point). The host started on the restored database must put each on its history once.
+/// </summary>
+[Collection(ClinicCollection.Name)]
+public sealed class RestoredDeliveryReportsTests(ClinicFixture clinic)
+{
+    [Fact]
+    public async Task A_host_start_puts_alerts_the_delivery_log_completed_but_no_history_records_on_the_history_once()
+    {
+        var (reference, id) = await clinic.SubmitAndSettleAsync(Visitor.Form(firstName: "Restorine"));
+
+        // As a restore leaves them: sent (the log says so), reported to no history. An arrival alert to one more
+        // recipient, and an escalation step; as the delivery consumer writes them, under their delivery ids.
+        var now = DateTimeOffset.UtcNow;
+        var arrival = new DeliverStaffAlert(id, reference, "ptsd", false, false, now, "email", "restored.lead@clinic.invalid");
+        var escalation = arrival with { Recipient = "restored.oncall@clinic.invalid", Escalation = new EscalationAlert("first-contact", 2, TimeSpan.FromHours(1), now) };
+        await using (var notifications = clinic.App.Services.GetRequiredService<INotificationsStore>().LightweightSession())
+        {
+            foreach (var alert in new[] { arrival, escalation })
+            {
+                notifications.Store(new DeliveryRecord
+                {
+                    Id = alert.DeliveryId,
+                    RequestId = id,
+                    Channel = alert.Channel,
+                    Recipient = alert.Recipient,
+                    ClaimedAt = now,
+                    DeliveredAt = now,
+                    Attempts = 1,
+                });
+            }
+
+            await notifications.SaveChangesAsync();
+        }
+
+        // The host an operator starts on the restored database.
+        await using var restored = clinic.StartSecondHost();
+
+        await Eventually.TrueAsync(
+            async () => (await clinic.EventsAsync(id)).OfType<StaffAlerted>().Count() >= 5,
+            "both lost reports to reach the request's history");
+        // Reports of alerts already on the history (the three routine ones) change nothing: each alert is there once.
+        var alerts = (await clinic.EventsAsync(id)).OfType<StaffAlerted>().ToList();
+        Assert.Equal(5, alerts.Count);
+        Assert.Single(alerts, a => a is { Channel: "email", Recipient: "restored.lead@clinic.invalid", Step: null });
+        Assert.Single(alerts, a => a is { Channel: "email", Recipient: "restored.oncall@clinic.invalid", Deadline: "first-contact", Step: 2 });
+        Assert.All(alerts.GroupBy(a => (a.Channel, a.Recipient, a.Deadline, a.Step)), g => Assert.Single(g));
+    }
+}
