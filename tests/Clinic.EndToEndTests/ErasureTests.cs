@@ -114,6 +114,40 @@ public sealed class ErasureTests(ClinicFixture clinic)
     }
 
     [Fact]
+    public async Task Staff_place_a_legal_hold_but_only_an_admin_with_a_fresh_second_factor_lifts_it()
+    {
+        var (reference, id) = await SpamAsync(UniqueAddress("hold"));
+        using var staff = await clinic.SignInAsync(ClinicFixture.StaffUserName);
+        var placed = await PostHandlerAsync(staff, "/staff/privacy/holds", "Place", [new("Reference", reference), new("Reason", "Complaint under review")]);
+        Assert.Equal(HttpStatusCode.Redirect, placed.StatusCode);
+        Assert.True((await StatusAsync(id)).IsHeld);
+
+        // Staff cannot lift it: neither through the holds page's form nor through the lifting page.
+        var token = (await FormPage.OpenAsync(staff, "/staff/privacy/holds")).Hidden["__RequestVerificationToken"];
+        var lift = new Dictionary<string, string> { ["Reference"] = reference, ["Reason"] = "Complaint closed", ["__RequestVerificationToken"] = token };
+        var viaHolds = await staff.PostAsync("/staff/privacy/holds?handler=Lift", new FormUrlEncodedContent(lift));
+        var viaLift = await staff.PostAsync("/staff/privacy/holds/lift", new FormUrlEncodedContent(lift));
+        Assert.NotEqual(HttpStatusCode.OK, viaLift.StatusCode);
+        Assert.DoesNotContain("done=lifted", viaHolds.Headers.Location?.OriginalString ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain("done=lifted", viaLift.Headers.Location?.OriginalString ?? "", StringComparison.Ordinal);
+        Assert.True((await StatusAsync(id)).IsHeld);
+        Assert.DoesNotContain("/staff/privacy/holds/lift", await staff.GetStringAsync("/staff/privacy/holds"), StringComparison.Ordinal);
+
+        // An admin, just signed in with the second factor, lifts it from the lifting page.
+        using var ada = await clinic.SignInAsync(ClinicFixture.AdminUserName);
+        Assert.Contains($"/staff/privacy/holds/lift?reference={reference}", await ada.GetStringAsync("/staff/privacy/holds"), StringComparison.Ordinal);
+        var liftPage = await FormPage.OpenAsync(ada, $"/staff/privacy/holds/lift?reference={reference}");
+        var lifted = await ada.PostAsync("/staff/privacy/holds/lift", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Reference"] = reference, ["Reason"] = "Complaint closed", ["__RequestVerificationToken"] = liftPage.Hidden["__RequestVerificationToken"],
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, lifted.StatusCode);
+        Assert.False((await StatusAsync(id)).IsHeld);
+        var fact = Assert.Single((await clinic.EventsAsync(id)).OfType<LegalHoldLifted>());
+        Assert.Equal(ClinicFixture.AdminUserName, fact.By);
+    }
+
+    [Fact]
     public async Task Erasure_on_request_removes_the_copies_marks_pages_and_exports_and_verify_and_replay_still_pass()
     {
         var email = UniqueAddress("erin");
