@@ -270,6 +270,8 @@ public sealed class ErasureTests(ClinicFixture clinic)
             // Staff's notes about the person are theirs too, though sealed under the request's key.
             var noted = await PersonalDataAtRestTests.ActAsync(staff, firstId, new() { ["Action"] = "note", ["Text"] = "Prefers a call after 5pm." });
             Assert.Equal(HttpStatusCode.Redirect, noted.StatusCode);
+            var declined = await PersonalDataAtRestTests.ActAsync(staff, secondId, new() { ["Action"] = "decline", ["Reason"] = "Sashenka asked us to stop." });
+            Assert.Equal(HttpStatusCode.Redirect, declined.StatusCode);
         }
 
 
@@ -284,6 +286,7 @@ public sealed class ErasureTests(ClinicFixture clinic)
         Assert.Contains("Mornings, please", body, StringComparison.Ordinal);
         Assert.Contains("Still waiting", body, StringComparison.Ordinal);
         Assert.Contains("Prefers a call after 5pm.", body, StringComparison.Ordinal);
+        Assert.Contains("Sashenka asked us to stop.", body, StringComparison.Ordinal);
         Assert.DoesNotContain(other, body, StringComparison.Ordinal);
         Assert.DoesNotContain("Othniel", body, StringComparison.Ordinal);
 
