@@ -148,6 +148,39 @@ public sealed class ErasureTests(ClinicFixture clinic)
     }
 
     [Fact]
+    public async Task An_acknowledgement_still_queued_when_its_request_is_erased_is_dropped_without_mail_fault_or_personal_data_in_the_log()
+    {
+        var email = UniqueAddress("late");
+        var (_, id) = await SpamAsync(email);
+        await using (var scope = clinic.App.Services.CreateAsyncScope())
+        {
+            var erased = await scope.ServiceProvider.GetRequiredService<Erasure>().EraseAsync(id, Erasure.OnRequest, ClinicFixture.AdminUserName, ClinicFixture.SecondAdminUserName, default);
+            Assert.Equal(ErasureOutcome.Erased, erased);
+        }
+
+        // Notifications has heard of the erasure: the acknowledgement, never sent, is withdrawn.
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var notifications = clinic.App.Services.GetRequiredService<INotificationsStore>().QuerySession();
+            return (await notifications.LoadAsync<DeliveryRecord>($"{id:N}.acknowledgement"))?.WithdrawnAt is not null;
+        }, "Notifications to withdraw the erased request's acknowledgement");
+
+        // The acknowledgement that was in flight (say, retrying while the mail server was down) arrives now.
+        var names = clinic.App.Services.GetRequiredService<Clinic.Host.Messaging.ReceiveEndpointNames>().All;
+        var queue = names.Single(n => n.EndsWith("visitor-acknowledgement-requested", StringComparison.Ordinal));
+        var logged = clinic.Logs.Lines.Count;
+        await PutInQueueAsync(queue, Envelope(id, "Latecomer", email));
+        await Eventually.TrueAsync(
+            () => Task.FromResult(clinic.Logs.Lines.Skip(logged).Any(l => l.Contains($"request {id} not sent", StringComparison.Ordinal))),
+            "the consumer to drop the acknowledgement");
+
+        Assert.DoesNotContain(await clinic.Inbox.ReadAllAsync(), m => m.EnvelopeRecipients.Contains(email));
+        Assert.DoesNotContain(clinic.Logs.Lines.Skip(logged), l => l.Contains("Latecomer", StringComparison.Ordinal) || l.Contains(email, StringComparison.OrdinalIgnoreCase));
+        await PutInQueueAsync(queue + "_error"); // declared, should no fault have made it yet
+        Assert.DoesNotContain(await QueueBodiesAsync(queue + "_error"), b => b.Contains(id.ToString(), StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task Erasure_on_request_removes_the_copies_marks_pages_and_exports_and_verify_and_replay_still_pass()
     {
         var email = UniqueAddress("erin");
