@@ -139,7 +139,9 @@ public sealed class ErasureTests(ClinicFixture clinic)
         var liftPage = await FormPage.OpenAsync(ada, $"/staff/privacy/holds/lift?reference={reference}");
         var lifted = await ada.PostAsync("/staff/privacy/holds/lift", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Reference"] = reference, ["Reason"] = "Complaint closed", ["__RequestVerificationToken"] = liftPage.Hidden["__RequestVerificationToken"],
+            ["Reference"] = reference,
+            ["Reason"] = "Complaint closed",
+            ["__RequestVerificationToken"] = liftPage.Hidden["__RequestVerificationToken"],
         }));
         Assert.Equal(HttpStatusCode.Redirect, lifted.StatusCode);
         Assert.False((await StatusAsync(id)).IsHeld);

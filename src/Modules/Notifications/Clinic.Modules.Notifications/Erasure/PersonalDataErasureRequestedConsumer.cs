@@ -37,8 +37,12 @@ internal sealed class PersonalDataErasureRequestedConsumer(INotificationsStore s
             // Optimistic concurrency: should the acknowledgement be claimed meanwhile, this fails and is retried.
             session.Insert(new DeliveryRecord
             {
-                Id = AcknowledgementDeliveryId(context.Message.RequestId), RequestId = context.Message.RequestId, Channel = "email",
-                Recipient = ErasedRecipient, ClaimedAt = DateTimeOffset.MinValue, WithdrawnAt = context.Message.ErasedAt,
+                Id = AcknowledgementDeliveryId(context.Message.RequestId),
+                RequestId = context.Message.RequestId,
+                Channel = "email",
+                Recipient = ErasedRecipient,
+                ClaimedAt = DateTimeOffset.MinValue,
+                WithdrawnAt = context.Message.ErasedAt,
             });
             changed = true;
         }
