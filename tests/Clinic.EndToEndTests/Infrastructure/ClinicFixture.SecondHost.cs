@@ -65,6 +65,8 @@ public partial class ClinicFixture
     {
         using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
+            // The bus first and by name: it is what holds consumers on the shared queues.
+            await app.Services.GetRequiredService<MassTransit.IBusControl>().StopAsync(deadline.Token);
             await app.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHost>().StopAsync(deadline.Token);
         }
 
