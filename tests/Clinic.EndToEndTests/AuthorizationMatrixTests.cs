@@ -86,6 +86,7 @@ public sealed class AuthorizationMatrixTests(ClinicFixture clinic)
         ["PAGE /ops"] = ("GET", "/ops", AdminsOnly),
         ["PAGE /staff/privacy"] = ("GET", "/staff/privacy", AdminsOnly),
         ["PAGE /staff/privacy/holds"] = ("GET", "/staff/privacy/holds", StaffOnly),
+        ["PAGE /staff/privacy/holds/lift"] = ("GET", "/staff/privacy/holds/lift", AdminsOnly),
         ["PAGE /audit/access"] = ("GET", "/audit/access", AuditorsOnly),
         ["PAGE /audit/replay"] = ("GET", "/audit/replay", AuditorsAndAdmins),
         ["PAGE /staff/content"] = ("GET", "/staff/content", EditorsAndReviewers),

@@ -114,6 +114,75 @@ public sealed class ErasureTests(ClinicFixture clinic)
     }
 
     [Fact]
+    public async Task Staff_place_a_legal_hold_but_only_an_admin_with_a_fresh_second_factor_lifts_it()
+    {
+        var (reference, id) = await SpamAsync(UniqueAddress("hold"));
+        using var staff = await clinic.SignInAsync(ClinicFixture.StaffUserName);
+        var placed = await PostHandlerAsync(staff, "/staff/privacy/holds", "Place", [new("Reference", reference), new("Reason", "Complaint under review")]);
+        Assert.Equal(HttpStatusCode.Redirect, placed.StatusCode);
+        Assert.True((await StatusAsync(id)).IsHeld);
+
+        // Staff cannot lift it: neither through the holds page's form nor through the lifting page.
+        var token = (await FormPage.OpenAsync(staff, "/staff/privacy/holds")).Hidden["__RequestVerificationToken"];
+        var lift = new Dictionary<string, string> { ["Reference"] = reference, ["Reason"] = "Complaint closed", ["__RequestVerificationToken"] = token };
+        var viaHolds = await staff.PostAsync("/staff/privacy/holds?handler=Lift", new FormUrlEncodedContent(lift));
+        var viaLift = await staff.PostAsync("/staff/privacy/holds/lift", new FormUrlEncodedContent(lift));
+        Assert.NotEqual(HttpStatusCode.OK, viaLift.StatusCode);
+        Assert.DoesNotContain("done=lifted", viaHolds.Headers.Location?.OriginalString ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain("done=lifted", viaLift.Headers.Location?.OriginalString ?? "", StringComparison.Ordinal);
+        Assert.True((await StatusAsync(id)).IsHeld);
+        Assert.DoesNotContain("/staff/privacy/holds/lift", await staff.GetStringAsync("/staff/privacy/holds"), StringComparison.Ordinal);
+
+        // An admin, just signed in with the second factor, lifts it from the lifting page.
+        using var ada = await clinic.SignInAsync(ClinicFixture.AdminUserName);
+        Assert.Contains($"/staff/privacy/holds/lift?reference={reference}", await ada.GetStringAsync("/staff/privacy/holds"), StringComparison.Ordinal);
+        var liftPage = await FormPage.OpenAsync(ada, $"/staff/privacy/holds/lift?reference={reference}");
+        var lifted = await ada.PostAsync("/staff/privacy/holds/lift", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Reference"] = reference,
+            ["Reason"] = "Complaint closed",
+            ["__RequestVerificationToken"] = liftPage.Hidden["__RequestVerificationToken"],
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, lifted.StatusCode);
+        Assert.False((await StatusAsync(id)).IsHeld);
+        var fact = Assert.Single((await clinic.EventsAsync(id)).OfType<LegalHoldLifted>());
+        Assert.Equal(ClinicFixture.AdminUserName, fact.By);
+    }
+
+    [Fact]
+    public async Task An_acknowledgement_still_queued_when_its_request_is_erased_is_dropped_without_mail_fault_or_personal_data_in_the_log()
+    {
+        var email = UniqueAddress("late");
+        var (_, id) = await SpamAsync(email);
+        await using (var scope = clinic.App.Services.CreateAsyncScope())
+        {
+            var erased = await scope.ServiceProvider.GetRequiredService<Erasure>().EraseAsync(id, Erasure.OnRequest, ClinicFixture.AdminUserName, ClinicFixture.SecondAdminUserName, default);
+            Assert.Equal(ErasureOutcome.Erased, erased);
+        }
+
+        // Notifications has heard of the erasure: the acknowledgement, never sent, is withdrawn.
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var notifications = clinic.App.Services.GetRequiredService<INotificationsStore>().QuerySession();
+            return (await notifications.LoadAsync<DeliveryRecord>($"{id:N}.acknowledgement"))?.WithdrawnAt is not null;
+        }, "Notifications to withdraw the erased request's acknowledgement");
+
+        // The acknowledgement that was in flight (say, retrying while the mail server was down) arrives now.
+        var names = clinic.App.Services.GetRequiredService<Clinic.Host.Messaging.ReceiveEndpointNames>().All;
+        var queue = names.Single(n => n.EndsWith("visitor-acknowledgement-requested", StringComparison.Ordinal));
+        var logged = clinic.Logs.Lines.Count;
+        await PutInQueueAsync(queue, Envelope(id, "Latecomer", email));
+        await Eventually.TrueAsync(
+            () => Task.FromResult(clinic.Logs.Lines.Skip(logged).Any(l => l.Contains($"request {id} not sent", StringComparison.Ordinal))),
+            "the consumer to drop the acknowledgement");
+
+        Assert.DoesNotContain(await clinic.Inbox.ReadAllAsync(), m => m.EnvelopeRecipients.Contains(email));
+        Assert.DoesNotContain(clinic.Logs.Lines.Skip(logged), l => l.Contains("Latecomer", StringComparison.Ordinal) || l.Contains(email, StringComparison.OrdinalIgnoreCase));
+        await PutInQueueAsync(queue + "_error"); // declared, should no fault have made it yet
+        Assert.DoesNotContain(await QueueBodiesAsync(queue + "_error"), b => b.Contains(id.ToString(), StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task Erasure_on_request_removes_the_copies_marks_pages_and_exports_and_verify_and_replay_still_pass()
     {
         var email = UniqueAddress("erin");
@@ -236,6 +305,8 @@ public sealed class ErasureTests(ClinicFixture clinic)
             // Staff's notes about the person are theirs too, though sealed under the request's key.
             var noted = await PersonalDataAtRestTests.ActAsync(staff, firstId, new() { ["Action"] = "note", ["Text"] = "Prefers a call after 5pm." });
             Assert.Equal(HttpStatusCode.Redirect, noted.StatusCode);
+            var declined = await PersonalDataAtRestTests.ActAsync(staff, secondId, new() { ["Action"] = "decline", ["Reason"] = "Sashenka asked us to stop." });
+            Assert.Equal(HttpStatusCode.Redirect, declined.StatusCode);
         }
 
 
@@ -250,6 +321,7 @@ public sealed class ErasureTests(ClinicFixture clinic)
         Assert.Contains("Mornings, please", body, StringComparison.Ordinal);
         Assert.Contains("Still waiting", body, StringComparison.Ordinal);
         Assert.Contains("Prefers a call after 5pm.", body, StringComparison.Ordinal);
+        Assert.Contains("Sashenka asked us to stop.", body, StringComparison.Ordinal);
         Assert.DoesNotContain(other, body, StringComparison.Ordinal);
         Assert.DoesNotContain("Othniel", body, StringComparison.Ordinal);
 

@@ -85,6 +85,14 @@ public sealed partial class PersonalDataAtRestTests(ClinicFixture clinic)
         var note = await ActAsync(staff, formId, new() { ["Action"] = "note", ["Text"] = $"Call {person.Phone} after 5pm, ask for {person.FirstName}." });
         Assert.Equal(HttpStatusCode.Redirect, note.StatusCode);
 
+        // A decline reason quoting the visitor, as staff write them; a contact outcome is one of a fixed list, so a
+        // quoted number is refused rather than stored.
+        var declined = await ActAsync(staff, apiId, new() { ["Action"] = "decline", ["Reason"] = $"Declined: {person.FirstName} on {person.Phone} says she is pregnant." });
+        Assert.Equal(HttpStatusCode.Redirect, declined.StatusCode);
+        var contact = await ActAsync(staff, formId, new() { ["Action"] = "contact", ["Outcome"] = $"left voicemail on {person.Phone}" });
+        Assert.NotEqual(HttpStatusCode.Redirect, contact.StatusCode);
+        Assert.Contains($"Declined: {person.FirstName} on {person.Phone}", WebUtility.HtmlDecode(await staff.GetStringAsync($"/staff/requests/{apiId}")), StringComparison.Ordinal);
+
         // What the application reads back is what the visitor typed: only the database must not hold it.
         Assert.Equal(person.LastName, (await clinic.PersonalDataAsync(formId))!.LastName);
         Assert.Equal(person.Message, (await clinic.PersonalDataAsync(apiId))!.Message);
@@ -105,6 +113,8 @@ public sealed partial class PersonalDataAtRestTests(ClinicFixture clinic)
         var (reference, requestId) = await clinic.SubmitAndSettleAsync(person.Form());
         using var staff = await clinic.SignInAsync(ClinicFixture.StaffUserName);
         Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(staff, requestId, new() { ["Action"] = "note", ["Text"] = $"Spoke to {person.FirstName}." })).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ActAsync(staff, requestId, new() { ["Action"] = "decline", ["Reason"] = $"{person.FirstName} moved away." })).StatusCode);
+        Assert.Contains($"{person.FirstName} moved away.", await staff.GetStringAsync($"/staff/requests/{requestId}"), StringComparison.Ordinal);
         Assert.Contains(person.FirstName, await staff.GetStringAsync($"/staff/requests/{requestId}"), StringComparison.Ordinal);
 
         await PersonalData.DestroyKeyAsync(requestId, CancellationToken.None);
@@ -121,6 +131,7 @@ public sealed partial class PersonalDataAtRestTests(ClinicFixture clinic)
         var history = await auditor.GetStringAsync($"/audit/requests/{requestId}");
         Assert.Contains("&quot;request&quot;: &quot;erased&quot;", history, StringComparison.Ordinal);
         Assert.Contains("&quot;text&quot;: &quot;erased&quot;", history, StringComparison.Ordinal);
+        Assert.Contains("&quot;reason&quot;: &quot;erased&quot;", history, StringComparison.Ordinal);
         Assert.DoesNotContain(person.Tag, history, StringComparison.OrdinalIgnoreCase);
         var json = await auditor.GetStringAsync($"/api/audit/requests/{requestId}/events");
         Assert.Contains("\"request\":\"erased\"", json, StringComparison.Ordinal);

@@ -53,6 +53,23 @@ public partial class ClinicFixture
             return client;
         }
 
-        public ValueTask DisposeAsync() => app.DisposeAsync();
+        public ValueTask DisposeAsync() => StopThenDisposeAsync(app);
+    }
+
+    /// <summary>
+    /// Stops a host the way a process stops on a signal, then disposes it. Disposed without the stop, its bus went on
+    /// taking messages from the shared queues with a disposed service provider (faulting them with
+    /// ObjectDisposedException) and stalled the clinic for the tests after it.
+    /// </summary>
+    internal static async ValueTask StopThenDisposeAsync(WebApplicationFactory<Program> app)
+    {
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            // The bus first and by name: it is what holds consumers on the shared queues.
+            await app.Services.GetRequiredService<MassTransit.IBusControl>().StopAsync(deadline.Token);
+            await app.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHost>().StopAsync(deadline.Token);
+        }
+
+        await app.DisposeAsync();
     }
 }

@@ -231,7 +231,7 @@ public partial class ClinicFixture : IAsyncLifetime
     {
         var queues = App.Services.GetRequiredService<Clinic.Host.Messaging.ReceiveEndpointNames>().All;
         await Browsers.DisposeAsync();
-        await App.DisposeAsync();
+        await StopThenDisposeAsync(App);
         await DeleteQueuesAsync(queues);
         await Webhooks.DisposeAsync();
         await using (var connection = new NpgsqlConnection(_services.PostgresConnectionString))

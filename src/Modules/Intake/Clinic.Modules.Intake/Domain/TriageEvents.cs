@@ -13,7 +13,9 @@ public sealed record ContactAttempted(string Outcome, string By, DateTimeOffset 
 
 public sealed record CallScheduled(DateTimeOffset For, string By, DateTimeOffset At);
 
-public sealed record RequestDeclined(string Reason, string By, DateTimeOffset At);
+/// <param name="Reason">Plain text in declines recorded before their reasons were sealed only; null since (staff quote visitors here).</param>
+/// <param name="SealedReason">The reason under the request's data key, so erasing the request erases it.</param>
+public sealed record RequestDeclined(string? Reason, string By, DateTimeOffset At, EncryptedPersonalData? SealedReason = null);
 
 public sealed record RequestClosed(string By, DateTimeOffset At);
 

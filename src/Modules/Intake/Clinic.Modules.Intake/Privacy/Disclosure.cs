@@ -37,6 +37,13 @@ internal sealed class Disclosure(PersonalDataVault vault)
                     ? Encoding.UTF8.GetString(Envelope.Decrypt(noteKey, sealedText, Envelope.NotePurpose(requestId)))
                     : ErasedMarker;
                 return note;
+            case RequestDeclined { SealedReason: { } sealedReason }:
+                var decline = JsonSerializer.SerializeToNode(data, data.GetType(), Json)!.AsObject();
+                decline.Remove("sealedReason");
+                decline["reason"] = await KeyAsync(requestId, cancellationToken) is { } declineKey
+                    ? Encoding.UTF8.GetString(Envelope.Decrypt(declineKey, sealedReason, Envelope.NotePurpose(requestId)))
+                    : ErasedMarker;
+                return decline;
             default:
                 return data;
         }

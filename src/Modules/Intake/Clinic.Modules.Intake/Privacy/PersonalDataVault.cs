@@ -106,16 +106,19 @@ internal sealed class PersonalDataVault(IServiceProvider services, MasterKeyRing
         return await DataKeyAsync(session, requestId, cancellationToken);
     }
 
-    /// <summary>A staff note's text under the request's data key; null when the key is destroyed (the note cannot be kept).</summary>
+    /// <summary>Staff-written text (a note, a decline's reason) under the request's data key; null when the key is destroyed (the text cannot be kept).</summary>
     public async Task<EncryptedPersonalData?> SealNoteAsync(IQuerySession session, Guid requestId, string text, CancellationToken cancellationToken) =>
         await DataKeyAsync(session, requestId, cancellationToken) is { } dataKey
             ? Envelope.Encrypt(dataKey, Encoding.UTF8.GetBytes(text), Envelope.NotePurpose(requestId))
             : null;
 
-    /// <summary>The text of each note in a history, by event id: null for a note whose key is destroyed.</summary>
+    /// <summary>
+    /// The staff-written text of each note and decline in a history, by event id: null where the key is destroyed.
+    /// Events recorded before such text was sealed carry it in plain text, and are read as they are.
+    /// </summary>
     public async Task<IReadOnlyDictionary<Guid, string?>> OpenNotesAsync(Guid requestId, IEnumerable<IEvent> history, CancellationToken cancellationToken)
     {
-        var notes = history.Where(e => e.Data is NoteAdded).ToList();
+        var notes = history.Where(e => StaffText(e.Data) is not null).ToList();
         var texts = new Dictionary<Guid, string?>();
         if (notes.Count == 0)
         {
@@ -123,7 +126,7 @@ internal sealed class PersonalDataVault(IServiceProvider services, MasterKeyRing
         }
 
         byte[]? dataKey = null;
-        if (notes.Any(e => ((NoteAdded)e.Data).SealedText is not null))
+        if (notes.Any(e => StaffText(e.Data)!.Value.Sealed is not null))
         {
             await using var session = Store.QuerySession();
             dataKey = await DataKeyAsync(session, requestId, cancellationToken);
@@ -131,14 +134,22 @@ internal sealed class PersonalDataVault(IServiceProvider services, MasterKeyRing
 
         foreach (var e in notes)
         {
-            var note = (NoteAdded)e.Data;
-            texts[e.Id] = note.SealedText is { } sealedText
+            var (plain, sealedText) = StaffText(e.Data)!.Value;
+            texts[e.Id] = sealedText is not null
                 ? dataKey is null ? null : Encoding.UTF8.GetString(Envelope.Decrypt(dataKey, sealedText, Envelope.NotePurpose(requestId)))
-                : note.Text;
+                : plain;
         }
 
         return texts;
     }
+
+    /// <summary>The staff-written text an event carries, in either of its shapes (plain before sealing, sealed since).</summary>
+    internal static (string? Plain, EncryptedPersonalData? Sealed)? StaffText(object data) => data switch
+    {
+        NoteAdded n => (n.Text, n.SealedText),
+        RequestDeclined d => (d.Reason, d.SealedReason),
+        _ => null,
+    };
 
     public async Task<IReadOnlyList<Guid>> FindRequestsAsync(string? email, string? phone, CancellationToken cancellationToken)
     {

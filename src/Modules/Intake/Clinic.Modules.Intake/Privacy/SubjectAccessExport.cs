@@ -119,7 +119,7 @@ internal sealed class SubjectAccessExport(IIntakeStore store, IPersonalData pers
     private static string? Words(JasperFx.Events.IEvent e, IReadOnlyDictionary<Guid, string?> notes) => e.Data switch
     {
         NoteAdded n => notes.GetValueOrDefault(e.Id) ?? n.Text,
-        RequestDeclined d => d.Reason,
+        RequestDeclined d => notes.GetValueOrDefault(e.Id) ?? d.Reason,
         ContactAttempted c => c.Outcome,
         _ => null,
     };
@@ -140,6 +140,7 @@ internal static class ErasedMarker
         (RequestSubmitted s, { } e) => new ErasedArrival(Text(e), s.RequestId, s.Reference, s.Channel, s.TermsVersion, s.SubmittedAt),
         (SuspectedSpamReceived s, { } e) => new ErasedArrival(Text(e), s.RequestId, s.Reference, s.Channel, s.TermsVersion, s.ReceivedAt),
         (NoteAdded n, { } e) => new ErasedNote(Text(e), n.By, n.At),
+        (RequestDeclined d, { } e) => new ErasedDecline(Text(e), d.By, d.At),
         _ => data,
     };
 }
@@ -148,3 +149,5 @@ internal static class ErasedMarker
 internal sealed record ErasedArrival(string Request, Guid RequestId, string Reference, string Channel, string TermsVersion, DateTimeOffset At);
 
 internal sealed record ErasedNote(string Text, string By, DateTimeOffset At);
+
+internal sealed record ErasedDecline(string Reason, string By, DateTimeOffset At);

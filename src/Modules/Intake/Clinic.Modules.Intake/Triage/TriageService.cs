@@ -12,7 +12,7 @@ internal sealed record ActionResult(ActionOutcome Outcome, string? Message = nul
 
 /// <summary>A request with the visitor's details (from its first event) and its full history.</summary>
 /// <param name="Contact">Decrypted for this page; null once the request's personal data is erased.</param>
-/// <param name="Notes">Each staff note's text by event id, decrypted; null for a note erased with the request.</param>
+/// <param name="Notes">Each staff note's and decline reason's text by event id, decrypted; null for one erased with the request.</param>
 /// <param name="DecisionVersion">What the page's actions post back: see <see cref="TriageState.Version"/>.</param>
 internal sealed record RequestDetail(
     RequestView Request, ContactRequest? Contact, IReadOnlyList<IEvent> History, long DecisionVersion, IReadOnlyDictionary<Guid, string?> Notes);
@@ -163,6 +163,17 @@ internal sealed class TriageService(IIntakeStore store, TimeProvider time, Deadl
                 }
 
                 fact = note with { Text = null, SealedText = sealedText };
+            }
+
+            // A decline's reason often quotes the visitor too: kept the same way.
+            if (fact is RequestDeclined { Reason: { } reason } decline)
+            {
+                if (await personalData.SealNoteAsync(session, id, reason, cancellationToken) is not { } sealedReason)
+                {
+                    return new ActionResult(ActionOutcome.Refused, "This request's personal data has been erased, so no reason can be kept with it.");
+                }
+
+                fact = decline with { Reason = null, SealedReason = sealedReason };
             }
 
             // A request restored from the spam folder enters the staff's flow now: its deadlines count from this moment.

@@ -2,6 +2,7 @@ using Clinic.Modules.Intake.Contracts;
 using Clinic.Modules.Notifications.Delivery;
 using Clinic.Modules.Notifications.Email;
 using MassTransit;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
@@ -11,7 +12,8 @@ namespace Clinic.Modules.Notifications.AcknowledgeVisitor;
 /// Confirms to a visitor, when they asked for it, that their request arrived. The e-mail holds their
 /// reference and what happens next, and deliberately nothing about their health or their message.
 /// </summary>
-internal sealed class VisitorAcknowledgementRequestedConsumer(SmtpMailer mailer, DeliveryLog log, IOptions<NotificationsOptions> options)
+internal sealed partial class VisitorAcknowledgementRequestedConsumer(
+    SmtpMailer mailer, DeliveryLog log, IOptions<NotificationsOptions> options, ILogger<VisitorAcknowledgementRequestedConsumer> logger)
     : IConsumer<VisitorAcknowledgementRequested>
 {
     public async Task Consume(ConsumeContext<VisitorAcknowledgementRequested> context)
@@ -47,10 +49,19 @@ internal sealed class VisitorAcknowledgementRequestedConsumer(SmtpMailer mailer,
         };
         // Once per request, however often the message arrives. The log records "visitor", never the address.
         message.MessageId = $"{request.RequestId:N}.acknowledgement@clinic.notifications";
-        await log.DeliverOnceAsync(
-            $"{request.RequestId:N}.acknowledgement", request.RequestId, "email", "visitor",
+        var delivery = await log.DeliverOnceAsync(
+            Erasure.PersonalDataErasureRequestedConsumer.AcknowledgementDeliveryId(request.RequestId), request.RequestId, "email", "visitor",
             token => mailer.SendAsync(message, token), context.CancellationToken);
+        if (delivery.Withdrawn)
+        {
+            // Queued or retrying when the request was erased: dropped, never mailed, and the message leaves the queue.
+            LogWithdrawn(logger, request.RequestId);
+        }
     }
+
+    // The request's id only: the message's name and address are exactly what was erased.
+    [LoggerMessage(LogLevel.Information, "Visitor acknowledgement for request {RequestId} not sent: the request's personal data was erased")]
+    private static partial void LogWithdrawn(ILogger logger, Guid requestId);
 
     /// <summary>The time the clinic's policy promised, as Intake worded it in the clinic's time; older messages carry none.</summary>
     internal static string Promise(VisitorAcknowledgementRequested request) =>

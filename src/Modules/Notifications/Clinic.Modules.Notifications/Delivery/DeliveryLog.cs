@@ -25,6 +25,11 @@ internal sealed partial class DeliveryLog(INotificationsStore store, TimeProvide
             return new DeliveryOutcome(done, SentNow: false);
         }
 
+        if (record.WithdrawnAt is { } withdrawn)
+        {
+            return new DeliveryOutcome(withdrawn, SentNow: false, Withdrawn: true);
+        }
+
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -81,7 +86,7 @@ internal sealed partial class DeliveryLog(INotificationsStore store, TimeProvide
             }
         }
 
-        if (record.DeliveredAt is not null)
+        if (record.DeliveredAt is not null || record.WithdrawnAt is not null)
         {
             return record;
         }
@@ -114,7 +119,8 @@ internal sealed partial class DeliveryLog(INotificationsStore store, TimeProvide
 }
 
 /// <param name="SentNow">This call sent it; false when an earlier one already had (a redelivered or replayed message).</param>
-internal readonly record struct DeliveryOutcome(DateTimeOffset DeliveredAt, bool SentNow);
+/// <param name="Withdrawn">Not sent, and never will be: withdrawn at <paramref name="DeliveredAt"/> (its request was erased).</param>
+internal readonly record struct DeliveryOutcome(DateTimeOffset DeliveredAt, bool SentNow, bool Withdrawn = false);
 
 internal sealed class DeliveryInProgressException(string deliveryId)
     : Exception($"Delivery {deliveryId} is being sent by another worker; retrying later.");

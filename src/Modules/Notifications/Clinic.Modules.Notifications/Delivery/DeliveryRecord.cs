@@ -24,4 +24,7 @@ public sealed class DeliveryRecord
 
     /// <summary>How many times a worker started sending (more than one means a takeover after a crash).</summary>
     public int Attempts { get; set; }
+
+    /// <summary>When the delivery stopped being wanted (its request's personal data was erased): it is never sent after.</summary>
+    public DateTimeOffset? WithdrawnAt { get; set; }
 }
