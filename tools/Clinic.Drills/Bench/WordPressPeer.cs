@@ -393,7 +393,7 @@ internal sealed class WordPressPeer : IAsyncDisposable
     private async Task<(int ExitCode, string Output)> MariaDbAsync(string sql, string? database)
     {
         var start = new ProcessStartInfo("/usr/bin/mariadb") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "--no-defaults", $"--socket={Socket}", "-u", "root", "--batch", "--skip-column-names" })
+        foreach (var argument in new[] { "--no-defaults", $"--socket={Socket}", "-u", "root", "--batch", "--skip-column-names", "--connect-timeout=10" })
         {
             start.ArgumentList.Add(argument);
         }
