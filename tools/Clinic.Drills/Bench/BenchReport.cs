@@ -51,7 +51,8 @@ internal sealed record BenchReport(DateTimeOffset At, BenchMachine Machine, IRea
 
 internal static class Format
 {
-    public static string Rate(double perSecond) => perSecond.ToString("#,0", CultureInfo.InvariantCulture) + "/s";
+    /// <summary>Whole numbers, except below 10/s (an overloaded peer's 0.4/s is not 0/s).</summary>
+    public static string Rate(double perSecond) => perSecond.ToString(perSecond < 10 ? "0.0" : "#,0", CultureInfo.InvariantCulture) + "/s";
 
     public static string Ms(double milliseconds) => milliseconds switch
     {
