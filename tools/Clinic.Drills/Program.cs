@@ -6,14 +6,14 @@ using Clinic.Drills.Reliability;
 
 // Fire drills and benchmarks for the intake pipeline, run against the published host and real services.
 //   Clinic.Drills reliability [--only name,name] [--host path/to/Clinic.Host.dll] [--out dir]
-//   Clinic.Drills bench [--quick] [--events N] [--keep] [--no-wordpress] [--host path/to/Clinic.Host.dll] [--out dir]
+//   Clinic.Drills bench [--quick] [--events N] [--keep] [--host path/to/Clinic.Host.dll] [--out dir]
 // Services come from CLINIC_TEST_POSTGRES and CLINIC_TEST_RABBITMQ (./clinic writes them). The drill
 // stops and restarts RabbitMQ and PostgreSQL and the bench loads the machine: run each alone.
 var arguments = args.ToList();
 if (arguments.FirstOrDefault() is not ("reliability" or "bench"))
 {
     Console.Error.WriteLine("usage: Clinic.Drills reliability [--only name,...] [--host Clinic.Host.dll] [--out dir]");
-    Console.Error.WriteLine("       Clinic.Drills bench [--quick] [--events N] [--keep] [--no-wordpress] [--host Clinic.Host.dll] [--out dir]");
+    Console.Error.WriteLine("       Clinic.Drills bench [--quick] [--events N] [--keep] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("scenarios: " + string.Join(", ", Scenarios.All.Select(s => s.Name)));
     return 2;
 }

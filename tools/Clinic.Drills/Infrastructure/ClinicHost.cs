@@ -17,7 +17,7 @@ internal sealed class ClinicHost(string name, string hostDll, IReadOnlyDictionar
 
     public bool IsRunning => _process is { HasExited: false };
 
-    /// <summary>The host's process id while it runs (the bench reads its CPU time from /proc).</summary>
+    /// <summary>The running host's process id, for reading its CPU time from /proc.</summary>
     public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
 
     /// <summary>The host process's peak resident set size so far (VmHWM), in bytes; null when it is not running.</summary>
