@@ -64,6 +64,8 @@ fi
 # The benchmark's load generator and its static-file anchor (nginx is run by the bench itself, not as a service).
 if [ "${1:-}" = "--bench" ]; then
   ensure_packages wrk nginx-light
+  # The WordPress peer, which the bench runs itself on its own sockets and ports (skipped with --no-wordpress).
+  ensure_packages php-fpm wordpress wordpress-theme-twentytwentythree mariadb-server
   # Debian starts nginx on :80 when it is installed; the bench starts its own on a free loopback port.
   as_root service nginx stop >/dev/null 2>&1 || true
 fi

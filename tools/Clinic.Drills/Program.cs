@@ -56,10 +56,10 @@ if (arguments[0] == "bench")
     var benchSettings = Settings("artifacts/bench");
     var quick = arguments.Contains("--quick");
     var events = long.Parse(Option("--events") ?? (quick ? "100000" : "1000000"), CultureInfo.InvariantCulture);
-    var report = await Clinic.Drills.Bench.BenchRun.RunAsync(benchSettings, new(quick, events, arguments.Contains("--keep")), Progress);
+    var report = await Clinic.Drills.Bench.BenchRun.RunAsync(benchSettings, new(quick, events, arguments.Contains("--keep"), WordPress: !arguments.Contains("--no-wordpress")), Progress);
     await WriteAsync(benchSettings.OutputDirectory, "bench", report.Markdown(), report);
     Console.WriteLine($"Written to {benchSettings.OutputDirectory}/bench.{{md,json}}; host logs under {benchSettings.OutputDirectory}/bench/.");
-    Console.WriteLine($"Targets met: {report.Rows.Count(r => r.Met == true)} of {report.Rows.Count(r => r.Met is not null)}.");
+    Console.WriteLine($"Targets met: {report.Rows.Count(r => r.Met == true)} of {report.Rows.Count(r => r.Met is not null)}; issue 16's: {report.Targets.Count(r => r.Met == true)} of {report.Targets.Count}.");
     // Missed targets are findings, printed above; only a bench that could not finish is a failure.
     return report.Rows.Any(r => r.Measure == Clinic.Drills.Bench.BenchRun.StoppedEarly) ? 1 : 0;
 }

@@ -8,8 +8,11 @@ namespace Clinic.Drills.Bench;
 /// <summary>One accepted submission: when it was meant to be sent (wall clock) and the reference it got.</summary>
 internal sealed record AcceptedSubmission(string Reference, DateTime IntendedAtUtc, double LatencyMs);
 
-internal sealed record OpenLoopResult(double OfferedPerSecond, TimeSpan Duration, int Sent, IReadOnlyList<AcceptedSubmission> Accepted, IReadOnlyDictionary<string, int> Failures)
+internal sealed record OpenLoopResult(double OfferedPerSecond, TimeSpan Duration, int Sent, IReadOnlyList<AcceptedSubmission> Accepted, IReadOnlyDictionary<string, int> Failures, DateTime StartedAtUtc)
 {
+    /// <summary>When request number <paramref name="number"/> was due (wall clock), whatever became of it.</summary>
+    public DateTime DueAtUtc(int number) => StartedAtUtc + TimeSpan.FromSeconds(number / OfferedPerSecond);
+
     public double AcceptedPerSecond => Accepted.Count / Duration.TotalSeconds;
 
     public double Percentile(double p) => Percentiles.Of(Accepted.Select(a => a.LatencyMs), p);
@@ -27,16 +30,44 @@ internal static class OpenLoop
     {
         MaxConnectionsPerServer = 2048,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        // A form post's 302 is its answer; following it would add a page view to every submission.
+        AllowAutoRedirect = false,
     })
     {
         Timeout = TimeSpan.FromSeconds(10),
     };
 
-    public static async Task<OpenLoopResult> RunAsync(Uri host, double perSecond, TimeSpan duration, string run)
+    /// <summary>Clinic's JSON API: each accepted request is known by the reference in its answer.</summary>
+    public static Task<OpenLoopResult> RunAsync(Uri host, double perSecond, TimeSpan duration, string run)
     {
         var endpoint = new Uri(host, "api/intake/requests");
+        return RunAsync(
+            perSecond,
+            duration,
+            number =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = JsonContent.Create(Infrastructure.IntakeLoad.Body(number)) };
+                request.Headers.Add("Idempotency-Key", $"{run}-{perSecond}-{number}");
+                return request;
+            },
+            (_, response, body) =>
+            {
+                if (!response.IsSuccessStatusCode)
+                {
+                    return null;
+                }
+
+                using var answer = JsonDocument.Parse(body);
+                return answer.RootElement.GetProperty("reference").GetString() ?? "";
+            });
+    }
+
+    /// <param name="build">The request for a number (0, 1, …).</param>
+    /// <param name="accepted">The accepted request's key (its reference), or null when the answer is a refusal.</param>
+    public static async Task<OpenLoopResult> RunAsync(double perSecond, TimeSpan duration, Func<int, HttpRequestMessage> build, Func<int, HttpResponseMessage, string, string?> accepted)
+    {
         var total = (int)(perSecond * duration.TotalSeconds);
-        var accepted = new ConcurrentBag<AcceptedSubmission>();
+        var answered = new ConcurrentBag<AcceptedSubmission>();
         var failures = new ConcurrentDictionary<string, int>();
         var requests = new List<Task>(total);
         var startWall = DateTime.UtcNow;
@@ -56,27 +87,21 @@ internal static class OpenLoop
         }
 
         await Task.WhenAll(requests);
-        return new OpenLoopResult(perSecond, duration, total, [.. accepted], failures);
+        return new OpenLoopResult(perSecond, duration, total, [.. answered], failures, startWall);
 
         async Task SendAsync(int number, long due)
         {
             string failure;
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
-                {
-                    Content = JsonContent.Create(Infrastructure.IntakeLoad.Body(number)),
-                };
-                request.Headers.Add("Idempotency-Key", $"{run}-{perSecond}-{number}");
+                using var request = build(number);
                 using var response = await Http.SendAsync(request);
                 var body = await response.Content.ReadAsStringAsync();
                 var latency = Stopwatch.GetElapsedTime(due).TotalMilliseconds;
-                if (response.IsSuccessStatusCode)
+                if (accepted(number, response, body) is { } reference)
                 {
-                    using var answer = JsonDocument.Parse(body);
-                    var reference = answer.RootElement.GetProperty("reference").GetString() ?? "";
                     var intended = startWall + TimeSpan.FromSeconds((double)(due - start) / Stopwatch.Frequency);
-                    accepted.Add(new AcceptedSubmission(reference, intended, latency));
+                    answered.Add(new AcceptedSubmission(reference, intended, latency));
                     return;
                 }
 

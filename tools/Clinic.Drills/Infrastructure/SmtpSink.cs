@@ -84,6 +84,24 @@ internal sealed partial class SmtpSink(string maildir) : IAsyncDisposable
         return received;
     }
 
+    /// <summary>As <see cref="ReceivedAt"/>, for messages found by a token anywhere in them (a peer's mail names no Clinic reference).</summary>
+    public Dictionary<string, DateTime> ReceivedAt(IReadOnlySet<string> tokens, Regex token)
+    {
+        var received = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        foreach (var folder in new[] { "new", "cur" }.Select(f => Path.Combine(maildir, f)).Where(Directory.Exists))
+        {
+            foreach (var file in Directory.EnumerateFiles(folder))
+            {
+                if (token.Match(File.ReadAllText(file)) is { Success: true } found && tokens.Contains(found.Value))
+                {
+                    received.TryAdd(found.Value, File.GetLastWriteTimeUtc(file));
+                }
+            }
+        }
+
+        return received;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
