@@ -8,11 +8,23 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Clinic.EndToEndTests;
 
 /// <summary>
+/// A clinic of its own: the test starts a second host in this process, and a disposed in-process host can keep taking
+/// messages from its clinic's queues (SecondHostTests, still open), which stalled the shared clinic for every later test.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class RestoredReportsCollection : ICollectionFixture<RestoredReportsFixture>
+{
+    public const string Name = "restored-reports";
+}
+
+public sealed class RestoredReportsFixture : ClinicFixture;
+
+/// <summary>
 /// After a point-in-time restore the delivery log can hold alerts whose reports the restored histories lack (the report
 /// was recorded after the recovery point). The host started on the restored database must put each on its history once.
 /// </summary>
-[Collection(ClinicCollection.Name)]
-public sealed class RestoredDeliveryReportsTests(ClinicFixture clinic)
+[Collection(RestoredReportsCollection.Name)]
+public sealed class RestoredDeliveryReportsTests(RestoredReportsFixture clinic)
 {
     [Fact]
     public async Task A_host_start_puts_alerts_the_delivery_log_completed_but_no_history_records_on_the_history_once()
