@@ -3,7 +3,10 @@ using Clinic.Modules.Intake.Domain;
 using Clinic.Modules.Notifications;
 using Clinic.Modules.Notifications.Delivery;
 using Clinic.Modules.Notifications.NotifyStaff;
+using Marten;
+using Marten.Linq;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Clinic.EndToEndTests;
 
@@ -67,5 +70,36 @@ public sealed class RestoredDeliveryReportsTests(RestoredReportsFixture clinic)
         Assert.Single(alerts, a => a is { Channel: "email", Recipient: "restored.lead@clinic.invalid", Step: null });
         Assert.Single(alerts, a => a is { Channel: "email", Recipient: "restored.oncall@clinic.invalid", Deadline: "first-contact", Step: 2 });
         Assert.All(alerts.GroupBy(a => (a.Channel, a.Recipient, a.Deadline, a.Step)), g => Assert.Single(g));
+    }
+
+    [Fact]
+    public async Task A_host_start_finds_the_latest_delivery_from_an_index_not_by_reading_the_whole_log()
+    {
+        // The planner picks a full scan for a small table whatever the indexes; forbidding it shows whether any other way exists.
+        await using var notifications = clinic.App.Services.GetRequiredService<INotificationsStore>().QuerySession();
+        var query = DeliveryReportReconciliation.LatestDelivery(notifications).ToCommand(FetchType.FetchOne);
+        await using var connection = new NpgsqlConnection(clinic.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using (var noScans = new NpgsqlCommand("set enable_seqscan = off", connection))
+        {
+            await noScans.ExecuteNonQueryAsync();
+        }
+
+        await using var explain = new NpgsqlCommand("explain " + query.CommandText, connection);
+        foreach (NpgsqlParameter parameter in query.Parameters)
+        {
+            explain.Parameters.Add(parameter.Clone());
+        }
+
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.DoesNotContain(plan, line => line.Contains("Seq Scan", StringComparison.Ordinal) || line.Contains("Sort", StringComparison.Ordinal));
     }
 }

@@ -52,10 +52,7 @@ internal sealed partial class DeliveryReportReconciliation(
     public async Task<int> ReportAgainAsync(CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
-        var latest = await session.Query<DeliveryRecord>()
-            .Where(r => r.DeliveredAt != null)
-            .OrderByDescending(r => r.DeliveredAt)
-            .FirstOrDefaultAsync(cancellationToken);
+        var latest = await LatestDelivery(session).FirstOrDefaultAsync(cancellationToken);
         if (latest?.DeliveredAt is not { } last)
         {
             return 0;
@@ -63,14 +60,11 @@ internal sealed partial class DeliveryReportReconciliation(
 
         var since = last - Window;
         var reported = 0;
-        for (var skip = 0; ; skip += Batch)
+        // Keyset pages by id: each page starts where the last one ended, so no page re-reads the rows before it.
+        for (var after = ""; ;)
         {
-            var page = await session.Query<DeliveryRecord>()
-                .Where(r => r.DeliveredAt != null && r.DeliveredAt >= since)
-                .OrderBy(r => r.Id)
-                .Skip(skip)
-                .Take(Batch)
-                .ToListAsync(cancellationToken);
+            var page = await session.QueryAsync<DeliveryRecord>(
+                "where delivered_at >= ? and id > ? order by id limit ?", cancellationToken, since, after, Batch);
             if (page.Count == 0)
             {
                 return reported;
@@ -83,8 +77,16 @@ internal sealed partial class DeliveryReportReconciliation(
             }
 
             reported += reports.Count;
+            after = page[^1].Id;
         }
     }
+
+    /// <summary>The log's latest delivery, read from the end of the delivered-at index (the module's schema declares it).</summary>
+    internal static IQueryable<DeliveryRecord> LatestDelivery(IQuerySession session) =>
+        session.Query<DeliveryRecord>()
+            .Where(r => r.DeliveredAt != null)
+            .OrderByDescending(r => r.DeliveredAt)
+            .Take(1);
 
     /// <summary>
     /// The report a staff alert's delivery made, rebuilt from its log row (its id is <see cref="DeliverStaffAlert.DeliveryId"/>:
