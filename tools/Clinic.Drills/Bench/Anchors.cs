@@ -38,31 +38,13 @@ internal sealed class StaticNginx : IAsyncDisposable
         }
 
         var config = Path.Combine(prefix, "nginx.conf");
-        await File.WriteAllTextAsync(config, $$"""
-            daemon off;
-            worker_processes auto;
-            pid {{prefix}}/nginx.pid;
-            error_log {{prefix}}/error.log warn;
-            events { worker_connections 4096; }
-            http {
-                access_log off;
-                sendfile on;
-                tcp_nopush on;
-                tcp_nodelay on;
-                keepalive_requests 1000000;
+        await File.WriteAllTextAsync(config, NginxConfig.Compose(prefix, $$"""
                 open_file_cache max=100;
-                client_body_temp_path {{prefix}}/body;
-                proxy_temp_path {{prefix}}/proxy;
-                fastcgi_temp_path {{prefix}}/fastcgi;
-                uwsgi_temp_path {{prefix}}/uwsgi;
-                scgi_temp_path {{prefix}}/scgi;
-                default_type "text/html; charset=utf-8";
                 server {
                     listen 127.0.0.1:{{nginx.Port}};
                     root {{prefix}}/www;
                 }
-            }
-            """);
+            """));
         var start = new ProcessStartInfo("nginx") { ArgumentList = { "-e", Path.Combine(prefix, "error.log"), "-p", prefix, "-c", config } };
         nginx._process = Process.Start(start) ?? throw new InvalidOperationException("Could not start nginx (apt-get install nginx-light).");
         await Shell.WaitForPortAsync(nginx.Port, TimeSpan.FromSeconds(10));
@@ -80,6 +62,36 @@ internal sealed class StaticNginx : IAsyncDisposable
         _process?.Dispose();
         Directory.Delete(_prefix, recursive: true);
     }
+}
+
+/// <summary>
+/// The nginx configuration both page anchors share (the static page's and the WordPress peer's): in the foreground,
+/// every file under its own prefix, tuned as a busy server would be; <paramref name="http"/> adds the servers.
+/// </summary>
+internal static class NginxConfig
+{
+    public static string Compose(string prefix, string http, string? user = null) => $$"""
+        daemon off;
+        {{(user is null ? "" : $"user {user};")}}
+        worker_processes auto;
+        pid {{prefix}}/nginx.pid;
+        error_log {{prefix}}/error.log warn;
+        events { worker_connections 4096; }
+        http {
+            access_log off;
+            sendfile on;
+            tcp_nopush on;
+            tcp_nodelay on;
+            keepalive_requests 1000000;
+            client_body_temp_path {{prefix}}/body;
+            proxy_temp_path {{prefix}}/proxy;
+            fastcgi_temp_path {{prefix}}/fastcgi;
+            uwsgi_temp_path {{prefix}}/uwsgi;
+            scgi_temp_path {{prefix}}/scgi;
+            default_type "text/html; charset=utf-8";
+        {{http}}
+        }
+        """;
 }
 
 internal sealed record PgBenchResult(int Clients, double TransactionsPerSecond, double LatencyMs);

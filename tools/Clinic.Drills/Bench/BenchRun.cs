@@ -10,7 +10,8 @@ namespace Clinic.Drills.Bench;
 /// <param name="Quick">Short phases and a small history: a smoke run of the bench itself, not numbers to publish.</param>
 /// <param name="Keep">Leave the bench's schemas in place afterwards (to run the audit commands against 1M events by hand).</param>
 /// <param name="WordPress">Set Debian's WordPress up beside Clinic and measure it under the same loads (off: --no-wordpress).</param>
-internal sealed record BenchOptions(bool Quick, long HistoryEvents, bool Keep = false, bool WordPress = true)
+/// <param name="Profile">Record a system-wide perf profile over the 100 req/s submission → staff e-mail phase (--profile).</param>
+internal sealed record BenchOptions(bool Quick, long HistoryEvents, bool Keep = false, bool WordPress = true, bool Profile = false)
 {
     /// <summary>Requests the long history holds: the inbox's scale target, or a small store for a quick run.</summary>
     public long HistoryRequests => Quick ? 10_000 : InboxMeasure.TargetRequests;
@@ -28,7 +29,7 @@ internal static partial class BenchRun
     private const string Page = "conditions/ptsd";
 
     /// <summary>Production routing: e-mail and the staff feed (the drills' webhook receiver is not part of this measure).</summary>
-    private static readonly Dictionary<string, string> HostSettings = new()
+    internal static readonly Dictionary<string, string> HostSettings = new()
     {
         ["Notifications__Routing__Routine__1__Channel"] = "feed",
         ["Notifications__Routing__Routine__1__Recipients__0"] = "staff-inbox",
@@ -70,7 +71,7 @@ internal static partial class BenchRun
         var settings = stage.Settings;
         var phase = TimeSpan.FromSeconds(options.Quick ? 5 : 10);
         var warmUp = TimeSpan.FromSeconds(options.Quick ? 2 : 5);
-        var host = await stage.StartHostAsync("bench-host", HostSettings);
+        var host = await stage.StartHostAsync("bench-host", options.Profile ? new(HostSettings.Concat(PerfProfile.HostSettings)) : HostSettings);
         void Add(BenchRow row)
         {
             rows.Add(row);
@@ -144,8 +145,16 @@ internal static partial class BenchRun
         {
             progress($"pipeline: {rate} requests/s, submission → staff e-mail received");
             var cpu = CpuSample.Take(hostPid);
-            var pipeline = await OpenLoop.RunAsync(host.BaseAddress, rate, TimeSpan.FromSeconds(options.Quick ? 10 : 20), $"{run}-pipeline-{rate}");
+            var pipelineSeconds = TimeSpan.FromSeconds(options.Quick ? 10 : 20);
+            var profile = options.Profile && rate == 100 ? PerfProfile.Start(Path.Combine(settings.OutputDirectory, "profile"), pipelineSeconds) : null;
+            var pipeline = await OpenLoop.RunAsync(host.BaseAddress, rate, pipelineSeconds, $"{run}-pipeline-{rate}");
             var notified = await WaitForMailAsync(stage, pipeline.Accepted, TimeSpan.FromSeconds(120));
+            if (profile is not null)
+            {
+                details["profile"] = await profile.FinishAsync(hostPid);
+                progress($"  profile of the {rate} req/s phase: {details["profile"]}");
+            }
+
             var pipelineP99 = Percentiles.Of(notified, 99);
             details[$"pipeline-{rate}"] = new { offered = pipeline.Sent, accepted = pipeline.Accepted.Count, mailed = notified.Count, p50 = Percentiles.Of(notified, 50), p99 = pipelineP99, max = Percentiles.Of(notified, 100) };
             var clinicMail = $"p50 {Ms(Percentiles.Of(notified, 50))}, p99 {Ms(pipelineP99)} ({notified.Count}/{pipeline.Sent} mailed)";
@@ -368,31 +377,13 @@ internal static partial class BenchRun
     }
 
     /// <summary>wrk's request generator: a valid routine request per call, each with its own Idempotency-Key and e-mail address.</summary>
-    private static async Task<string> IntakeScriptAsync()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"clinic-bench-intake-{Environment.ProcessId}.lua");
-        await File.WriteAllTextAsync(path, """
-            -- Each wrk thread gets a number from setup(); keys are run-thread-counter, unique across threads and runs.
-            local threads = 0
-            function setup(thread)
-              threads = threads + 1
-              thread:set("thread_number", threads)
-            end
-            function init(args)
-              run = args[1]
-              counter = 0
-            end
-            function request()
-              counter = counter + 1
-              local n = run .. "-" .. thread_number .. "-" .. counter
+    private static Task<string> IntakeScriptAsync() =>
+        Wrk.PerRequestKeyScriptAsync(Path.Combine(Path.GetTempPath(), $"clinic-bench-intake-{Environment.ProcessId}.lua"), "", """
               local body = '{"firstName":"Bench","lastName":"Visitor","email":"bench.' .. n .. '@example.com","phone":"555-010-2222",'
                 .. '"preferredContact":"phone","condition":"ptsd","bestTimeToCall":"evening","message":"Evenings are best.",'
                 .. '"acceptTerms":true,"sendAcknowledgement":false}'
               return wrk.format("POST", nil, { ["Content-Type"] = "application/json", ["Idempotency-Key"] = "bench-" .. n }, body)
-            end
             """);
-        return path;
-    }
 
     private static async Task<BenchMachine> MachineAsync(string postgres)
     {

@@ -177,25 +177,7 @@ internal sealed class WordPressPeer : IAsyncDisposable
                         fastcgi_pass unix:{{fpmSocket}};
             """;
         var nginxConfig = Path.Combine(nginxPrefix, "nginx.conf");
-        await WriteAsync(nginxConfig, $$"""
-            daemon off;
-            {{(_root ? "user www-data;" : "")}}
-            worker_processes auto;
-            pid {{nginxPrefix}}/nginx.pid;
-            error_log {{nginxPrefix}}/error.log warn;
-            events { worker_connections 4096; }
-            http {
-                access_log off;
-                sendfile on;
-                tcp_nopush on;
-                tcp_nodelay on;
-                keepalive_requests 1000000;
-                client_body_temp_path {{nginxPrefix}}/body;
-                proxy_temp_path {{nginxPrefix}}/proxy;
-                fastcgi_temp_path {{nginxPrefix}}/fastcgi;
-                uwsgi_temp_path {{nginxPrefix}}/uwsgi;
-                scgi_temp_path {{nginxPrefix}}/scgi;
-                default_type "text/html; charset=utf-8";
+        await WriteAsync(nginxConfig, NginxConfig.Compose(nginxPrefix, $$"""
                 fastcgi_cache_path {{nginxPrefix}}/cache levels=1:2 keys_zone=wordpress:10m inactive=60m;
                 server {
                     listen 127.0.0.1:{{UncachedPort}};
@@ -216,8 +198,7 @@ internal sealed class WordPressPeer : IAsyncDisposable
                         add_header X-Cache $upstream_cache_status;
                     }
                 }
-            }
-            """);
+            """, _root ? "www-data" : null));
         var nginx = Launch("/usr/sbin/nginx", ["-e", Path.Combine(nginxPrefix, "error.log"), "-p", nginxPrefix, "-c", nginxConfig]);
         await WaitAsync("nginx", nginx, Path.Combine(nginxPrefix, "error.log"), () => PortOpenAsync(UncachedPort));
         await WaitAsync("nginx", nginx, Path.Combine(nginxPrefix, "error.log"), () => PortOpenAsync(CachedPort));
@@ -291,28 +272,11 @@ internal sealed class WordPressPeer : IAsyncDisposable
     });
 
     /// <summary>wrk's request generator for comments: unique per thread and counter, so none is a duplicate.</summary>
-    public async Task<string> CommentScriptAsync()
-    {
-        var path = Path.Combine(_prefix, "comment.lua");
-        await File.WriteAllTextAsync(path, $$"""
-            local threads = 0
-            function setup(thread)
-              threads = threads + 1
-              thread:set("thread_number", threads)
-            end
-            function init(args)
-              run = args[1]
-              counter = 0
-            end
-            function request()
-              counter = counter + 1
-              local n = "wpbench-" .. run .. "-" .. thread_number .. "-" .. counter
+    public Task<string> CommentScriptAsync() =>
+        Wrk.PerRequestKeyScriptAsync(Path.Combine(_prefix, "comment.lua"), "wpbench-", $$"""
               local body = "comment_post_ID={{PageId}}&author=Bench+Visitor&email=" .. n .. "%40example.com&comment=Evenings+are+best.+" .. n
               return wrk.format("POST", nil, { ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
-            end
             """);
-        return path;
-    }
 
     private static async Task<bool> PortOpenAsync(int port)
     {

@@ -18,6 +18,33 @@ internal sealed record WrkResult(long Requests, long NonSuccess, double Seconds,
 /// </summary>
 internal static partial class Wrk
 {
+    /// <summary>
+    /// A wrk Lua script whose every request gets a key unique across threads and runs (<c>n</c>: prefix, the run given
+    /// as the script's argument, the thread's number from setup(), a counter); <paramref name="request"/> builds and
+    /// returns the request from <c>n</c>. Written to <paramref name="path"/>.
+    /// </summary>
+    public static async Task<string> PerRequestKeyScriptAsync(string path, string keyPrefix, string request)
+    {
+        await File.WriteAllTextAsync(path, $$"""
+            -- Each wrk thread gets a number from setup(); keys are prefix-run-thread-counter, unique across threads and runs.
+            local threads = 0
+            function setup(thread)
+              threads = threads + 1
+              thread:set("thread_number", threads)
+            end
+            function init(args)
+              run = args[1]
+              counter = 0
+            end
+            function request()
+              counter = counter + 1
+              local n = "{{keyPrefix}}" .. run .. "-" .. thread_number .. "-" .. counter
+            {{request}}
+            end
+            """);
+        return path;
+    }
+
     public static async Task<WrkResult> RunAsync(Uri url, TimeSpan duration, int connections, string? script = null, params string[] scriptArguments)
     {
         var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
