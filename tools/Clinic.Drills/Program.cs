@@ -6,16 +6,20 @@ using Clinic.Drills.Reliability;
 
 // Fire drills and benchmarks for the intake pipeline, run against the published host and real services.
 //   Clinic.Drills reliability [--only name,name] [--host path/to/Clinic.Host.dll] [--out dir]
-//   Clinic.Drills bench [--quick] [--events N] [--keep] [--host path/to/Clinic.Host.dll] [--out dir]
+//   Clinic.Drills bench [--quick] [--events N] [--keep] [--profile] [--host path/to/Clinic.Host.dll] [--out dir]
 //   Clinic.Drills counts [--requests N] [--rate R] [--feed] [--host path/to/Clinic.Host.dll] [--out dir]
+//   Clinic.Drills profile [--rate R] [--seconds N] [--host path/to/Clinic.Host.dll] [--out dir]
+//   Clinic.Drills bench-spread run1/bench.json run2/bench.json run3/bench.json [--out spread.md]
 // Services come from CLINIC_TEST_POSTGRES and CLINIC_TEST_RABBITMQ (./clinic writes them). The drill
 // stops and restarts RabbitMQ and PostgreSQL and the bench loads the machine: run each alone.
 var arguments = args.ToList();
-if (arguments.FirstOrDefault() is not ("reliability" or "bench" or "counts"))
+if (arguments.FirstOrDefault() is not ("reliability" or "bench" or "counts" or "bench-spread" or "profile"))
 {
     Console.Error.WriteLine("usage: Clinic.Drills reliability [--only name,...] [--host Clinic.Host.dll] [--out dir]");
-    Console.Error.WriteLine("       Clinic.Drills bench [--quick] [--events N] [--keep] [--host Clinic.Host.dll] [--out dir]");
+    Console.Error.WriteLine("       Clinic.Drills bench [--quick] [--events N] [--keep] [--profile] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("       Clinic.Drills counts [--requests N] [--rate R] [--feed] [--host Clinic.Host.dll] [--out dir]");
+    Console.Error.WriteLine("       Clinic.Drills profile [--rate R] [--seconds N] [--host Clinic.Host.dll] [--out dir]");
+    Console.Error.WriteLine("       Clinic.Drills bench-spread run1/bench.json run2/bench.json run3/bench.json [--out spread.md]");
     Console.Error.WriteLine("scenarios: " + string.Join(", ", Scenarios.All.Select(s => s.Name)));
     return 2;
 }
@@ -58,12 +62,48 @@ if (arguments[0] == "bench")
     var benchSettings = Settings("artifacts/bench");
     var quick = arguments.Contains("--quick");
     var events = long.Parse(Option("--events") ?? (quick ? "100000" : "1000000"), CultureInfo.InvariantCulture);
-    var report = await Clinic.Drills.Bench.BenchRun.RunAsync(benchSettings, new(quick, events, arguments.Contains("--keep"), WordPress: !arguments.Contains("--no-wordpress")), Progress);
+    var report = await Clinic.Drills.Bench.BenchRun.RunAsync(benchSettings, new(quick, events, arguments.Contains("--keep"), WordPress: !arguments.Contains("--no-wordpress"), Profile: arguments.Contains("--profile")), Progress);
     await WriteAsync(benchSettings.OutputDirectory, "bench", report.Markdown(), report);
     Console.WriteLine($"Written to {benchSettings.OutputDirectory}/bench.{{md,json}}; host logs under {benchSettings.OutputDirectory}/bench/.");
     Console.WriteLine($"Targets met: {report.Rows.Count(r => r.Met == true)} of {report.Rows.Count(r => r.Met is not null)}; issue 16's: {report.Targets.Count(r => r.Met == true)} of {report.Targets.Count}.");
     // Missed targets are findings, printed above; only a bench that could not finish is a failure.
     return report.Rows.Any(r => r.Measure == Clinic.Drills.Bench.BenchRun.StoppedEarly) ? 1 : 0;
+}
+
+if (arguments[0] == "bench-spread")
+{
+    // The spread over several bench runs (docs/benchmarks.md): reads their bench.json files, needs no services.
+    var files = arguments.Skip(1).TakeWhile(a => a != "--out").ToList();
+    if (files.Count < 2)
+    {
+        Console.Error.WriteLine("bench-spread needs two or more bench.json files (issue 16 asks for three runs).");
+        return 2;
+    }
+
+    var spread = Clinic.Drills.Bench.BenchSpread.Markdown(
+        [.. files.Select((file, i) => Clinic.Drills.Bench.BenchSpread.Read($"run {i + 1}", File.ReadAllText(file)))]);
+    Console.WriteLine(spread);
+    if (Option("--out") is { } spreadFile)
+    {
+        await File.WriteAllTextAsync(spreadFile, spread);
+    }
+
+    return 0;
+}
+
+if (arguments[0] == "profile")
+{
+    // Where the pipeline's CPU goes (docs/benchmarks.md): perf over submissions that e-mail staff, summarised.
+    var profileSettings = Settings("artifacts/bench");
+    var summary = await Clinic.Drills.Bench.ProfileRun.RunAsync(
+        profileSettings,
+        int.Parse(Option("--rate") ?? "100", CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "15", CultureInfo.InvariantCulture)),
+        Progress);
+    Console.WriteLine();
+    Console.WriteLine(await File.ReadAllTextAsync(summary));
+    Console.WriteLine($"Written to {Path.GetDirectoryName(summary)}/{{summary.txt,perf.folded,perf.data}}.");
+    return 0;
 }
 
 if (arguments[0] == "counts")
