@@ -74,8 +74,12 @@ internal sealed class PerfProfile
             var process = Name(pid);
             samples[process] = samples.GetValueOrDefault(process) + 1;
             total++;
-            var stack = process + (frames.Count > 0 ? ";" + string.Join(';', Enumerable.Reverse(frames)) : "");
-            folded[stack] = folded.GetValueOrDefault(stack) + 1;
+            // The pipeline's processes only: the rest of the machine is one line of the share above, not megabytes of stacks.
+            if (!process.StartsWith(Other, StringComparison.Ordinal))
+            {
+                var stack = process + (frames.Count > 0 ? ";" + string.Join(';', Enumerable.Reverse(frames)) : "");
+                folded[stack] = folded.GetValueOrDefault(stack) + 1;
+            }
         }
 
         await File.WriteAllLinesAsync(
@@ -92,7 +96,7 @@ internal sealed class PerfProfile
         }
 
         var postgres = names.Where(n => n.Value == PostgresName).Select(n => n.Key.ToString(CultureInfo.InvariantCulture)).ToList();
-        foreach (var (title, pids) in new[] { ("the host", new List<string> { hostPid.ToString(CultureInfo.InvariantCulture) }), ("PostgreSQL", postgres) })
+        foreach (var (title, pids) in new[] { ("The host", new List<string> { hostPid.ToString(CultureInfo.InvariantCulture) }), ("PostgreSQL", postgres) })
         {
             if (pids.Count == 0)
             {
@@ -100,10 +104,13 @@ internal sealed class PerfProfile
             }
 
             summary.AppendLine();
-            summary.AppendLine(CultureInfo.InvariantCulture, $"Top symbols of {title} (self time, % of its samples):");
-            summary.AppendLine(Trim(await Report("--pid", string.Join(',', pids), "--sort", "dso,sym", "-g", "none", "--percent-limit", "0.5"), 40));
-            summary.AppendLine(CultureInfo.InvariantCulture, $"Call stacks of {title} (callers of its hottest symbols):");
-            summary.AppendLine(Trim(await Report("--pid", string.Join(',', pids), "--sort", "sym", "-g", "caller,1,callee,function,percent", "--percent-limit", "3"), 120));
+            var only = new[] { "--pid", string.Join(',', pids), "--percentage", "relative" };
+            summary.AppendLine(CultureInfo.InvariantCulture, $"{title}: share by library (libcoreclr.so is the runtime and GC, [JIT] the compiled .NET code; % of its samples):");
+            summary.AppendLine(Trim(await Report([.. only, "--sort", "dso", "-g", "none", "--percent-limit", "1"]), 15));
+            summary.AppendLine(CultureInfo.InvariantCulture, $"{title}: top symbols (self time, % of its samples):");
+            summary.AppendLine(Trim(await Report([.. only, "--sort", "dso,sym", "-g", "none", "--percent-limit", "0.5"]), 40));
+            summary.AppendLine(CultureInfo.InvariantCulture, $"{title}: call stacks of its hottest symbols (callers):");
+            summary.AppendLine(Trim(await Report([.. only, "--sort", "sym", "-g", "caller,1,callee,function,percent", "--percent-limit", "3"]), 120));
         }
 
         var path = Path.Combine(_directory, "summary.txt");
@@ -112,6 +119,8 @@ internal sealed class PerfProfile
     }
 
     private const string PostgresName = "postgres";
+
+    private const string Other = "other";
 
     private static string Classify(int pid, int hostPid)
     {
@@ -154,8 +163,9 @@ internal sealed class PerfProfile
             "beam.smp" or "epmd" or "erl_child_setup" or "inet_gethost" => "rabbitmq (beam.smp)",
             _ when commandLine.Contains("aiosmtpd", StringComparison.Ordinal) => "smtp sink (aiosmtpd)",
             "perf" => "perf itself",
-            "" => "other (exited before the summary)",
-            _ => $"other: {comm}",
+            "" => Other + " (exited before the summary)",
+            "dotnet" => $"{Other}: dotnet {Path.GetFileName(commandLine.Split(' ').Skip(1).FirstOrDefault(a => a.EndsWith(".dll", StringComparison.Ordinal)) ?? "")}",
+            _ => $"{Other}: {comm}",
         };
     }
 
