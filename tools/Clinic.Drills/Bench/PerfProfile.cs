@@ -110,7 +110,7 @@ internal sealed class PerfProfile
             summary.AppendLine(CultureInfo.InvariantCulture, $"{title}: top symbols (self time, % of its samples):");
             summary.AppendLine(Trim(await Report([.. only, "--sort", "dso,sym", "-g", "none", "--percent-limit", "0.5"]), 40));
             summary.AppendLine(CultureInfo.InvariantCulture, $"{title}: call stacks of its hottest symbols (callers):");
-            summary.AppendLine(Trim(await Report([.. only, "--sort", "sym", "-g", "caller,1,callee,function,percent", "--percent-limit", "3"]), 120));
+            summary.AppendLine(Trim(await Report([.. only, "--sort", "sym", "-g", "caller,1,callee,function,percent", "--percent-limit", "1"]), 120));
         }
 
         var path = Path.Combine(_directory, "summary.txt");
@@ -279,7 +279,7 @@ internal static class ProfileRun
         progress($"recording: {rate} requests/s for {duration.TotalSeconds:0} s, submission → staff e-mail");
         var profile = PerfProfile.Start(stage.Directory, duration);
         var load = await OpenLoop.RunAsync(host.BaseAddress, rate, duration, run + "-profile");
-        progress($"{load.Accepted.Count} of {load.Sent} accepted; summarising");
+        progress($"{load.Accepted.Count} of {load.Sent} accepted{(load.Failures.Count == 0 ? "" : " (" + string.Join(", ", load.Failures.Select(f => $"{f.Key} ×{f.Value}")) + ")")}; summarising");
         var summary = await profile.FinishAsync(hostPid);
         await host.StopAsync();
         return summary;
