@@ -1,0 +1,26 @@
+using System.Text.Json;
+
+namespace Clinic.UnitTests;
+
+/// <summary>
+/// The host's runtime settings as the build writes them into Clinic.Host.runtimeconfig.json (copied beside the
+/// tests): what the runtime reads at start, whatever the project file meant to say.
+/// </summary>
+public sealed class HostRuntimeSettingsTests
+{
+    private static JsonElement ConfigProperties()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Clinic.Host.runtimeconfig.json");
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").Clone();
+    }
+
+    [Fact]
+    public void Host_runs_workstation_garbage_collection()
+    {
+        // Server GC keeps a heap and a large allocation budget per core: on the clinic's two-core machines
+        // it costs memory and CPU (docs/adr/0005-workstation-gc.md).
+        Assert.True(ConfigProperties().TryGetProperty("System.GC.Server", out var server), "System.GC.Server is not set: the web SDK's default (server GC) applies");
+        Assert.False(server.GetBoolean());
+    }
+}
