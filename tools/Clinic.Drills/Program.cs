@@ -7,13 +7,15 @@ using Clinic.Drills.Reliability;
 // Fire drills and benchmarks for the intake pipeline, run against the published host and real services.
 //   Clinic.Drills reliability [--only name,name] [--host path/to/Clinic.Host.dll] [--out dir]
 //   Clinic.Drills bench [--quick] [--events N] [--keep] [--host path/to/Clinic.Host.dll] [--out dir]
+//   Clinic.Drills counts [--requests N] [--rate R] [--feed] [--host path/to/Clinic.Host.dll] [--out dir]
 // Services come from CLINIC_TEST_POSTGRES and CLINIC_TEST_RABBITMQ (./clinic writes them). The drill
 // stops and restarts RabbitMQ and PostgreSQL and the bench loads the machine: run each alone.
 var arguments = args.ToList();
-if (arguments.FirstOrDefault() is not ("reliability" or "bench"))
+if (arguments.FirstOrDefault() is not ("reliability" or "bench" or "counts"))
 {
     Console.Error.WriteLine("usage: Clinic.Drills reliability [--only name,...] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("       Clinic.Drills bench [--quick] [--events N] [--keep] [--host Clinic.Host.dll] [--out dir]");
+    Console.Error.WriteLine("       Clinic.Drills counts [--requests N] [--rate R] [--feed] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("scenarios: " + string.Join(", ", Scenarios.All.Select(s => s.Name)));
     return 2;
 }
@@ -62,6 +64,20 @@ if (arguments[0] == "bench")
     Console.WriteLine($"Targets met: {report.Rows.Count(r => r.Met == true)} of {report.Rows.Count(r => r.Met is not null)}.");
     // Missed targets are findings, printed above; only a bench that could not finish is a failure.
     return report.Rows.Any(r => r.Measure == Clinic.Drills.Bench.BenchRun.StoppedEarly) ? 1 : 0;
+}
+
+if (arguments[0] == "counts")
+{
+    // Where each request's cost goes (docs/benchmarks.md): counts per request through counting relays.
+    var countsSettings = Settings("artifacts/counts");
+    var counts = await Clinic.Drills.Bench.PipelineCounts.RunAsync(
+        countsSettings,
+        new(int.Parse(Option("--requests") ?? "200", CultureInfo.InvariantCulture), double.Parse(Option("--rate") ?? "10", CultureInfo.InvariantCulture), arguments.Contains("--feed")),
+        Progress);
+    Console.WriteLine();
+    Console.WriteLine(counts);
+    await File.WriteAllTextAsync(Path.Combine(countsSettings.OutputDirectory, "counts.md"), counts);
+    return 0;
 }
 
 var only = Option("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -17,6 +17,9 @@ internal sealed class ClinicHost(string name, string hostDll, IReadOnlyDictionar
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The running host's process id, for reading its CPU time from /proc.</summary>
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
+
     /// <summary>The host process's peak resident set size so far (VmHWM), in bytes; null when it is not running.</summary>
     public long? PeakResidentBytes()
     {
