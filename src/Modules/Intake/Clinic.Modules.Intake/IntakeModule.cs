@@ -136,7 +136,12 @@ public static class IntakeModule
         static void Transient<T>(IConsumerConfigurator<T> c) where T : class =>
             c.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
         bus.AddConsumer<ConditionCatalogPublishedConsumer>(Transient);
-        bus.AddConsumer<StaffNotifiedConsumer>(Transient);
+        // Delivery reports are recorded a batch at a time (one transaction for many requests' reports).
+        bus.AddConsumer<StaffNotifiedConsumer>(c =>
+        {
+            Transient(c);
+            c.Options<BatchOptions>(batch => batch.SetMessageLimit(StaffNotifiedConsumer.BatchLimit).SetTimeLimit(StaffNotifiedConsumer.BatchWindow));
+        });
         bus.AddConsumer<StaffNotificationFailedConsumer>(Transient);
         return bus;
     }

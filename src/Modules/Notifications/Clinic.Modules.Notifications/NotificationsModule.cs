@@ -67,6 +67,10 @@ public static class NotificationsModule
             {
                 options.Connection(connectionString);
                 options.DatabaseSchemaName = schema;
+                // A delivery's claim, send and completion run on one pooled connection rather than three, each of
+                // which cost a DISCARD ALL on its return (docs/benchmarks.md, counts). The connection stays checked
+                // out during the send, which DeliveryLog.SendDeadline bounds.
+                options.UseStickyConnectionLifetimes = true;
                 // A column and partial index on DeliveredAt: the start-up reconciliation reads the latest delivery and the
                 // last hour before it, which without them is a scan of the whole log.
                 options.Schema.For<DeliveryRecord>().UseOptimisticConcurrency(true)

@@ -14,8 +14,8 @@ namespace Clinic.Modules.Intake.Forwarding;
 
 /// <summary>
 /// The event store is Intake's outbox. Marten's async daemon pushes committed events here in order;
-/// each is published to RabbitMQ and awaited (publisher confirms), and only then does Marten record
-/// the subscription's progress. A crash in between re-publishes, never loses: consumers are idempotent.
+/// a page's messages are published to RabbitMQ together and all their confirms awaited, and only then does
+/// Marten record the subscription's progress. A crash in between re-publishes, never loses: consumers are idempotent.
 /// Suspected spam is not forwarded (staff are not alerted) unless it is also urgent.
 /// </summary>
 internal sealed class IntakeEventForwarder : SubscriptionBase
@@ -54,16 +54,36 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
         IDocumentOperations operations,
         CancellationToken cancellationToken)
     {
+        // One publish awaited at a time held the page for a broker round trip per message; started together,
+        // their confirms arrive together, and the page still completes only once every one is confirmed.
+        var publishes = new List<Task>();
+        try
+        {
+            await ForwardAsync(page, operations, publishes, cancellationToken);
+        }
+        catch
+        {
+            // The page fails and is retried: let the publishes it started settle first, so none runs on behind the retry.
+            await Task.WhenAll(publishes.Select(p => p.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)));
+            throw;
+        }
+
+        await Task.WhenAll(publishes);
+        return NullChangeListener.Instance;
+    }
+
+    private async Task ForwardAsync(EventRange page, IDocumentOperations operations, List<Task> publishes, CancellationToken cancellationToken)
+    {
         // Live hints first: a page with only staff actions still has to reach the open inboxes.
         foreach (var (hint, messageId) in await RequestChangeHints.ForAsync(page.Events, operations, cancellationToken))
         {
-            await PublishAsync(hint, messageId, cancellationToken);
+            publishes.Add(PublishAsync(hint, messageId, cancellationToken));
         }
 
         var arrivals = page.Events.Where(e => e.Data is Domain.RequestSubmitted or Domain.SuspectedSpamReceived or Domain.SpamCleared or Domain.EscalationRaised).ToList();
         if (arrivals.Count == 0)
         {
-            return NullChangeListener.Instance;
+            return;
         }
 
         // Urgency is a later event of the same commit. It is read from the events themselves, never from a read
@@ -80,7 +100,7 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
             var isUrgent = urgent.Contains(@event.StreamId);
             if (@event.Data is Domain.EscalationRaised escalation)
             {
-                await PublishEscalationAsync(operations, @event, escalation, isUrgent, cancellationToken);
+                publishes.Add(await PublishEscalationAsync(operations, @event, escalation, isUrgent, cancellationToken));
                 continue;
             }
 
@@ -106,10 +126,10 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
                 : null;
 
             // Message ids derive from the event, so a re-publish after a crash is recognisably the same message.
-            await PublishAsync(
+            publishes.Add(PublishAsync(
                 new Integration.IntakeRequestSubmitted(requestId, reference, arrival.ConditionSlug, isUrgent, spam, at, visitor),
                 @event.Id,
-                cancellationToken);
+                cancellationToken));
 
             if (wantsAcknowledgement && contact is not null)
             {
@@ -120,25 +140,23 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
                     .Select(e => (DateTimeOffset?)((Domain.ResponseDeadlinesSet)e.Data).FirstContactBy)
                     .FirstOrDefault();
                 var callByText = callBy is { } due ? $"{_clinicTime.FormatWithoutZone(due)} ({_clinicTime.ZoneName})" : null;
-                await PublishAsync(
+                publishes.Add(PublishAsync(
                     new Integration.VisitorAcknowledgementRequested(requestId, reference, contact.FirstName, contact.Email, at, callBy, callByText),
                     Domain.DeterministicGuid.From("acknowledgement", @event.Id.ToString("N")),
-                    cancellationToken);
+                    cancellationToken));
             }
         }
-
-        return NullChangeListener.Instance;
     }
 
     /// <summary>An escalation step goes to Notifications with what staff need to open the request, never the visitor's details.</summary>
-    private async Task PublishEscalationAsync(
+    private async Task<Task> PublishEscalationAsync(
         IDocumentOperations operations, IEvent @event, Domain.EscalationRaised escalation, bool isUrgent, CancellationToken cancellationToken)
     {
         using var activity = StartForwardActivity(@event);
         var arrival = Domain.Arrival.In(await operations.Events.FetchStreamAsync(@event.StreamId, token: cancellationToken));
         var policy = isUrgent ? _policy.CurrentValue.Urgent : _policy.CurrentValue.Routine;
         var within = escalation.Deadline == Deadlines.DeadlineKinds.Acknowledge ? policy.Acknowledge.Within : policy.FirstContact.Within;
-        await PublishAsync(
+        return PublishAsync(
             new Integration.RequestEscalated(
                 arrival.RequestId, arrival.Reference, arrival.ConditionSlug, isUrgent, escalation.Deadline, escalation.Step, within,
                 escalation.Recipients, escalation.DueAt, escalation.RaisedAt),

@@ -54,11 +54,17 @@ internal static class ReadModelLock
     {
         public async ValueTask DisposeAsync()
         {
-            // Closing the session would release it too; unlocking first returns the pooled connection clean.
+            // Pooled connections are returned without a reset (No Reset On Close), so the lock must be released
+            // here; if that fails, the connection is closed instead of going back to the pool still holding it.
             try
             {
                 await using var release = new NpgsqlCommand("select pg_advisory_unlock($1)", connection) { Parameters = { new() { Value = key } } };
                 await release.ExecuteNonQueryAsync();
+            }
+            catch
+            {
+                NpgsqlConnection.ClearPool(connection);
+                throw;
             }
             finally
             {

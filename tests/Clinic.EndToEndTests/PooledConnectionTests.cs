@@ -1,0 +1,55 @@
+using Clinic.EndToEndTests.Infrastructure;
+using Clinic.Modules.Intake.ReadModels;
+using Marten;
+using Npgsql;
+
+namespace Clinic.EndToEndTests;
+
+/// <summary>
+/// The host returns pooled connections without a reset (No Reset On Close): a lock left on one would stall every
+/// later append that happened to get that connection, so none may outlive the work that took it.
+/// </summary>
+[Collection(ClinicCollection.Name)]
+public sealed class PooledConnectionTests(ClinicFixture clinic)
+{
+    [Fact]
+    public async Task After_a_replay_lock_and_an_abandoned_append_no_connection_still_holds_the_read_model_lock_and_requests_still_go_through()
+    {
+        var store = clinic.Store;
+        var key = ReadModelLock.KeyFor(store.Options.Events.DatabaseSchemaName);
+
+        await using (await ReadModelLock.EnterForReplayAsync(store, CancellationToken.None))
+        {
+            Assert.Equal(1, await HoldersAsync(key));
+        }
+
+        await using (var abandoned = store.LightweightSession())
+        {
+            // Taken in a transaction that is never committed: returning the connection must roll it back.
+            await ReadModelLock.EnterForWriteAsync(abandoned, CancellationToken.None);
+        }
+
+        // Appends of earlier tests' alerts may hold it shared for moments; a leaked lock would hold it for good.
+        await Eventually.TrueAsync(async () => await HoldersAsync(key) == 0, "no connection holding the read-model lock");
+        // A replay would wait forever behind a leaked shared lock; a submission still records and alerts.
+        await clinic.SubmitAndSettleAsync(Visitor.Form(firstName: "Pia"));
+        await using (await ReadModelLock.EnterForReplayAsync(store, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token))
+        {
+        }
+    }
+
+    private async Task<long> HoldersAsync(long key)
+    {
+        await using var connection = new NpgsqlConnection(clinic.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            select count(*) from pg_locks
+             where locktype = 'advisory' and objsubid = 1 and granted
+               and ((classid::bigint << 32) | objid::bigint) = $1
+            """,
+            connection)
+        { Parameters = { new() { Value = key } } };
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}

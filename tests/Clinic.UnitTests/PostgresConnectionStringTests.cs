@@ -1,0 +1,21 @@
+using Clinic.Host.ServiceDefaults;
+using Npgsql;
+
+namespace Clinic.UnitTests;
+
+/// <summary>Every module's store gets the one PostgreSQL connection string, with its session settings intact.</summary>
+public sealed class PostgresConnectionStringTests
+{
+    [Fact]
+    public void Pooled_connections_skip_the_reset_and_keep_dead_client_detection()
+    {
+        var configured = "Host=127.0.0.1;Username=clinic;Password=secret;Database=clinic";
+
+        var settings = new NpgsqlConnectionStringBuilder(
+            ServiceDefaultsExtensions.WithoutSessionReset(ServiceDefaultsExtensions.WithDeadClientDetection(configured)));
+
+        Assert.True(settings.NoResetOnClose);
+        Assert.Contains("client_connection_check_interval=2000", settings.Options, StringComparison.Ordinal);
+        Assert.Equal("clinic", settings.Database);
+    }
+}
