@@ -98,22 +98,27 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
         foreach (var @event in arrivals)
         {
             var isUrgent = urgent.Contains(@event.StreamId);
-            if (@event.Data is Domain.EscalationRaised escalation)
-            {
-                publishes.Add(await PublishEscalationAsync(operations, @event, escalation, isUrgent, cancellationToken));
-                continue;
-            }
+            publishes.Add(@event.Data is Domain.EscalationRaised escalation
+                ? await PublishEscalationAsync(operations, @event, escalation, isUrgent, cancellationToken)
+                : await PublishArrivalAsync(operations, @event, related, isUrgent, cancellationToken));
+        }
+    }
 
-            // SpamCleared: a person found it genuine; from now on it is an ordinary request, and staff hear of it.
-            var arrival = Domain.Arrival.Of(@event.Data) ?? await RestoredAsync(operations, @event.StreamId, cancellationToken);
-            var (requestId, reference, spam, at) = (arrival.RequestId, arrival.Reference, arrival.SuspectedSpam, arrival.At);
-            if (spam && !isUrgent)
-            {
-                continue;
-            }
+    /// <summary>Starts the publishes an arrival calls for; the returned task completes once the broker confirmed them.</summary>
+    private async Task<Task> PublishArrivalAsync(
+        IDocumentOperations operations, IEvent @event, IReadOnlyList<IEvent> related, bool isUrgent, CancellationToken cancellationToken)
+    {
+        // SpamCleared: a person found it genuine; from now on it is an ordinary request, and staff hear of it.
+        var arrival = Domain.Arrival.Of(@event.Data) ?? await RestoredAsync(operations, @event.StreamId, cancellationToken);
+        var (requestId, reference, spam, at) = (arrival.RequestId, arrival.Reference, arrival.SuspectedSpam, arrival.At);
+        if (spam && !isUrgent)
+        {
+            return Task.CompletedTask;
+        }
 
-            using var activity = StartForwardActivity(@event);
-
+        var activity = StartForwardActivity(@event);
+        try
+        {
             // Decrypted only when something is sent to the visitor or (opted in) staff are sent the details; null once
             // erased, and then neither goes out: the alert still does, with the reference only.
             var wantsAcknowledgement = arrival.WantsAcknowledgement && !spam;
@@ -126,25 +131,32 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
                 : null;
 
             // Message ids derive from the event, so a re-publish after a crash is recognisably the same message.
-            publishes.Add(PublishAsync(
+            var submitted = PublishAsync(
                 new Integration.IntakeRequestSubmitted(requestId, reference, arrival.ConditionSlug, isUrgent, spam, at, visitor),
                 @event.Id,
-                cancellationToken));
-
-            if (wantsAcknowledgement && contact is not null)
+                cancellationToken);
+            if (!wantsAcknowledgement || contact is null)
             {
-                // The deadlines set with this arrival (or with its restore from the spam folder): the first after it.
-                var callBy = related
-                    .Where(e => e.StreamId == @event.StreamId && e.Sequence > @event.Sequence && e.Data is Domain.ResponseDeadlinesSet)
-                    .OrderBy(e => e.Sequence)
-                    .Select(e => (DateTimeOffset?)((Domain.ResponseDeadlinesSet)e.Data).FirstContactBy)
-                    .FirstOrDefault();
-                var callByText = callBy is { } due ? $"{_clinicTime.FormatWithoutZone(due)} ({_clinicTime.ZoneName})" : null;
-                publishes.Add(PublishAsync(
-                    new Integration.VisitorAcknowledgementRequested(requestId, reference, contact.FirstName, contact.Email, at, callBy, callByText),
-                    Domain.DeterministicGuid.From("acknowledgement", @event.Id.ToString("N")),
-                    cancellationToken));
+                return EndWhenConfirmedAsync(activity, submitted);
             }
+
+            // The deadlines set with this arrival (or with its restore from the spam folder): the first after it.
+            var callBy = related
+                .Where(e => e.StreamId == @event.StreamId && e.Sequence > @event.Sequence && e.Data is Domain.ResponseDeadlinesSet)
+                .OrderBy(e => e.Sequence)
+                .Select(e => (DateTimeOffset?)((Domain.ResponseDeadlinesSet)e.Data).FirstContactBy)
+                .FirstOrDefault();
+            var callByText = callBy is { } due ? $"{_clinicTime.FormatWithoutZone(due)} ({_clinicTime.ZoneName})" : null;
+            var acknowledgement = PublishAsync(
+                new Integration.VisitorAcknowledgementRequested(requestId, reference, contact.FirstName, contact.Email, at, callBy, callByText),
+                Domain.DeterministicGuid.From("acknowledgement", @event.Id.ToString("N")),
+                cancellationToken);
+            return EndWhenConfirmedAsync(activity, submitted, acknowledgement);
+        }
+        catch
+        {
+            activity?.Dispose();
+            throw;
         }
     }
 
@@ -152,16 +164,45 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
     private async Task<Task> PublishEscalationAsync(
         IDocumentOperations operations, IEvent @event, Domain.EscalationRaised escalation, bool isUrgent, CancellationToken cancellationToken)
     {
-        using var activity = StartForwardActivity(@event);
-        var arrival = Domain.Arrival.In(await operations.Events.FetchStreamAsync(@event.StreamId, token: cancellationToken));
-        var policy = isUrgent ? _policy.CurrentValue.Urgent : _policy.CurrentValue.Routine;
-        var within = escalation.Deadline == Deadlines.DeadlineKinds.Acknowledge ? policy.Acknowledge.Within : policy.FirstContact.Within;
-        return PublishAsync(
-            new Integration.RequestEscalated(
-                arrival.RequestId, arrival.Reference, arrival.ConditionSlug, isUrgent, escalation.Deadline, escalation.Step, within,
-                escalation.Recipients, escalation.DueAt, escalation.RaisedAt),
-            Domain.DeterministicGuid.From("escalation", @event.Id.ToString("N")),
-            cancellationToken);
+        var activity = StartForwardActivity(@event);
+        try
+        {
+            var arrival = Domain.Arrival.In(await operations.Events.FetchStreamAsync(@event.StreamId, token: cancellationToken));
+            var policy = isUrgent ? _policy.CurrentValue.Urgent : _policy.CurrentValue.Routine;
+            var within = escalation.Deadline == Deadlines.DeadlineKinds.Acknowledge ? policy.Acknowledge.Within : policy.FirstContact.Within;
+            return EndWhenConfirmedAsync(activity, PublishAsync(
+                new Integration.RequestEscalated(
+                    arrival.RequestId, arrival.Reference, arrival.ConditionSlug, isUrgent, escalation.Deadline, escalation.Step, within,
+                    escalation.Recipients, escalation.DueAt, escalation.RaisedAt),
+                Domain.DeterministicGuid.From("escalation", @event.Id.ToString("N")),
+                cancellationToken));
+        }
+        catch
+        {
+            activity?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A forward span covers the publish up to the broker's confirm, not just its start. Started in an async method,
+    /// the span is the current one only there: the next event's span never takes it for its parent.
+    /// </summary>
+    private static async Task EndWhenConfirmedAsync(Activity? activity, params Task[] publishes)
+    {
+        try
+        {
+            await Task.WhenAll(publishes);
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
+        finally
+        {
+            activity?.Dispose();
+        }
     }
 
     /// <summary>

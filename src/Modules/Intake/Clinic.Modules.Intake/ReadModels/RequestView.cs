@@ -81,10 +81,16 @@ public sealed class RequestView
     public bool HasFailure(string channel, string recipient, bool final) =>
         Failures.Exists(f => f.Channel == channel && f.Final == final && string.Equals(f.Recipient, recipient, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Whether this alert was recorded: the arrival alert when <paramref name="deadline"/> is null, else that escalation step's.</summary>
-    public bool WasNotified(string channel, string recipient, string? deadline = null, int? step = null) =>
-        Deliveries.Exists(d => d.Channel == channel && string.Equals(d.Recipient, recipient, StringComparison.OrdinalIgnoreCase)
-            && d.Deadline == deadline && d.Step == step);
+    /// <summary>Whether this alert was recorded: the arrival alert when its deadline is null, else that escalation step's.</summary>
+    public bool WasNotified(StaffAlerted alert) => Deliveries.Exists(d => IsSameAlert(alert, d.Channel, d.Recipient, d.Deadline, d.Step));
+
+    /// <summary>Whether two reports are of one alert, by the rule <see cref="WasNotified"/> applies to the recorded ones.</summary>
+    public static bool IsSameAlert(StaffAlerted alert, StaffAlerted other) => IsSameAlert(alert, other.Channel, other.Recipient, other.Deadline, other.Step);
+
+    /// <summary>An alert is one per channel, recipient (whatever the case of the address) and escalation step.</summary>
+    private static bool IsSameAlert(StaffAlerted alert, string channel, string recipient, string? deadline, int? step) =>
+        alert.Channel == channel && string.Equals(alert.Recipient, recipient, StringComparison.OrdinalIgnoreCase)
+            && alert.Deadline == deadline && alert.Step == step;
 
     /// <param name="Deadline">Null for the alert about the request's arrival; else the escalation it belonged to.</param>
     public sealed record Delivery(string Channel, string Recipient, DateTimeOffset At, string? Deadline = null, int? Step = null);

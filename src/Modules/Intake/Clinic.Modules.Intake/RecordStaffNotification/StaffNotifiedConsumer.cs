@@ -1,6 +1,6 @@
+using System.Diagnostics;
 using Clinic.Modules.Intake.Domain;
 using Clinic.Modules.Intake.ReadModels;
-using Marten;
 using MassTransit;
 using Integration = Clinic.Modules.Notifications.Contracts;
 
@@ -22,38 +22,33 @@ internal sealed class StaffNotifiedConsumer(IIntakeStore store) : IConsumer<Batc
 
     public async Task Consume(ConsumeContext<Batch<Integration.StaffNotified>> context)
     {
-        // Streams locked in one order by every batch, so two hosts' batches never deadlock on each other.
-        var byRequest = context.Message.Select(m => m.Message).GroupBy(m => m.RequestId).OrderBy(g => g.Key).ToList();
+        var cancellationToken = context.CancellationToken;
+        // Reports an earlier attempt at this batch recorded (and marked consumed, below) are not tried again.
+        var pending = context.Message.Where(report => !report.ReceiveContext.IsDelivered).ToList();
         try
         {
-            await using var session = store.LightweightSession();
-            await ReadModelLock.EnterForWriteAsync(session, context.CancellationToken);
-            foreach (var reports in byRequest)
-            {
-                await AppendNewAsync(session, reports.Key, reports, context.CancellationToken);
-            }
-
-            await session.SaveChangesAsync(context.CancellationToken);
+            await RecordAsync(pending, cancellationToken);
         }
-        catch (Exception) when (byRequest.Count > 1 && !context.CancellationToken.IsCancellationRequested)
+        catch (Exception) when (pending.Count > 1 && !cancellationToken.IsCancellationRequested)
         {
-            // One request's failure (say, a report for a stream not yet readable) must not hold up the others:
-            // record each request on its own, then fail the batch if any still failed, so it is retried and,
-            // retries used up, ends in _error. The requests recorded meanwhile find their facts there on a retry.
+            // One report's failure (say, one for a stream not yet readable) must not hold up the others: record each on its
+            // own and mark it consumed, then fail the batch if any still failed. The batch is retried with those alone;
+            // retries used up, MassTransit faults only the reports not marked consumed, and only they land in _error.
             List<Exception>? failures = null;
-            foreach (var reports in byRequest)
+            foreach (var report in pending)
             {
+                var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    await using var session = store.LightweightSession();
-                    await ReadModelLock.EnterForWriteAsync(session, context.CancellationToken);
-                    await AppendNewAsync(session, reports.Key, reports, context.CancellationToken);
-                    await session.SaveChangesAsync(context.CancellationToken);
+                    await RecordAsync([report], cancellationToken);
                 }
-                catch (Exception e) when (!context.CancellationToken.IsCancellationRequested)
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
                     (failures ??= []).Add(e);
+                    continue;
                 }
+
+                await report.NotifyConsumed(Stopwatch.GetElapsedTime(started), TypeCache<StaffNotifiedConsumer>.ShortName);
             }
 
             if (failures is not null)
@@ -63,35 +58,18 @@ internal sealed class StaffNotifiedConsumer(IIntakeStore store) : IConsumer<Batc
         }
     }
 
-    /// <summary>
-    /// Appends the facts this request's history does not hold yet. The exclusive lock on the stream makes
-    /// concurrent writers queue rather than fail and retry; repeats of a report change nothing.
-    /// </summary>
-    private static async Task AppendNewAsync(
-        IDocumentSession session, Guid requestId, IEnumerable<Integration.StaffNotified> reports, CancellationToken cancellationToken)
+    private async Task RecordAsync(IEnumerable<ConsumeContext<Integration.StaffNotified>> reports, CancellationToken cancellationToken)
     {
-        var stream = await session.Events.FetchForExclusiveWriting<RequestView>(requestId, cancellationToken);
-        if (stream.Aggregate is null)
-        {
-            throw new InvalidOperationException($"No intake request with id {requestId}.");
-        }
-
-        var facts = new List<StaffAlerted>();
-        foreach (var message in reports)
-        {
-            var fact = new StaffAlerted(message.Channel, message.Recipient, message.NotifiedAt, message.Escalation?.Deadline, message.Escalation?.Step);
-            // A repeat within the batch itself (a redelivered report beside its original) is dropped like a repeat from before.
-            if (!stream.Aggregate.WasNotified(fact.Channel, fact.Recipient, fact.Deadline, fact.Step)
-                && !facts.Any(f => f.Channel == fact.Channel && string.Equals(f.Recipient, fact.Recipient, StringComparison.OrdinalIgnoreCase)
-                    && f.Deadline == fact.Deadline && f.Step == fact.Step))
-            {
-                facts.Add(fact);
-            }
-        }
-
-        if (facts.Count > 0)
-        {
-            stream.AppendMany(facts);
-        }
+        await using var session = store.LightweightSession();
+        // A repeat within the batch itself (a redelivered report beside its original) is dropped like a repeat from before.
+        await RequestHistoryWriter.AppendEachOnceAsync(
+            session,
+            reports.Select(report => (report.Message.RequestId, Fact: Alert(report.Message))),
+            static (request, alert) => request.WasNotified(alert),
+            RequestView.IsSameAlert,
+            cancellationToken);
     }
+
+    private static StaffAlerted Alert(Integration.StaffNotified message) =>
+        new(message.Channel, message.Recipient, message.NotifiedAt, message.Escalation?.Deadline, message.Escalation?.Step);
 }
