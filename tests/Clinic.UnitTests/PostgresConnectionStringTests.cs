@@ -18,4 +18,14 @@ public sealed class PostgresConnectionStringTests
         Assert.Contains("client_connection_check_interval=2000", settings.Options, StringComparison.Ordinal);
         Assert.Equal("clinic", settings.Database);
     }
+
+    [Fact]
+    public void Statements_are_prepared_automatically_unless_the_configured_string_says_otherwise()
+    {
+        var prepared = new NpgsqlConnectionStringBuilder(ServiceDefaultsExtensions.WithAutoPrepare("Host=127.0.0.1;Database=clinic"));
+        var configured = new NpgsqlConnectionStringBuilder(ServiceDefaultsExtensions.WithAutoPrepare("Host=127.0.0.1;Database=clinic;Max Auto Prepare=7"));
+
+        Assert.Equal(ServiceDefaultsExtensions.MaxAutoPrepare, prepared.MaxAutoPrepare);
+        Assert.Equal(7, configured.MaxAutoPrepare);
+    }
 }

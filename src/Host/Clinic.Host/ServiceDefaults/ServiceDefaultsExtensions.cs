@@ -33,7 +33,7 @@ internal static class ServiceDefaultsExtensions
                 "ConnectionStrings:Postgres is not configured (for example Host=127.0.0.1;Username=clinic;Password=…;Database=clinic).");
         }
 
-        return WithoutSessionReset(WithDeadClientDetection(configured));
+        return WithAutoPrepare(WithoutSessionReset(WithDeadClientDetection(configured)));
     }
 
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string postgres)
@@ -110,6 +110,26 @@ internal static class ServiceDefaultsExtensions
     /// </summary>
     internal static string WithoutSessionReset(string connectionString) =>
         new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
+
+    /// <summary>
+    /// Prepares each connection's most used statements (Marten's appends, loads and upserts), so PostgreSQL parses and
+    /// plans them once per connection rather than at every call; they survive the return to the pool because it no
+    /// longer resets sessions. A schema change under a prepared statement fails that one call with 0A000, after which
+    /// Npgsql prepares it again; Marten changes the schema only before the host serves (ApplyAllDatabaseChangesOnStartup
+    /// and migrate). A value already set in the configured string is kept.
+    /// </summary>
+    internal static string WithAutoPrepare(string connectionString)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (settings.MaxAutoPrepare == 0)
+        {
+            settings.MaxAutoPrepare = MaxAutoPrepare;
+        }
+
+        return settings.ConnectionString;
+    }
+
+    internal const int MaxAutoPrepare = 128;
 }
 
 /// <summary>Ready only when PostgreSQL answers a query within the check's time budget.</summary>

@@ -54,6 +54,7 @@ public static class IntakeModule
         builder.Services.AddHealthChecks().AddCheck<ForwarderLagHealthCheck>("intake-forwarder-lag", tags: ["ops"]);
         builder.Services.AddSingleton<IntakeMetrics>();
         builder.Services.AddSingleton<DaemonLag>();
+        builder.Services.AddSingleton<ConditionChoicesCache>();
         // Before the event store, so the timers' scheduler is up when the daemon first schedules one.
         builder.AddEscalation(connectionString);
 
@@ -136,6 +137,13 @@ public static class IntakeModule
         static void Transient<T>(IConsumerConfigurator<T> c) where T : class =>
             c.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
         bus.AddConsumer<ConditionCatalogPublishedConsumer>(Transient);
+        // A temporary queue of this host's own (a new instance id at every start): every host drops its cached choices.
+        var instance = Guid.NewGuid().ToString("N")[..12];
+        bus.AddConsumer<ConditionCatalogHeardConsumer>().Endpoint(e =>
+        {
+            e.Temporary = true;
+            e.InstanceId = instance;
+        });
         // Delivery reports are recorded a batch at a time (one transaction for many requests' reports).
         bus.AddConsumer<StaffNotifiedConsumer>(c =>
         {

@@ -10,7 +10,7 @@ namespace Clinic.Modules.Intake.ConditionOptions;
 /// put an older list over a newer one: the document is stored with optimistic concurrency, so the slower one
 /// fails, is retried, and then finds the newer version.
 /// </summary>
-internal sealed class ConditionCatalogPublishedConsumer(IIntakeStore store) : IConsumer<ConditionCatalogPublished>
+internal sealed class ConditionCatalogPublishedConsumer(IIntakeStore store, ConditionChoicesCache cache) : IConsumer<ConditionCatalogPublished>
 {
     public async Task Consume(ConsumeContext<ConditionCatalogPublished> context)
     {
@@ -36,5 +36,6 @@ internal sealed class ConditionCatalogPublishedConsumer(IIntakeStore store) : IC
         }
 
         await session.SaveChangesAsync(context.CancellationToken);
+        cache.Invalidate(message.Version);
     }
 }

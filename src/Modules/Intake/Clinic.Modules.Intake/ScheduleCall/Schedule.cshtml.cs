@@ -1,6 +1,5 @@
 using Clinic.Modules.Intake.ConditionOptions;
 using Clinic.Modules.Intake.CrisisLanguage;
-using Marten;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,7 +9,7 @@ namespace Clinic.Modules.Intake.ScheduleCall;
 
 /// <summary>The Schedule A Call form: shows it, validates it on the server, and stores the request.</summary>
 [EnableRateLimiting(IntakeRateLimiting.PolicyName)]
-internal sealed class ScheduleModel(IIntakeStore query, SubmitIntakeRequest submit, CrisisLanguageRules crisis) : PageModel
+internal sealed class ScheduleModel(ConditionChoicesCache conditions, SubmitIntakeRequest submit, CrisisLanguageRules crisis) : PageModel
 {
     [BindProperty]
     public ScheduleCallForm Form { get; set; } = new();
@@ -30,7 +29,7 @@ internal sealed class ScheduleModel(IIntakeStore query, SubmitIntakeRequest subm
 
     public async Task OnGetAsync(string? condition, CancellationToken cancellationToken)
     {
-        Choices = await ConditionChoices.LoadAsync(query, cancellationToken);
+        Choices = await conditions.GetAsync(cancellationToken);
         FormInstanceId = Guid.NewGuid().ToString("N");
         if (condition is not null && Choices.Offers(condition))
         {
@@ -40,7 +39,7 @@ internal sealed class ScheduleModel(IIntakeStore query, SubmitIntakeRequest subm
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        Choices = await ConditionChoices.LoadAsync(query, cancellationToken);
+        Choices = await conditions.GetOfferingAsync(Form.Condition, cancellationToken);
         foreach (var (field, messages) in ScheduleCallValidator.Validate(Form, Choices))
         {
             // Binding may already have said something about this field; ours is the clearer message.

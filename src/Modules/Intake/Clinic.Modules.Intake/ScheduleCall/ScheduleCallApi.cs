@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Clinic.Modules.Intake.ConditionOptions;
 using Clinic.Modules.Intake.CrisisLanguage;
-using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -46,7 +45,7 @@ internal static class ScheduleCallApi
     }
 
     private static async Task<Results<Created<Accepted>, Ok<Accepted>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpRequest http, IIntakeStore query, SubmitIntakeRequest submit, CrisisLanguageRules crisis, CancellationToken cancellationToken)
+        HttpRequest http, ConditionChoicesCache conditions, SubmitIntakeRequest submit, CrisisLanguageRules crisis, CancellationToken cancellationToken)
     {
         if (!http.HasJsonContentType())
         {
@@ -89,7 +88,7 @@ internal static class ScheduleCallApi
         using (document)
         {
             var (form, bindingErrors) = JsonFormBinder.Bind(document.RootElement);
-            var choices = await ConditionChoices.LoadAsync(query, cancellationToken);
+            var choices = await conditions.GetOfferingAsync(form.Condition, cancellationToken);
             var errors = bindingErrors;
             foreach (var (field, messages) in ScheduleCallValidator.Validate(form, choices))
             {

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Clinic.EndToEndTests.Infrastructure;
+using Clinic.Modules.Content.Editing;
+using Clinic.Modules.Intake.ConditionOptions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Clinic.EndToEndTests;
+
+/// <summary>Intake keeps the condition choices in memory: a visitor is never refused a condition for a stale copy.</summary>
+[Collection(ClinicCollection.Name)]
+public sealed class ConditionChoicesCacheTests(ClinicFixture clinic)
+{
+    private static Dictionary<string, object?> Body(string condition) => new()
+    {
+        ["firstName"] = "Noor",
+        ["lastName"] = "Haddad",
+        ["email"] = "noor@example.com",
+        ["phone"] = "+1 555 010 4444",
+        ["preferredContact"] = "email",
+        ["condition"] = condition,
+        ["bestTimeToCall"] = "morning",
+        ["message"] = "Mornings suit me.",
+        ["acceptTerms"] = true,
+    };
+
+    [Fact]
+    public async Task A_condition_the_store_offers_but_the_cached_copy_lacks_is_accepted_at_once()
+    {
+        using var visitor = clinic.CreateBrowser();
+        // The copy in memory is filled by the form's page.
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync("/schedule")).StatusCode);
+        var slug = $"cache-test-{Guid.NewGuid():N}"[..20];
+        List<ConditionChoices.Choice> before;
+        await using (var session = clinic.Store.LightweightSession())
+        {
+            // Stored behind the cache's back (no publication, so nothing tells the cache).
+            var stored = (await session.LoadAsync<ConditionChoices>(ConditionChoices.CurrentId))!;
+            before = stored.Conditions;
+            stored.Conditions = [.. before, new ConditionChoices.Choice(slug, "Cache test condition")];
+            session.Store(stored);
+            await session.SaveChangesAsync();
+        }
+
+        try
+        {
+            var response = await visitor.PostAsJsonAsync("/api/intake/requests", Body(slug));
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+        finally
+        {
+            await using var session = clinic.Store.LightweightSession();
+            var stored = (await session.LoadAsync<ConditionChoices>(ConditionChoices.CurrentId))!;
+            stored.Conditions = before;
+            session.Store(stored);
+            await session.SaveChangesAsync();
+            clinic.App.Services.GetRequiredService<ConditionChoicesCache>().Invalidate(stored.CatalogVersion);
+        }
+    }
+
+    [Fact]
+    public async Task A_published_condition_is_accepted_by_the_api_and_refused_once_unpublished()
+    {
+        var slug = $"api-cat-{Guid.NewGuid():N}"[..20];
+        var key = ContentItems.ConditionKey(slug);
+        using var scope = clinic.App.Services.CreateScope();
+        var editing = scope.ServiceProvider.GetRequiredService<ContentEditing>();
+        var body = JsonSerializer.Serialize(new
+        {
+            slug,
+            name = "API catalogue test condition",
+            description = new[] { "A condition that exists only while this test runs." },
+            facts = new { heading = "Facts", items = new[] { "One fact." } },
+            warningSigns = new { heading = "Signs", items = new[] { "One sign." } },
+            order = 98,
+        });
+        using var visitor = clinic.CreateBrowser();
+        // The copy in memory holds the list without the new condition before it is published.
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync("/schedule")).StatusCode);
+        var version = await editing.PublishAsync(key, ContentKinds.Condition, body, 0);
+        try
+        {
+            await Eventually.TrueAsync(
+                async () => (await visitor.PostAsJsonAsync("/api/intake/requests", Body(slug))).StatusCode == HttpStatusCode.Created,
+                "the API to accept the newly published condition");
+        }
+        finally
+        {
+            var unpublished = await editing.HandleAsync(key, new Unpublish(), version, ClinicFixture.ReviewerUserName, CancellationToken.None);
+            Assert.True(unpublished.Outcome == EditOutcome.Done, unpublished.Message);
+        }
+
+        var refused = await Eventually.GetAsync(
+            async () =>
+            {
+                var response = await visitor.PostAsJsonAsync("/api/intake/requests", Body(slug));
+                return response.StatusCode == HttpStatusCode.BadRequest ? await response.Content.ReadAsStringAsync() : null;
+            },
+            "the API to refuse the unpublished condition");
+        Assert.True(JsonDocument.Parse(refused).RootElement.GetProperty("errors").TryGetProperty("condition", out _));
+        Assert.DoesNotContain($"value=\"{slug}\"", await visitor.GetStringAsync("/schedule"), StringComparison.Ordinal);
+    }
+}
