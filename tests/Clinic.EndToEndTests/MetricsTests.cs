@@ -119,6 +119,20 @@ public sealed class MetricsTests(ClinicFixture clinic)
         Assert.DoesNotContain(clinic.Spans.Snapshot(), s => Equals(s.GetTagItem("url.path"), "/metrics"));
     }
 
+    [Fact]
+    public async Task Cached_public_page_reads_are_not_traced_but_other_pages_are()
+    {
+        using var visitor = clinic.CreateBrowser();
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync("/conditions/ptsd")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync("/research")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync("/crisis-resources")).StatusCode);
+
+        // The crisis resources page was asked for last: once its span is there, the others' would be too.
+        await Eventually.TrueAsync(() => Task.FromResult(clinic.Spans.Snapshot().Any(s => Equals(s.GetTagItem("url.path"), "/crisis-resources"))), "the crisis page's span");
+        Assert.DoesNotContain(clinic.Spans.Snapshot(), s => Equals(s.GetTagItem("url.path"), "/conditions/ptsd"));
+        Assert.DoesNotContain(clinic.Spans.Snapshot(), s => Equals(s.GetTagItem("url.path"), "/research"));
+    }
+
     private static double Delta(Scrape before, Scrape after, string name, params (string, string)[] labels) =>
         after.Sum(name, labels) - before.Sum(name, labels);
 }

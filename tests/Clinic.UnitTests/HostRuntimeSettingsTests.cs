@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 
 namespace Clinic.UnitTests;
@@ -22,5 +23,14 @@ public sealed class HostRuntimeSettingsTests
         // it costs memory and CPU (docs/adr/0005-workstation-gc.md).
         Assert.True(ConfigProperties().TryGetProperty("System.GC.Server", out var server), "System.GC.Server is not set: the web SDK's default (server GC) applies");
         Assert.False(server.GetBoolean());
+    }
+
+    [Fact]
+    public void Host_is_published_ready_to_run()
+    {
+        // Precompiled code spares a new host and each short command (migrate, users, audit) most of the JIT's work.
+        var setting = typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == "PublishReadyToRun");
+        Assert.NotNull(setting);
+        Assert.Equal("true", setting.Value, ignoreCase: true);
     }
 }

@@ -48,7 +48,8 @@ internal static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation(options =>
                 {
                     options.Filter = context =>
-                        !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(MetricsScrape.Path);
+                        !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(MetricsScrape.Path)
+                        && !Clinic.Modules.Content.ContentModule.IsCachedPublicRead(context.Request);
                     // The User-Agent string singles out a browser: spans keep none (sign-in records keep a family and system).
                     options.EnrichWithHttpRequest = (activity, _) => activity.SetTag("user_agent.original", null);
                 })

@@ -5,6 +5,7 @@ using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -89,5 +90,21 @@ public static class ContentModule
         app.MapContentApi();
         Publishing.SiteFeeds.MapSiteFeeds(app);
         return app;
+    }
+
+    /// <summary>
+    /// A read of a public page the output cache serves (home, conditions, research, feeds): the bulk of the site's
+    /// traffic, alike and cheap, so not worth a span each. Previews live under /staff and are not among them.
+    /// </summary>
+    public static bool IsCachedPublicRead(HttpRequest request)
+    {
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
+        {
+            return false;
+        }
+
+        var path = request.Path;
+        return path == "/" || path.StartsWithSegments("/conditions") || path.StartsWithSegments("/research")
+            || path == "/sitemap.xml" || path == "/robots.txt";
     }
 }
