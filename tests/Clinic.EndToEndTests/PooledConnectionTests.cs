@@ -58,6 +58,52 @@ public sealed class PooledConnectionTests(ClinicFixture clinic)
         await clinic.SubmitAndSettleAsync(Visitor.Form(firstName: "Ulla"));
     }
 
+    [Fact]
+    public async Task The_hosts_pooled_connections_go_back_to_the_pool_without_a_reset()
+    {
+        // No Reset On Close saves a DISCARD ALL per return (docs/benchmarks.md); it is why the tests above matter.
+        var database = clinic.Store.Storage.Database;
+        await using (var unopened = database.CreateConnection())
+        {
+            Assert.True(new NpgsqlConnectionStringBuilder(unopened.ConnectionString).NoResetOnClose);
+        }
+
+        // Shown on the pool itself: session state set on a connection is still there when the pool hands its backend out again.
+        var marker = $"probe-{Guid.NewGuid():N}";
+        int marked;
+        await using (var connection = database.CreateConnection())
+        {
+            await connection.OpenAsync();
+            marked = connection.ProcessID;
+            await ExecuteAsync(connection, $"set application_name = '{marker}'");
+        }
+
+        var seen = await Eventually.GetAsync(
+            async () =>
+            {
+                await using var connection = database.CreateConnection();
+                await connection.OpenAsync();
+                if (connection.ProcessID != marked)
+                {
+                    return null;
+                }
+
+                await using var read = new NpgsqlCommand("select current_setting('application_name')", connection);
+                var name = (string)(await read.ExecuteScalarAsync())!;
+                // The host relies on no session state outliving its use: undo the probe's.
+                await ExecuteAsync(connection, "reset application_name");
+                return name;
+            },
+            "the pool to hand out the probed connection again");
+        Assert.Equal(marker, seen);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>
     /// Makes the next Npgsql command of the calling flow (and only of it) throw as it starts, before anything is sent:
     /// Npgsql asks every listener of its activity source whether to record the command, and this one answers with an exception.
