@@ -33,4 +33,13 @@ public sealed class HostRuntimeSettingsTests
         Assert.NotNull(setting);
         Assert.Equal("true", setting.Value, ignoreCase: true);
     }
+
+    [Fact]
+    public void Host_garbage_collection_conserves_memory()
+    {
+        // The GC compacts the old generation sooner instead of growing the heap while the daemon catches up
+        // (docs/adr/0005-workstation-gc.md).
+        Assert.True(ConfigProperties().TryGetProperty("System.GC.ConserveMemory", out var conserve), "System.GC.ConserveMemory is not set");
+        Assert.Equal(7, conserve.GetInt32());
+    }
 }

@@ -1,4 +1,5 @@
 using Clinic.Host.ServiceDefaults;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace Clinic.UnitTests;
@@ -9,14 +10,18 @@ public sealed class PostgresConnectionStringTests
     [Fact]
     public void Pooled_connections_skip_the_reset_and_keep_dead_client_detection()
     {
-        var configured = "Host=127.0.0.1;Username=clinic;Password=secret;Database=clinic";
+        // Plain `Host` would name the Clinic.Host namespace here.
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Username=clinic;Password=secret;Database=clinic";
 
-        var settings = new NpgsqlConnectionStringBuilder(
-            ServiceDefaultsExtensions.WithoutSessionReset(ServiceDefaultsExtensions.WithDeadClientDetection(configured)));
+        // The string the host hands every store (Program.cs), read the way the host reads it.
+        var settings = new NpgsqlConnectionStringBuilder(builder.PostgresConnectionString());
 
         Assert.True(settings.NoResetOnClose);
         Assert.Contains("client_connection_check_interval=2000", settings.Options, StringComparison.Ordinal);
         Assert.Equal("clinic", settings.Database);
+        Assert.Equal("secret", settings.Password);
+        Assert.Equal(ServiceDefaultsExtensions.MaxAutoPrepare, settings.MaxAutoPrepare);
     }
 
     [Fact]

@@ -106,8 +106,9 @@ internal static class ServiceDefaultsExtensions
     /// round trips. Safe because nothing session-level outlives its use here: Npgsql still rolls back an open
     /// transaction on return (so the daemon's leadership lock, transaction-scoped through
     /// UseAdvisoryLockTransaction, and the read-model lock are released), Marten's LISTEN runs on a connection
-    /// of its own, nothing issues a session-level SET, and the one session-level advisory lock (a replay's)
-    /// is unlocked explicitly, its connection dropped from the pool if that fails.
+    /// of its own, nothing issues a session-level SET, and the one session-level advisory lock (a replay's) is
+    /// taken on an unpooled connection of its own, whose closing ends the session and the lock with it
+    /// (ReadModelLock). Anything added later that sets session state must undo it or stay off the pool.
     /// </summary>
     internal static string WithoutSessionReset(string connectionString) =>
         new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;

@@ -35,13 +35,35 @@ internal static class ReadModelLock
     public static async Task<IAsyncDisposable> EnterForReplayAsync(IDocumentStore store, CancellationToken cancellationToken)
     {
         var key = KeyFor(store.Options.Events.DatabaseSchemaName);
-        var connection = store.Storage.Database.CreateConnection();
+        var connection = await OpenUnpooledAsync(store, cancellationToken);
         try
         {
-            await connection.OpenAsync(cancellationToken);
             await using var take = new NpgsqlCommand("select pg_advisory_lock($1)", connection) { Parameters = { new() { Value = key } } };
             await take.ExecuteNonQueryAsync(cancellationToken);
             return new Held(connection, key);
+        }
+        catch
+        {
+            // The lock may have been granted before the failure: closing the connection ends its session, and the lock with it.
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A connection of its own to the store's database, outside the pool. Pooled connections go back without a reset
+    /// (No Reset On Close), so a session-level lock left on one would outlive the replay and stall every later append;
+    /// an unpooled connection's session ends when it is closed, whatever happened before.
+    /// </summary>
+    private static async Task<NpgsqlConnection> OpenUnpooledAsync(IDocumentStore store, CancellationToken cancellationToken)
+    {
+        await using var pooled = store.Storage.Database.CreateConnection();
+        // CloneWith keeps the store's credentials, which the pooled connection's string leaves out.
+        var connection = pooled.CloneWith(new NpgsqlConnectionStringBuilder(pooled.ConnectionString) { Pooling = false }.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
         }
         catch
         {
@@ -54,17 +76,11 @@ internal static class ReadModelLock
     {
         public async ValueTask DisposeAsync()
         {
-            // Pooled connections are returned without a reset (No Reset On Close), so the lock must be released
-            // here; if that fails, the connection is closed instead of going back to the pool still holding it.
+            // Unlocking releases the lock at once; if it fails, closing the unpooled connection still releases it.
             try
             {
                 await using var release = new NpgsqlCommand("select pg_advisory_unlock($1)", connection) { Parameters = { new() { Value = key } } };
                 await release.ExecuteNonQueryAsync();
-            }
-            catch
-            {
-                NpgsqlConnection.ClearPool(connection);
-                throw;
             }
             finally
             {

@@ -60,11 +60,11 @@ internal sealed partial class DeliveryReportReconciliation(
 
         var since = last - Window;
         var reported = 0;
-        // Keyset pages by id: each page starts where the last one ended, so no page re-reads the rows before it.
-        for (var after = ""; ;)
+        // Keyset pages in the order of the (delivered_at, id) index: each page starts where the last one ended, so the
+        // window is read once, from the index, whatever the ids (they begin with a random request id).
+        for (var (afterAt, afterId) = (since, ""); ;)
         {
-            var page = await session.QueryAsync<DeliveryRecord>(
-                "where delivered_at >= ? and id > ? order by id limit ?", cancellationToken, since, after, Batch);
+            var page = await session.QueryAsync<DeliveryRecord>(PageQuery, cancellationToken, since, afterAt, afterId, Batch);
             if (page.Count == 0)
             {
                 return reported;
@@ -77,9 +77,16 @@ internal sealed partial class DeliveryReportReconciliation(
             }
 
             reported += reports.Count;
-            after = page[^1].Id;
+            (afterAt, afterId) = (page[^1].DeliveredAt!.Value, page[^1].Id);
         }
     }
+
+    /// <summary>
+    /// One page of the window's deliveries after a (delivered at, id) pair; its parameters: the window's start, the pair,
+    /// the page size. The window's own bound lets the planner use the partial index (delivered_at is not null).
+    /// </summary>
+    internal const string PageQuery =
+        "where delivered_at >= ? and (delivered_at, id) > (?, ?) order by delivered_at, id limit ?";
 
     /// <summary>The log's latest delivery, read from the end of the delivered-at index (the module's schema declares it).</summary>
     internal static IQueryable<DeliveryRecord> LatestDelivery(IQuerySession session) =>
