@@ -45,6 +45,10 @@ public sealed class ConditionChoicesCacheTests(ClinicFixture clinic)
 
         try
         {
+            // The condition page's "Schedule a call" link: the form offers the condition, already chosen.
+            var form = await visitor.GetStringAsync($"/schedule?condition={slug}");
+            Assert.Contains($"<option value=\"{slug}\" selected=\"selected\">", form, StringComparison.Ordinal);
+
             var response = await visitor.PostAsJsonAsync("/api/intake/requests", Body(slug));
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
@@ -97,7 +101,9 @@ public sealed class ConditionChoicesCacheTests(ClinicFixture clinic)
                 var response = await visitor.PostAsJsonAsync("/api/intake/requests", Body(slug));
                 return response.StatusCode == HttpStatusCode.BadRequest ? await response.Content.ReadAsStringAsync() : null;
             },
-            "the API to refuse the unpublished condition");
+            "the API to refuse the unpublished condition",
+            // Well inside the cached copy's 30 s lifetime: the refusal must come from hearing the publication.
+            TimeSpan.FromSeconds(5));
         Assert.True(JsonDocument.Parse(refused).RootElement.GetProperty("errors").TryGetProperty("condition", out _));
         Assert.DoesNotContain($"value=\"{slug}\"", await visitor.GetStringAsync("/schedule"), StringComparison.Ordinal);
     }

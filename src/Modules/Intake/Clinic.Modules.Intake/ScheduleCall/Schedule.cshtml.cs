@@ -29,7 +29,8 @@ internal sealed class ScheduleModel(ConditionChoicesCache conditions, SubmitInta
 
     public async Task OnGetAsync(string? condition, CancellationToken cancellationToken)
     {
-        Choices = await conditions.GetAsync(cancellationToken);
+        // Reached from a condition page's link: a condition published a moment ago is offered, not missing.
+        Choices = await conditions.GetOfferingAsync(condition, cancellationToken);
         FormInstanceId = Guid.NewGuid().ToString("N");
         if (condition is not null && Choices.Offers(condition))
         {
