@@ -32,5 +32,7 @@ public sealed class PostgresConnectionStringTests
 
         Assert.Equal(ServiceDefaultsExtensions.MaxAutoPrepare, prepared.MaxAutoPrepare);
         Assert.Equal(7, configured.MaxAutoPrepare);
+        // Zero is how an operator turns preparation off; it is kept too.
+        Assert.Equal(0, new NpgsqlConnectionStringBuilder(ServiceDefaultsExtensions.WithAutoPrepare("Host=127.0.0.1;Max Auto Prepare=0")).MaxAutoPrepare);
     }
 }

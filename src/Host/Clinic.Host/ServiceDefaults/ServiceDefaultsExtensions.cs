@@ -118,17 +118,18 @@ internal static class ServiceDefaultsExtensions
     /// plans them once per connection rather than at every call; they survive the return to the pool because it no
     /// longer resets sessions. A schema change under a prepared statement fails that one call with 0A000, after which
     /// Npgsql prepares it again; Marten changes the schema only before the host serves (ApplyAllDatabaseChangesOnStartup
-    /// and migrate). A value already set in the configured string is kept.
+    /// and migrate). A value written in the configured string, zero included, is kept.
     /// </summary>
     internal static string WithAutoPrepare(string connectionString)
     {
-        var settings = new NpgsqlConnectionStringBuilder(connectionString);
-        if (settings.MaxAutoPrepare == 0)
+        // Asked of the string as written: zero, the builder's default, is also how an operator turns preparation off.
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (written.Keys.Cast<string>().Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
         {
-            settings.MaxAutoPrepare = MaxAutoPrepare;
+            return connectionString;
         }
 
-        return settings.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = MaxAutoPrepare }.ConnectionString;
     }
 
     internal const int MaxAutoPrepare = 128;
