@@ -105,7 +105,7 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
     }
 
     /// <summary>Starts the publishes an arrival calls for; the returned task completes once the broker confirmed them.</summary>
-    private async Task<Task> PublishArrivalAsync(
+    internal async Task<Task> PublishArrivalAsync(
         IDocumentOperations operations, IEvent @event, IReadOnlyList<IEvent> related, bool isUrgent, CancellationToken cancellationToken)
     {
         // SpamCleared: a person found it genuine; from now on it is an ordinary request, and staff hear of it.
@@ -130,6 +130,16 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
                     $"{contact.FirstName} {contact.LastName}", contact.Phone, contact.Email, contact.PreferredContact, contact.BestTimeToCall, contact.Message)
                 : null;
 
+            // Everything that can throw comes before the first publish: the caller awaits only the task returned, so a
+            // publish started before a throw would run on outside the page's wait.
+            // The deadlines set with this arrival (or with its restore from the spam folder): the first after it.
+            var callBy = related
+                .Where(e => e.StreamId == @event.StreamId && e.Sequence > @event.Sequence && e.Data is Domain.ResponseDeadlinesSet)
+                .OrderBy(e => e.Sequence)
+                .Select(e => (DateTimeOffset?)((Domain.ResponseDeadlinesSet)e.Data).FirstContactBy)
+                .FirstOrDefault();
+            var callByText = wantsAcknowledgement && callBy is { } due ? $"{_clinicTime.FormatWithoutZone(due)} ({_clinicTime.ZoneName})" : null;
+
             // Message ids derive from the event, so a re-publish after a crash is recognisably the same message.
             var submitted = PublishAsync(
                 new Integration.IntakeRequestSubmitted(requestId, reference, arrival.ConditionSlug, isUrgent, spam, at, visitor),
@@ -140,13 +150,6 @@ internal sealed class IntakeEventForwarder : SubscriptionBase
                 return EndWhenConfirmedAsync(activity, submitted);
             }
 
-            // The deadlines set with this arrival (or with its restore from the spam folder): the first after it.
-            var callBy = related
-                .Where(e => e.StreamId == @event.StreamId && e.Sequence > @event.Sequence && e.Data is Domain.ResponseDeadlinesSet)
-                .OrderBy(e => e.Sequence)
-                .Select(e => (DateTimeOffset?)((Domain.ResponseDeadlinesSet)e.Data).FirstContactBy)
-                .FirstOrDefault();
-            var callByText = callBy is { } due ? $"{_clinicTime.FormatWithoutZone(due)} ({_clinicTime.ZoneName})" : null;
             var acknowledgement = PublishAsync(
                 new Integration.VisitorAcknowledgementRequested(requestId, reference, contact.FirstName, contact.Email, at, callBy, callByText),
                 Domain.DeterministicGuid.From("acknowledgement", @event.Id.ToString("N")),
