@@ -71,11 +71,10 @@ public static class NotificationsModule
                 // which cost a DISCARD ALL on its return (docs/benchmarks.md, counts). The connection stays checked
                 // out during the send, which DeliveryLog.SendDeadline bounds.
                 options.UseStickyConnectionLifetimes = true;
-                // A column on DeliveredAt and partial indexes on it: the start-up reconciliation reads the latest delivery,
-                // then the last hour before it in keyset pages on (delivered_at, id); without them, a scan of the whole log.
-                // Marten gives the duplicated column an index of its own; the pair's index is the one the pages need.
+                // A column on DeliveredAt (DeliveryRecord.ConfigureMarten) and one partial index on (delivered_at, id): the
+                // start-up reconciliation reads the latest delivery, then the last hour before it in keyset pages, both from
+                // this index; without it, a scan of the whole log. An index on delivered_at alone would serve neither.
                 options.Schema.For<DeliveryRecord>().UseOptimisticConcurrency(true)
-                    .Duplicate(r => r.DeliveredAt, configure: i => i.Predicate = "delivered_at is not null")
                     .Index([r => r.DeliveredAt!, r => r.Id], i => i.Predicate = "delivered_at is not null");
             })
             .ApplyAllDatabaseChangesOnStartup();
