@@ -2,7 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using Clinic.EndToEndTests.Infrastructure;
+using Clinic.Modules.Content;
 using Clinic.Modules.Intake.Domain;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Clinic.EndToEndTests;
 
@@ -115,25 +119,47 @@ public sealed class MetricsTests(ClinicFixture clinic)
 
         // A page asked for after the scrapes has its span by now; the scrapes have none.
         using var visitor = clinic.CreateBrowser();
-        await visitor.GetAsync("/terms");
-        await Eventually.TrueAsync(() => Task.FromResult(clinic.Spans.Snapshot().Any(s => Equals(s.GetTagItem("url.path"), "/terms"))), "the page's span");
+        await visitor.GetAsync("/schedule");
+        await Eventually.TrueAsync(() => Task.FromResult(clinic.Spans.Snapshot().Any(s => Equals(s.GetTagItem("url.path"), "/schedule"))), "the page's span");
         Assert.DoesNotContain(clinic.Spans.Snapshot(), s => Equals(s.GetTagItem("url.path"), "/metrics"));
     }
 
     [Fact]
     public async Task Cached_public_page_reads_are_not_traced_but_other_pages_are()
     {
-        using var visitor = clinic.CreateBrowser();
-        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync("/conditions/ptsd")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync("/research")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync("/crisis-resources")).StatusCode);
+        // Every address the output cache serves, from the endpoints' own metadata, its parameters filled in.
+        var cached = clinic.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(CachedPublicReads.IsCached)
+            .Select(e => SamplePath(e.RoutePattern))
+            .Distinct()
+            .ToList();
+        Assert.Superset(
+            new HashSet<string> { "/", "/conditions/ptsd", "/research", "/privacy", "/terms", "/crisis-resources", "/ketamine-treatment", "/sitemap.xml", "/robots.txt" },
+            cached.ToHashSet());
 
-        // The crisis resources page was asked for last: once its span is there, the others' would be too.
-        await Eventually.TrueAsync(() => Task.FromResult(clinic.Spans.Snapshot().Any(s => Equals(s.GetTagItem("url.path"), "/crisis-resources"))), "the crisis page's span");
+        using var visitor = clinic.CreateBrowser();
+        foreach (var path in cached)
+        {
+            Assert.True((await visitor.GetAsync(path)).IsSuccessStatusCode, path);
+        }
+
+        // A page the cache does not serve, asked for last: once its span is there, the others' would be too.
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync("/schedule")).StatusCode);
+        await Eventually.TrueAsync(() => Task.FromResult(clinic.Spans.Snapshot().Any(s => IsRead(s, "/schedule"))), "the uncached page's span");
         // Reads only: other tests on this shared host send the same pages other methods (TRACE, OPTIONS), still traced.
-        Assert.DoesNotContain(clinic.Spans.Snapshot(), s => IsRead(s, "/conditions/ptsd"));
-        Assert.DoesNotContain(clinic.Spans.Snapshot(), s => IsRead(s, "/research"));
+        var spans = clinic.Spans.Snapshot();
+        Assert.All(cached, path => Assert.False(spans.Any(s => IsRead(s, path)), $"{path} was traced"));
     }
+
+    /// <summary>A concrete address for a route: its parameters given values the seeded content has.</summary>
+    private static string SamplePath(RoutePattern route) =>
+        "/" + string.Join("/", route.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+        {
+            RoutePatternLiteralPart literal => literal.Content,
+            RoutePatternParameterPart { Name: "slug" } => "ptsd",
+            _ => throw new InvalidOperationException($"No sample value for a part of the cached route {route.RawText}."),
+        }))));
 
     private static bool IsRead(Activity span, string path) =>
         Equals(span.GetTagItem("url.path"), path) && span.GetTagItem("http.request.method") is "GET" or "HEAD";

@@ -45,6 +45,7 @@ public static class ContentModule
         builder.Services.AddSingleton<ScheduleClock>();
         builder.Services.AddSingleton<ScheduledPublishing>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ScheduledPublishing>());
+        builder.Services.AddSingleton<CachedPublicReads>();
         builder.Services.AddOutputCache(cache => cache.AddPolicy(ContentCaching.PolicyName, policy => policy
             .Expire(ContentCaching.Duration)
             .SetVaryByQuery("condition", "q")
@@ -93,18 +94,9 @@ public static class ContentModule
     }
 
     /// <summary>
-    /// A read of a public page the output cache serves (home, conditions, research, feeds): the bulk of the site's
-    /// traffic, alike and cheap, so not worth a span each. Previews live under /staff and are not among them.
+    /// A read of a public page the output cache serves (every endpoint with output-cache metadata but previews: see
+    /// <see cref="CachedPublicReads"/>): the bulk of the site's traffic, alike and cheap, so not worth a span each.
     /// </summary>
-    public static bool IsCachedPublicRead(HttpRequest request)
-    {
-        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
-        {
-            return false;
-        }
-
-        var path = request.Path;
-        return path == "/" || path.StartsWithSegments("/conditions") || path.StartsWithSegments("/research")
-            || path == "/sitemap.xml" || path == "/robots.txt";
-    }
+    public static bool IsCachedPublicRead(HttpRequest request) =>
+        request.HttpContext.RequestServices.GetService<CachedPublicReads>()?.Contains(request) == true;
 }
