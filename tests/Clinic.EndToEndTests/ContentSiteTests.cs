@@ -95,6 +95,46 @@ public sealed partial class ContentSiteTests(ClinicFixture clinic)
     }
 
     [Fact]
+    public async Task A_signed_in_staff_member_gets_their_own_page_where_visitors_get_the_cached_one()
+    {
+        using var visitor = clinic.CreateBrowser();
+        var first = await visitor.GetAsync("/conditions/ptsd");
+        var cached = await visitor.GetAsync("/conditions/ptsd");
+        var cachedHead = await visitor.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/conditions/ptsd"));
+        cachedHead = await visitor.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/conditions/ptsd"));
+
+        Assert.NotNull(cached.Headers.Age);
+        Assert.Contains("Staff sign in", await cached.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.NotNull(cachedHead.Headers.Age);
+        Assert.Equal(HttpStatusCode.OK, cachedHead.StatusCode);
+        foreach (var answer in new[] { cached, cachedHead })
+        {
+            Assert.Equal(SecurityHeaders(first), SecurityHeaders(answer));
+            Assert.Contains("frame-ancestors 'none'", answer.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+            Assert.StartsWith("max-age=", answer.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
+            Assert.Equal("nosniff", answer.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("DENY", answer.Headers.GetValues("X-Frame-Options").Single());
+            Assert.Equal("no-referrer", answer.Headers.GetValues("Referrer-Policy").Single());
+            Assert.Contains("camera=()", answer.Headers.GetValues("Permissions-Policy").Single(), StringComparison.Ordinal);
+        }
+
+        using var staff = await clinic.SignInAsync(ClinicFixture.StaffUserName);
+        var own = await staff.GetAsync("/conditions/ptsd");
+        var page = await own.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Null(own.Headers.Age);
+        Assert.Contains($"Sign out {ClinicFixture.StaffUserName}", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Staff sign in", page, StringComparison.Ordinal);
+        // The staff member's page (with their sign-out token) is not cached for the next visitor either.
+        Assert.DoesNotContain("Sign out", await visitor.GetStringAsync("/conditions/ptsd"), StringComparison.Ordinal);
+    }
+
+    private static string SecurityHeaders(HttpResponseMessage response) => string.Join("\n",
+        new[] { "Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Permissions-Policy", "Cache-Control" }
+            .Select(name => $"{name}: {string.Join(", ", response.Headers.TryGetValues(name, out var values) ? values : [])}"));
+
+    [Fact]
     public async Task The_content_api_serves_conditions_articles_and_crisis_resources()
     {
         using var client = clinic.CreateBrowser();

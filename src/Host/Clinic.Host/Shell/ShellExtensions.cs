@@ -67,11 +67,13 @@ internal static class ShellExtensions
         app.UseHeadAsGetOnApis();
         app.UseRouting();
         app.UsePageMethodRules();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseRateLimiter();
-        // After authentication, so the cache can see who is signed in (and never caches their pages).
-        app.UseOutputCache();
+        // Before authentication for requests that cannot be signed in; after it for the rest (CachedAnonymousReads).
+        app.UseOutputCacheAround(authentication =>
+        {
+            authentication.UseAuthentication();
+            authentication.UseAuthorization();
+            authentication.UseRateLimiter();
+        });
         app.UseAntiforgery();
         app.MapOpenApi();
         return app;
