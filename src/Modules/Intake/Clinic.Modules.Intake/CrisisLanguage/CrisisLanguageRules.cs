@@ -14,6 +14,12 @@ internal sealed record CrisisMatch(string RuleSetVersion, IReadOnlyList<string> 
 /// crisis phrase elsewhere in the same message still counts. Matching uses the non-backtracking
 /// engine, so hostile text cannot make it slow.
 /// </summary>
+/// <remarks>
+/// Each non-backtracking regex keeps its own character tables and automaton, so one regex per rule made the
+/// matcher one of the host's largest holders of memory. Rules (and guards) are therefore also joined into a
+/// few alternations, a first pass that answers "none of these can match" for ordinary messages; a rule's own
+/// regex is built the first time its alternation matches, and it alone decides, so answers are unchanged.
+/// </remarks>
 internal sealed class CrisisLanguageRules
 {
     private const string ResourceName = "Clinic.Intake.crisis-rules.json";
@@ -29,10 +35,16 @@ internal sealed class CrisisLanguageRules
 
     private static readonly RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
 
-    private readonly IReadOnlyList<Rule> _rules;
-    private readonly IReadOnlyList<Rule> _guards;
+    /// <summary>
+    /// Patterns joined into one alternation until their text reaches this length; the engine refuses an
+    /// automaton above its size limit, and a refused alternation is split in two.
+    /// </summary>
+    private const int FirstPassPatternLength = 3000;
 
-    private CrisisLanguageRules(string version, IReadOnlyList<Rule> rules, IReadOnlyList<Rule> guards)
+    private readonly PatternSet _rules;
+    private readonly PatternSet _guards;
+
+    private CrisisLanguageRules(string version, PatternSet rules, PatternSet guards)
     {
         Version = version;
         _rules = rules;
@@ -45,10 +57,34 @@ internal sealed class CrisisLanguageRules
 
     public int GuardCount => _guards.Count;
 
-    public bool UsesNonBacktrackingEngine => _rules.Concat(_guards).All(r => r.Pattern.Options.HasFlag(RegexOptions.NonBacktracking));
+    public bool UsesNonBacktrackingEngine => _rules.UsesNonBacktrackingEngine && _guards.UsesNonBacktrackingEngine;
 
     /// <summary>The rules the text matches, or null when it matches none.</summary>
-    public CrisisMatch? Match(string? text)
+    public CrisisMatch? Match(string? text) => Match(text, Pass.FirstPass);
+
+    /// <summary>
+    /// The same answer as <see cref="Match(string?)"/>, found by running every rule's and guard's own regex;
+    /// kept so a test can show that the first pass never hides a rule's match.
+    /// </summary>
+    internal CrisisMatch? MatchWithoutFirstPass(string? text) => Match(text, Pass.Every);
+
+    /// <summary>As <see cref="Match(string?)"/>, but never dropping an alternation, so tests exercise every one on every message.</summary>
+    internal CrisisMatch? MatchKeepingFirstPass(string? text) => Match(text, Pass.FirstPassKept);
+
+    /// <summary>The ids of the rules whose first-pass alternation matches the normalised text.</summary>
+    internal IReadOnlyList<string> FirstPassCandidates(string normalisedText) =>
+        [.. _rules.Candidates(normalisedText, Pass.FirstPassKept).Select(i => _rules[i].Id)];
+
+    internal IEnumerable<string> RuleIds => _rules.Ids;
+
+    /// <summary>How many rules' and guards' own regexes have been built so far.</summary>
+    internal int BuiltPatternCount => _rules.BuiltCount + _guards.BuiltCount;
+
+    /// <summary>Whether the rule's own regex matches the normalised text anywhere, guards aside.</summary>
+    internal bool RuleMatches(string id, string normalisedText) =>
+        Enumerable.Range(0, _rules.Count).Where(i => _rules[i].Id == id).Any(i => _rules.Pattern(i).IsMatch(normalisedText));
+
+    private CrisisMatch? Match(string? text, Pass pass)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -56,16 +92,22 @@ internal sealed class CrisisLanguageRules
         }
 
         var normalised = Normalise(text);
-        var excused = new List<(int Start, int End)>();
-        foreach (var guard in _guards)
+        var candidates = _rules.Candidates(normalised, pass);
+        if (candidates.Count == 0)
         {
-            foreach (var m in guard.Pattern.EnumerateMatches(normalised))
+            return null;
+        }
+
+        var excused = new List<(int Start, int End)>();
+        foreach (var guard in _guards.Candidates(normalised, pass))
+        {
+            foreach (var m in _guards.Pattern(guard).EnumerateMatches(normalised))
             {
                 excused.Add((m.Index, m.Index + m.Length));
             }
         }
 
-        var matched = _rules.Where(r => HasUnexcusedMatch(r.Pattern, normalised, excused)).Select(r => r.Id).ToList();
+        var matched = candidates.Where(r => HasUnexcusedMatch(_rules.Pattern(r), normalised, excused)).Select(r => _rules[r].Id).ToList();
         return matched.Count == 0 ? null : new CrisisMatch(Version, matched);
     }
 
@@ -146,9 +188,9 @@ internal sealed class CrisisLanguageRules
             throw new InvalidDataException($"{fileName}: 'rules' must list at least one rule.");
         }
 
-        var rules = Compile(file.Rules, "rules", RuleCategories, fileName);
-        var guards = Compile(file.Guards ?? [], "guards", GuardCategories, fileName);
-        var duplicate = rules.Concat(guards).GroupBy(r => r.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        var rules = Validate(file.Rules, "rules", RuleCategories, fileName);
+        var guards = Validate(file.Guards ?? [], "guards", GuardCategories, fileName);
+        var duplicate = rules.Ids.Concat(guards.Ids).GroupBy(id => id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
             throw new InvalidDataException($"{fileName}: id '{duplicate.Key}' is used twice; urgent requests record rule ids, so each must be unique.");
@@ -157,9 +199,14 @@ internal sealed class CrisisLanguageRules
         return new CrisisLanguageRules(file.Version, rules, guards);
     }
 
-    private static List<Rule> Compile(List<RuleEntry> entries, string list, IReadOnlySet<string> categories, string fileName)
+    /// <summary>
+    /// Checks each entry's fields. A pattern's syntax is checked with the interpreter, which is cheap to build and
+    /// parses as the non-backtracking engine does; building the first pass's alternations then shows that the
+    /// engine supports every construct, and each pattern's own non-backtracking regex waits until it is needed.
+    /// </summary>
+    private static PatternSet Validate(List<RuleEntry> entries, string list, IReadOnlySet<string> categories, string fileName)
     {
-        var compiled = new List<Rule>();
+        var validated = new List<Rule>();
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
@@ -174,20 +221,23 @@ internal sealed class CrisisLanguageRules
                 throw new InvalidDataException($"{where}.pattern is required (an empty pattern would match everything).");
             }
 
-            Regex pattern;
             try
             {
-                pattern = new Regex(entry.Pattern, Options);
+                _ = new Regex(entry.Pattern, Options & ~RegexOptions.NonBacktracking);
             }
             catch (ArgumentException e)
             {
                 throw new InvalidDataException($"{where}.pattern is not a valid regular expression ({e.Message}).", e);
             }
-            catch (NotSupportedException e)
-            {
-                throw new InvalidDataException($"{where}.pattern uses a construct the non-backtracking engine does not support ({e.Message}).", e);
-            }
 
+            validated.Add(new Rule(entry.Id, entry.Pattern));
+        }
+
+        var patterns = new PatternSet(validated, $"{fileName}: {list}");
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var where = $"{fileName}: {list}[{i}]";
             if (string.IsNullOrWhiteSpace(entry.Category) || !categories.Contains(entry.Category))
             {
                 throw new InvalidDataException($"{where}.category must be one of: {string.Join(", ", categories)} (found '{entry.Category}').");
@@ -197,14 +247,131 @@ internal sealed class CrisisLanguageRules
             {
                 throw new InvalidDataException($"{where}.description is required: a clinician reviews each {(list == "rules" ? "rule" : "guard")} by what it says it covers.");
             }
-
-            compiled.Add(new Rule(entry.Id, entry.Category, pattern));
         }
 
-        return compiled;
+        return patterns;
     }
 
-    private sealed record Rule(string Id, string Category, Regex Pattern);
+    private sealed record Rule(string Id, string Pattern);
+
+    private enum Pass
+    {
+        /// <summary>Every pattern's own regex, no first pass.</summary>
+        Every,
+
+        /// <summary>The first pass; an alternation that matched is dropped, as its patterns' own regexes are then built.</summary>
+        FirstPass,
+
+        /// <summary>The first pass, keeping every alternation (for tests of the first pass itself).</summary>
+        FirstPassKept,
+    }
+
+    /// <summary>
+    /// Rules (or guards) in file order, with their first pass: consecutive patterns joined into alternations.
+    /// An alternation matches exactly when one of its patterns does, so a pattern whose alternation does not
+    /// match cannot match either; only the others are run, each with its own regex, built once on first use.
+    /// </summary>
+    private sealed class PatternSet
+    {
+        private readonly IReadOnlyList<Rule> _entries;
+        private readonly Lazy<Regex>[] _patterns;
+        private readonly List<Alternation> _firstPass = [];
+
+        public PatternSet(IReadOnlyList<Rule> entries, string where)
+        {
+            _entries = entries;
+            _patterns = [.. entries.Select(e => new Lazy<Regex>(() => new Regex(e.Pattern, Options)))];
+            var first = 0;
+            var length = 0;
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (i > first && length + entries[i].Pattern.Length > FirstPassPatternLength)
+                {
+                    AddFirstPass(first, i - first, where);
+                    (first, length) = (i, 0);
+                }
+
+                length += entries[i].Pattern.Length;
+            }
+
+            if (entries.Count > first)
+            {
+                AddFirstPass(first, entries.Count - first, where);
+            }
+        }
+
+        public int Count => _entries.Count;
+
+        public IEnumerable<string> Ids => _entries.Select(e => e.Id);
+
+        public int BuiltCount => _patterns.Count(p => p.IsValueCreated);
+
+        public bool UsesNonBacktrackingEngine =>
+            Options.HasFlag(RegexOptions.NonBacktracking)
+            && _firstPass.All(p => p.Regex?.Options.HasFlag(RegexOptions.NonBacktracking) ?? true)
+            && _patterns.Where(p => p.IsValueCreated).All(p => p.Value.Options.HasFlag(RegexOptions.NonBacktracking));
+
+        public Rule this[int index] => _entries[index];
+
+        public Regex Pattern(int index) => _patterns[index].Value;
+
+        /// <summary>Indexes, in file order, of the patterns that may match: all of them without the first pass.</summary>
+        public IReadOnlyList<int> Candidates(string text, Pass pass)
+        {
+            if (pass == Pass.Every)
+            {
+                return [.. Enumerable.Range(0, _entries.Count)];
+            }
+
+            List<int>? candidates = null;
+            foreach (var alternation in _firstPass)
+            {
+                var regex = alternation.Regex;
+                if (regex is null || regex.IsMatch(text))
+                {
+                    (candidates ??= []).AddRange(Enumerable.Range(alternation.First, alternation.Count));
+                    if (pass == Pass.FirstPass)
+                    {
+                        // Its patterns' own regexes are about to be built and kept; the alternation would then
+                        // only add its memory to theirs, so from now on they run on every message.
+                        alternation.Regex = null;
+                    }
+                }
+            }
+
+            return candidates ?? [];
+        }
+
+        private void AddFirstPass(int first, int count, string where)
+        {
+            var joined = string.Join('|', _entries.Skip(first).Take(count).Select(e => $"(?:{e.Pattern})"));
+            try
+            {
+                _firstPass.Add(new Alternation(new Regex(joined, Options | RegexOptions.ExplicitCapture), first, count));
+            }
+            catch (NotSupportedException) when (count > 1)
+            {
+                // Over the engine's automaton size limit, or a pattern it cannot run: halve until each part is built
+                // or a single pattern is named.
+                AddFirstPass(first, count / 2, where);
+                AddFirstPass(first + (count / 2), count - (count / 2), where);
+            }
+            catch (NotSupportedException e)
+            {
+                throw new InvalidDataException($"{where}[{first}].pattern uses a construct the non-backtracking engine does not support ({e.Message}).", e);
+            }
+        }
+    }
+
+    /// <summary>Patterns First to First + Count - 1 joined; Regex is null once dropped (a plain reference, so dropping it is thread-safe).</summary>
+    private sealed class Alternation(Regex regex, int first, int count)
+    {
+        public Regex? Regex { get; set; } = regex;
+
+        public int First { get; } = first;
+
+        public int Count { get; } = count;
+    }
 
     private sealed record RuleFile(string? Version, List<RuleEntry>? Rules, List<RuleEntry>? Guards);
 

@@ -1,0 +1,85 @@
+using System.Text;
+using Clinic.Evaluation;
+using Clinic.Modules.Intake.CrisisLanguage;
+
+namespace Clinic.UnitTests;
+
+/// <summary>
+/// The crisis matcher's first pass (rules joined into a few alternations) only saves work: it must never
+/// hide a rule's match, and every message must get exactly the rules it got from each rule's own regex.
+/// </summary>
+public sealed class CrisisFirstPassTests
+{
+    private static readonly string[] ExtraMessages =
+    [
+        "I nearly killed myself laughing at your video, but most nights I want to kill myself.",
+        "Does ketamine help with suicidal thoughts? I've had them for months.",
+        "The clinic is 50 kms away and honestly i want to kms",
+        "Please call after 5pm, I work days.",
+        string.Concat(Enumerable.Repeat("self self self harm- ", 200)),
+    ];
+
+    private static IEnumerable<string> Messages() =>
+        CrisisEvaluation.Read(CrisisEvaluation.DefaultPath).Select(e => e.Message).Concat(ExtraMessages);
+
+    [Fact]
+    public void The_first_pass_names_every_rule_whose_own_regex_matches_an_evaluation_message()
+    {
+        var rules = CrisisLanguageRules.LoadEmbedded();
+        var hidden = new List<string>();
+        foreach (var message in Messages())
+        {
+            var normalised = CrisisLanguageRules.Normalise(message);
+            var candidates = rules.FirstPassCandidates(normalised);
+            hidden.AddRange(rules.RuleIds.Where(id => rules.RuleMatches(id, normalised) && !candidates.Contains(id)).Select(id => $"{id}: {message}"));
+        }
+
+        Assert.Empty(hidden);
+    }
+
+    [Fact]
+    public void Every_evaluation_message_gets_the_same_rules_with_and_without_the_first_pass()
+    {
+        // As the host runs it (an alternation is dropped once it has matched), with every alternation kept, and without any.
+        var asRun = CrisisLanguageRules.LoadEmbedded();
+        var kept = CrisisLanguageRules.LoadEmbedded();
+        var without = CrisisLanguageRules.LoadEmbedded();
+        var differences = Messages()
+            .Select(m => (Message: m, AsRun: Rules(asRun.Match(m)), Kept: Rules(kept.MatchKeepingFirstPass(m)), Without: Rules(without.MatchWithoutFirstPass(m))))
+            .Where(r => r.AsRun != r.Without || r.Kept != r.Without)
+            .Select(r => $"[{r.AsRun}] as run, [{r.Kept}] with every alternation kept, instead of [{r.Without}]: {r.Message}")
+            .ToList();
+
+        Assert.Empty(differences);
+        Assert.Contains(Messages(), m => asRun.Match(m) is not null);
+    }
+
+    [Fact]
+    public void An_ordinary_message_builds_no_rule_regex_and_a_crisis_message_only_those_it_needs()
+    {
+        var rules = CrisisLanguageRules.LoadEmbedded();
+
+        Assert.Null(rules.Match("Hello, I was referred by my GP for PTSD and would like to know whether ketamine could help. Evenings are best."));
+        Assert.Equal(0, rules.BuiltPatternCount);
+
+        Assert.NotNull(rules.Match("Some days I want to die."));
+        Assert.InRange(rules.BuiltPatternCount, 1, rules.Count + rules.GuardCount - 1);
+        Assert.True(rules.UsesNonBacktrackingEngine);
+    }
+
+    [Theory]
+    [InlineData("x(?!y)", "crisis-rules.json: rules[2].pattern uses a construct the non-backtracking engine does not support")]
+    [InlineData("a)|(b", "crisis-rules.json: rules[2].pattern is not a valid regular expression")]
+    public void A_broken_pattern_among_valid_ones_is_named_by_its_own_index(string pattern, string expected)
+    {
+        var entries = new[] { "\\bfirst\\b", "\\bsecond\\b", pattern, "\\bfourth\\b" }
+            .Select((p, i) => $$"""{"id":"r{{i}}","category":"self-harm","description":"d","pattern":{{System.Text.Json.JsonSerializer.Serialize(p)}}}""");
+        var json = $$"""{"version":"1","rules":[{{string.Join(',', entries)}}]}""";
+
+        var error = Assert.Throws<InvalidDataException>(() =>
+            CrisisLanguageRules.Parse(new MemoryStream(Encoding.UTF8.GetBytes(json)), "crisis-rules.json"));
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    private static string Rules(CrisisMatch? match) => match is null ? "none" : string.Join(",", match.MatchedRules);
+}
