@@ -31,7 +31,7 @@ import sys, subprocess
 settings = dict(part.split('=', 1) for part in sys.argv[1].split(';') if part)
 env = {'PGPASSWORD': settings.get('Password', ''), 'PATH': '/usr/bin:/bin'}
 schema = sys.argv[2]
-sql = 'set client_min_messages = warning;' + ';'.join(f'drop schema if exists {schema}{suffix} cascade' for suffix in ('', '_notifications', '_content', '_accounts'))
+sql = 'set client_min_messages = warning;' + ';'.join(f'drop schema if exists {schema}{suffix} cascade' for suffix in ('', '_notifications', '_content', '_accounts', '_keys', '_timers'))
 subprocess.run(['psql', '-q', '-h', settings['Host'], '-p', settings.get('Port', '5432'), '-U', settings['Username'], '-d', settings['Database'], '-c', sql], env=env, check=False, stdout=subprocess.DEVNULL)
 PY
 }
