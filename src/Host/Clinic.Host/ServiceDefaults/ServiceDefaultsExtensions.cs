@@ -57,6 +57,7 @@ internal static class ServiceDefaultsExtensions
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddMeter(MetricSources)
+                .AddView(MetricCardinality.For)
                 .AddPrometheusExporter());
         builder.Services.AddMetricsScrapeAccess(builder.Configuration);
 

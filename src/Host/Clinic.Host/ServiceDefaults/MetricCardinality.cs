@@ -1,0 +1,24 @@
+using System.Diagnostics.Metrics;
+using OpenTelemetry.Metrics;
+
+namespace Clinic.Host.ServiceDefaults;
+
+/// <summary>
+/// How many attribute combinations each metric stream has room for. OpenTelemetry allocates every stream's points
+/// when the instrument is first seen (2,000 by default), and the host's meters and the libraries' publish many streams
+/// whose attributes take a handful of values each (channel, urgency, consumer, pool, status), so the default
+/// mostly holds empty points. The request-duration histogram keeps the default: its route, method and status code
+/// multiply. A combination past the limit is not lost: it is counted under <c>otel.metric.overflow</c>.
+/// </summary>
+internal static class MetricCardinality
+{
+    public const int Limit = 200;
+
+    public const int RequestDurationLimit = 2000;
+
+    /// <summary>The one view every stream goes through (a second matching view would publish the stream twice).</summary>
+    public static MetricStreamConfiguration For(Instrument instrument) => new()
+    {
+        CardinalityLimit = instrument is { Name: "http.server.request.duration", Meter.Name: "Microsoft.AspNetCore.Hosting" } ? RequestDurationLimit : Limit,
+    };
+}

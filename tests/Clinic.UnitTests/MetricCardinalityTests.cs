@@ -1,0 +1,66 @@
+using System.Diagnostics.Metrics;
+using Clinic.Host.ServiceDefaults;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+
+namespace Clinic.UnitTests;
+
+/// <summary>
+/// The room each metric stream gets, through the host's own telemetry setup: a stream keeps its limit's worth of
+/// attribute combinations and counts the rest under otel.metric.overflow rather than dropping them.
+/// </summary>
+public sealed class MetricCardinalityTests
+{
+    [Fact]
+    public void A_stream_of_the_host_keeps_the_limit_of_combinations_and_counts_the_rest_as_overflow()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.AddServiceDefaults("Host=127.0.0.1;Username=clinic;Database=clinic");
+        var exported = new List<MetricSnapshot>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(exported));
+        using var app = builder.Build();
+        var provider = app.Services.GetRequiredService<MeterProvider>();
+        // A meter of the host's own family ("Clinic.*"), named for this test alone.
+        using var meter = new Meter($"Clinic.CardinalityProbe{Guid.NewGuid():N}");
+        var counter = meter.CreateCounter<long>("probe");
+        const int combinations = MetricCardinality.Limit + 50;
+        for (var i = 0; i < combinations; i++)
+        {
+            counter.Add(1, new KeyValuePair<string, object?>("n", i));
+        }
+
+        // The Prometheus exporter beside it only answers scrapes, so the flush as a whole reports false; the in-memory one has its copy.
+        provider.ForceFlush();
+        var points = exported.Last(m => m.Name == "probe").MetricPoints;
+        var overflow = points.Where(IsOverflow).ToList();
+        var kept = points.Where(p => !IsOverflow(p)).ToList();
+        Assert.Equal(MetricCardinality.Limit, kept.Count);
+        Assert.Single(overflow);
+        Assert.Equal(combinations, kept.Sum(p => p.GetSumLong()) + overflow.Sum(p => p.GetSumLong()));
+    }
+
+    [Fact]
+    public void The_request_duration_histogram_keeps_the_default_room_for_its_routes_methods_and_statuses()
+    {
+        using var hosting = new Meter("Microsoft.AspNetCore.Hosting");
+        using var other = new Meter("Clinic.CardinalityProbe");
+        Assert.Equal(2000, MetricCardinality.For(hosting.CreateHistogram<double>("http.server.request.duration")).CardinalityLimit);
+        Assert.Equal(MetricCardinality.Limit, MetricCardinality.For(other.CreateHistogram<double>("http.server.request.duration")).CardinalityLimit);
+        Assert.Equal(MetricCardinality.Limit, MetricCardinality.For(hosting.CreateUpDownCounter<long>("http.server.active_requests")).CardinalityLimit);
+    }
+
+    private static bool IsOverflow(MetricPoint point)
+    {
+        foreach (var tag in point.Tags)
+        {
+            if (tag.Key == "otel.metric.overflow")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
