@@ -6,16 +6,17 @@
 # Prints one line per sample: VmRSS, VmHWM, and the resident split from smaps (anonymous, file-backed, the JIT's
 # W^X double mapping /memfd:doublemapper, other), and the host's CPU seconds (utime+stime) for the load.
 #   tools/bench/measure-rss.sh <published-host-dir> <label> [KEY=VALUE ...]   (KEY=VALUE: extra host environment)
-# Needs CLINIC_TEST_POSTGRES, CLINIC_TEST_RABBITMQ (a vhost the user may use; RSS_VHOST overrides the vhost),
-# SMTP on 127.0.0.1:${RSS_SMTP_PORT:-2525}. RSS_SUBMIT_SECONDS (default 15), RSS_PAGE_SECONDS (default 10).
+# Needs CLINIC_TEST_POSTGRES, CLINIC_TEST_RABBITMQ (its user; the script makes a vhost of its own with rabbitmqctl
+# and deletes it after), SMTP on 127.0.0.1:${RSS_SMTP_PORT:-2525}. Run it alone: its timings are the host's. RSS_SUBMIT_SECONDS (default 15), RSS_PAGE_SECONDS (default 10).
 set -euo pipefail
 host_dir=$(cd "${1:?usage: measure-rss.sh <published-host-dir> <label> [KEY=VALUE ...]}" && pwd)
 label=${2:?label}
 shift 2
 RSS_SUBMIT_SECONDS=${RSS_SUBMIT_SECONDS:-15}
 RSS_PAGE_SECONDS=${RSS_PAGE_SECONDS:-10}
-rabbit=${CLINIC_TEST_RABBITMQ:?}
-[[ -n "${RSS_VHOST:-}" ]] && rabbit="${rabbit%/*}/$RSS_VHOST"
+vhost="clinic-rss-$$"
+rabbit="${CLINIC_TEST_RABBITMQ:?}"
+rabbit="${rabbit%/*}/$vhost"
 schema="rss_$(echo "$label" | tr -c "a-z0-9\n" _)_$$"
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -23,6 +24,7 @@ pid=""
 cleanup() {
   if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then kill "$pid"; wait "$pid" 2>/dev/null || true; fi
   drop_schemas
+  rabbitmqctl -q delete_vhost "$vhost" 2>/dev/null || true
   rm -rf "$work"
 }
 drop_schemas() {
@@ -36,6 +38,8 @@ subprocess.run(['psql', '-q', '-h', settings['Host'], '-p', settings.get('Port',
 PY
 }
 trap cleanup EXIT
+rabbitmqctl -q add_vhost "$vhost"
+rabbitmqctl -q set_permissions -p "$vhost" "$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).username)' "$CLINIC_TEST_RABBITMQ")" ".*" ".*" ".*"
 
 environment=(
   ASPNETCORE_ENVIRONMENT=Production Security__AllowPlainHttp=true
