@@ -8,13 +8,14 @@ using Clinic.Drills.Reliability;
 //   Clinic.Drills reliability [--only name,name] [--host path/to/Clinic.Host.dll] [--out dir]
 //   Clinic.Drills bench [--quick] [--events N] [--keep] [--profile] [--host path/to/Clinic.Host.dll] [--out dir]
 //   Clinic.Drills counts [--requests N] [--rate R] [--feed] [--host path/to/Clinic.Host.dll] [--out dir]
+//   Clinic.Drills pipeline-cpu [--env NAME=VALUE]... [--repeats N] [--host path/to/Clinic.Host.dll]
 //   Clinic.Drills profile [--rate R] [--seconds N] [--host path/to/Clinic.Host.dll] [--out dir]
 //   Clinic.Drills bench-spread run1/bench.json run2/bench.json run3/bench.json [--out spread.md]
 //   Clinic.Drills matcher [--repeats N]   (the crisis matcher's memory and CPU, in-process; needs no services)
 // Services come from CLINIC_TEST_POSTGRES and CLINIC_TEST_RABBITMQ (./clinic writes them). The drill
 // stops and restarts RabbitMQ and PostgreSQL and the bench loads the machine: run each alone.
 var arguments = args.ToList();
-if (arguments.FirstOrDefault() is not ("reliability" or "bench" or "counts" or "bench-spread" or "profile" or "matcher"))
+if (arguments.FirstOrDefault() is not ("reliability" or "bench" or "counts" or "bench-spread" or "profile" or "matcher" or "pipeline-cpu"))
 {
     Console.Error.WriteLine("usage: Clinic.Drills reliability [--only name,...] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("       Clinic.Drills bench [--quick] [--events N] [--keep] [--profile] [--host Clinic.Host.dll] [--out dir]");
@@ -22,6 +23,7 @@ if (arguments.FirstOrDefault() is not ("reliability" or "bench" or "counts" or "
     Console.Error.WriteLine("       Clinic.Drills profile [--rate R] [--seconds N] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("       Clinic.Drills bench-spread run1/bench.json run2/bench.json run3/bench.json [--out spread.md]");
     Console.Error.WriteLine("       Clinic.Drills matcher [--repeats N]");
+    Console.Error.WriteLine("       Clinic.Drills pipeline-cpu [--env NAME=VALUE]... [--repeats N] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("scenarios: " + string.Join(", ", Scenarios.All.Select(s => s.Name)));
     return 2;
 }
@@ -96,6 +98,15 @@ if (arguments[0] == "bench-spread")
 if (arguments[0] == "matcher")
 {
     Console.WriteLine(Clinic.Drills.Bench.MatcherCost.Run(int.Parse(Option("--repeats") ?? "20", CultureInfo.InvariantCulture)));
+    return 0;
+}
+
+if (arguments[0] == "pipeline-cpu")
+{
+    // Prices a runtime setting or build against another (docs/benchmarks.md): the bench's pipeline phase alone.
+    var extra = arguments.Where((_, i) => i > 0 && arguments[i - 1] == "--env").Select(e => e.Split('=', 2)).ToDictionary(e => e[0], e => e[1], StringComparer.Ordinal);
+    Console.WriteLine(await Clinic.Drills.Bench.PipelineCpu.RunAsync(
+        Settings("artifacts/bench"), extra, int.Parse(Option("--repeats") ?? "2", CultureInfo.InvariantCulture), Progress));
     return 0;
 }
 

@@ -322,7 +322,7 @@ internal static partial class BenchRun
     /// Waits until the pipeline has caught up: every stored request has its notifications recorded and the
     /// sealer has passed every event. Each phase starts from a quiet system, not from the last one's backlog.
     /// </summary>
-    private static async Task<TimeSpan> DrainAsync(DrillStage stage)
+    internal static async Task<TimeSpan> DrainAsync(DrillStage stage)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromMinutes(10))
@@ -345,7 +345,7 @@ internal static partial class BenchRun
     }
 
     /// <summary>Milliseconds from each accepted submission's due time to its staff e-mail's arrival at the sink.</summary>
-    private static async Task<List<double>> WaitForMailAsync(DrillStage stage, IReadOnlyList<AcceptedSubmission> accepted, TimeSpan patience)
+    internal static async Task<List<double>> WaitForMailAsync(DrillStage stage, IReadOnlyList<AcceptedSubmission> accepted, TimeSpan patience)
     {
         var wanted = accepted.Select(a => a.Reference).ToHashSet(StringComparer.Ordinal);
         var deadline = DateTime.UtcNow + patience;
