@@ -43,4 +43,14 @@ public sealed class HostRuntimeSettingsTests
         Assert.True(ConfigProperties().TryGetProperty("System.GC.ConserveMemory", out var conserve), "System.GC.ConserveMemory is not set");
         Assert.Equal(7, conserve.GetInt32());
     }
+
+    [Fact]
+    public void Host_runs_without_tiered_profile_guided_optimization()
+    {
+        // Tiered PGO recompiles hot methods once more with instrumentation before optimising them: on two cores that
+        // JIT work, in the minutes after each start, cost more CPU per request and about 20 MB more memory than its
+        // better code gave back (docs/benchmarks.md, issue 16's fifth round).
+        Assert.True(ConfigProperties().TryGetProperty("System.Runtime.TieredPGO", out var pgo), "System.Runtime.TieredPGO is not set: the runtime's default (on) applies");
+        Assert.False(pgo.GetBoolean());
+    }
 }
