@@ -10,17 +10,19 @@ using Clinic.Drills.Reliability;
 //   Clinic.Drills counts [--requests N] [--rate R] [--feed] [--host path/to/Clinic.Host.dll] [--out dir]
 //   Clinic.Drills pipeline-cpu [--env NAME=VALUE]... [--repeats N] [--host path/to/Clinic.Host.dll]
 //   Clinic.Drills rss [--label NAME] [--env NAME=VALUE]... [--submit-seconds N] [--page-seconds N] [--metrics file] [--host Clinic.Host.dll]
+//   Clinic.Drills content --before before/Clinic.Host.dll --after after/Clinic.Host.dll [--baseline NAME] [--rounds N]
 //   Clinic.Drills profile [--rate R] [--seconds N] [--host path/to/Clinic.Host.dll] [--out dir]
 //   Clinic.Drills bench-spread run1/bench.json run2/bench.json run3/bench.json [--out spread.md]
 //   Clinic.Drills matcher [--repeats N]   (the crisis matcher's memory and CPU, in-process; needs no services)
 // Services come from CLINIC_TEST_POSTGRES and CLINIC_TEST_RABBITMQ (./clinic writes them). The drill
 // stops and restarts RabbitMQ and PostgreSQL and the bench loads the machine: run each alone.
 var arguments = args.ToList();
-if (arguments.FirstOrDefault() is not ("reliability" or "bench" or "counts" or "bench-spread" or "profile" or "matcher" or "pipeline-cpu" or "rss"))
+if (arguments.FirstOrDefault() is not ("reliability" or "bench" or "counts" or "bench-spread" or "profile" or "matcher" or "pipeline-cpu" or "rss" or "content"))
 {
     Console.Error.WriteLine("usage: Clinic.Drills reliability [--only name,...] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("       Clinic.Drills bench [--quick] [--events N] [--keep] [--profile] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("       Clinic.Drills counts [--requests N] [--rate R] [--feed] [--host Clinic.Host.dll] [--out dir]");
+    Console.Error.WriteLine("       Clinic.Drills content --before Clinic.Host.dll --after Clinic.Host.dll [--baseline NAME] [--rounds N] [--out dir]");
     Console.Error.WriteLine("       Clinic.Drills profile [--rate R] [--seconds N] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("       Clinic.Drills bench-spread run1/bench.json run2/bench.json run3/bench.json [--out spread.md]");
     Console.Error.WriteLine("       Clinic.Drills matcher [--repeats N]");
@@ -138,6 +140,26 @@ if (arguments[0] is "pipeline-cpu" or "rss")
     // Prices a runtime setting or build against another (docs/benchmarks.md): the bench's pipeline phase alone.
     Console.WriteLine(await Clinic.Drills.Bench.PipelineCpu.RunAsync(
         drillSettings, extra, int.Parse(Option("--repeats") ?? "2", CultureInfo.InvariantCulture), Progress));
+    return 0;
+}
+
+if (arguments[0] == "content")
+{
+    // The condition page of two published builds side by side (docs/benchmarks.md, issue 15).
+    if (Option("--before") is not { } beforeDll || Option("--after") is not { } afterDll)
+    {
+        Console.Error.WriteLine("content needs --before and --after, each a published Clinic.Host.dll.");
+        return 2;
+    }
+
+    beforeDll = Path.GetFullPath(beforeDll);
+    Console.WriteLine(await Clinic.Drills.Bench.ContentBeforeAfter.RunAsync(
+        Settings("artifacts/bench"),
+        beforeDll,
+        Path.GetFullPath(afterDll),
+        Option("--baseline") ?? Path.GetFileName(Path.GetDirectoryName(beforeDll))!,
+        int.Parse(Option("--rounds") ?? "3", CultureInfo.InvariantCulture),
+        Progress));
     return 0;
 }
 
