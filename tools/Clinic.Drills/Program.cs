@@ -9,26 +9,32 @@ using Clinic.Drills.Reliability;
 //   Clinic.Drills bench [--quick] [--events N] [--keep] [--profile] [--host path/to/Clinic.Host.dll] [--out dir]
 //   Clinic.Drills counts [--requests N] [--rate R] [--feed] [--host path/to/Clinic.Host.dll] [--out dir]
 //   Clinic.Drills pipeline-cpu [--env NAME=VALUE]... [--repeats N] [--host path/to/Clinic.Host.dll]
+//   Clinic.Drills rss [--label NAME] [--env NAME=VALUE]... [--submit-seconds N] [--page-seconds N] [--metrics file] [--host Clinic.Host.dll]
+//   Clinic.Drills content --before before/Clinic.Host.dll --after after/Clinic.Host.dll [--baseline NAME] [--rounds N]
 //   Clinic.Drills profile [--rate R] [--seconds N] [--host path/to/Clinic.Host.dll] [--out dir]
 //   Clinic.Drills bench-spread run1/bench.json run2/bench.json run3/bench.json [--out spread.md]
 //   Clinic.Drills matcher [--repeats N]   (the crisis matcher's memory and CPU, in-process; needs no services)
 // Services come from CLINIC_TEST_POSTGRES and CLINIC_TEST_RABBITMQ (./clinic writes them). The drill
 // stops and restarts RabbitMQ and PostgreSQL and the bench loads the machine: run each alone.
 var arguments = args.ToList();
-if (arguments.FirstOrDefault() is not ("reliability" or "bench" or "counts" or "bench-spread" or "profile" or "matcher" or "pipeline-cpu"))
+if (arguments.FirstOrDefault() is not ("reliability" or "bench" or "counts" or "bench-spread" or "profile" or "matcher" or "pipeline-cpu" or "rss" or "content"))
 {
     Console.Error.WriteLine("usage: Clinic.Drills reliability [--only name,...] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("       Clinic.Drills bench [--quick] [--events N] [--keep] [--profile] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("       Clinic.Drills counts [--requests N] [--rate R] [--feed] [--host Clinic.Host.dll] [--out dir]");
+    Console.Error.WriteLine("       Clinic.Drills content --before Clinic.Host.dll --after Clinic.Host.dll [--baseline NAME] [--rounds N] [--out dir]");
     Console.Error.WriteLine("       Clinic.Drills profile [--rate R] [--seconds N] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("       Clinic.Drills bench-spread run1/bench.json run2/bench.json run3/bench.json [--out spread.md]");
     Console.Error.WriteLine("       Clinic.Drills matcher [--repeats N]");
     Console.Error.WriteLine("       Clinic.Drills pipeline-cpu [--env NAME=VALUE]... [--repeats N] [--host Clinic.Host.dll] [--out dir]");
+    Console.Error.WriteLine("       Clinic.Drills rss [--label NAME] [--env NAME=VALUE]... [--submit-seconds N] [--page-seconds N] [--metrics file]");
+    Console.Error.WriteLine("                         [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("scenarios: " + string.Join(", ", Scenarios.All.Select(s => s.Name)));
     return 2;
 }
 
 string? Option(string name) => arguments.IndexOf(name) is var i and >= 0 && i + 1 < arguments.Count ? arguments[i + 1] : null;
+TimeSpan Seconds(string name, int byDefault) => TimeSpan.FromSeconds(int.Parse(Option(name) ?? byDefault.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
 string Required(string variable) => Environment.GetEnvironmentVariable(variable)
     ?? throw new InvalidOperationException($"{variable} is not set; run through ./clinic reliability.");
 
@@ -101,12 +107,59 @@ if (arguments[0] == "matcher")
     return 0;
 }
 
-if (arguments[0] == "pipeline-cpu")
+if (arguments[0] is "pipeline-cpu" or "rss")
 {
+    IReadOnlyDictionary<string, string> extra;
+    try
+    {
+        extra = Clinic.Drills.Bench.ExtraHostEnvironment.Parse(arguments);
+    }
+    catch (FormatException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+
+    var drillSettings = Settings("artifacts/bench");
+    if (arguments[0] == "rss")
+    {
+        // The host's memory at start and after a fixed load (docs/benchmarks.md), without the bench.
+        var label = Option("--label") ?? Path.GetFileName(Path.GetDirectoryName(drillSettings.HostDll))!;
+        Console.WriteLine(await Clinic.Drills.Bench.HostMemory.RunAsync(
+            drillSettings,
+            new(
+                label,
+                extra,
+                Submissions: Seconds("--submit-seconds", 15),
+                PageReads: Seconds("--page-seconds", 10),
+                MetricsFile: Option("--metrics") is { } metrics ? Path.GetFullPath(metrics) : null),
+            Progress));
+        return 0;
+    }
+
     // Prices a runtime setting or build against another (docs/benchmarks.md): the bench's pipeline phase alone.
-    var extra = arguments.Where((_, i) => i > 0 && arguments[i - 1] == "--env").Select(e => e.Split('=', 2)).ToDictionary(e => e[0], e => e[1], StringComparer.Ordinal);
     Console.WriteLine(await Clinic.Drills.Bench.PipelineCpu.RunAsync(
-        Settings("artifacts/bench"), extra, int.Parse(Option("--repeats") ?? "2", CultureInfo.InvariantCulture), Progress));
+        drillSettings, extra, int.Parse(Option("--repeats") ?? "2", CultureInfo.InvariantCulture), Progress));
+    return 0;
+}
+
+if (arguments[0] == "content")
+{
+    // The condition page of two published builds side by side (docs/benchmarks.md, issue 15).
+    if (Option("--before") is not { } beforeDll || Option("--after") is not { } afterDll)
+    {
+        Console.Error.WriteLine("content needs --before and --after, each a published Clinic.Host.dll.");
+        return 2;
+    }
+
+    beforeDll = Path.GetFullPath(beforeDll);
+    Console.WriteLine(await Clinic.Drills.Bench.ContentBeforeAfter.RunAsync(
+        Settings("artifacts/bench"),
+        beforeDll,
+        Path.GetFullPath(afterDll),
+        Option("--baseline") ?? Path.GetFileName(Path.GetDirectoryName(beforeDll))!,
+        int.Parse(Option("--rounds") ?? "3", CultureInfo.InvariantCulture),
+        Progress));
     return 0;
 }
 

@@ -19,7 +19,7 @@ internal static class PipelineCpu
         var run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
         var hostPid = host.ProcessId ?? throw new InvalidOperationException("The host is not running.");
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Host {settings.HostDll}; extra settings: {(extra.Count == 0 ? "none" : string.Join(", ", extra.Select(e => $"{e.Key}={e.Value}")))}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Host {settings.HostDll}; extra settings: {ExtraHostEnvironment.Describe(extra)}");
         progress("warming up: 50 requests/s for 20 s");
         await OpenLoop.RunAsync(host.BaseAddress, 50, TimeSpan.FromSeconds(20), run + "-warm");
         await BenchRun.DrainAsync(stage);

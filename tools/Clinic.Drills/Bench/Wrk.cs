@@ -45,10 +45,14 @@ internal static partial class Wrk
         return path;
     }
 
-    public static async Task<WrkResult> RunAsync(Uri url, TimeSpan duration, int connections, string? script = null, params string[] scriptArguments)
+    public static Task<WrkResult> RunAsync(Uri url, TimeSpan duration, int connections, string? script = null, params string[] scriptArguments) =>
+        RunAsync(url, duration, threads: 2, connections, script, scriptArguments);
+
+    /// <param name="threads">wrk's -t (the bench's loads use 2).</param>
+    public static async Task<WrkResult> RunAsync(Uri url, TimeSpan duration, int threads, int connections, string? script, params string[] scriptArguments)
     {
         var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "-t2", $"-c{connections}", $"-d{(int)duration.TotalSeconds}s", "--latency", "--timeout", "10s" })
+        foreach (var argument in new[] { $"-t{threads}", $"-c{connections}", $"-d{(int)duration.TotalSeconds}s", "--latency", "--timeout", "10s" })
         {
             start.ArgumentList.Add(argument);
         }
