@@ -19,14 +19,17 @@ internal static class CachedAnonymousReads
     /// <param name="authentication">The middleware between the two places: authentication and what needs its result.</param>
     public static IApplicationBuilder UseOutputCacheAround(this IApplicationBuilder app, Action<IApplicationBuilder> authentication)
     {
-        var signInCookie = app.ApplicationServices.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
-            .Get(IdentityConstants.ApplicationScheme).Cookie.Name
-            ?? throw new InvalidOperationException("The sign-in cookie has no name, so signed-in requests cannot be told apart.");
+        var signInCookie = SignInCookie(app.ApplicationServices);
         app.UseWhen(context => CannotBeSignedIn(context, signInCookie), anonymous => anonymous.UseOutputCache());
         authentication(app);
         app.UseWhen(context => !CannotBeSignedIn(context, signInCookie), credentials => credentials.UseOutputCache());
         return app;
     }
+
+    /// <summary>The cookie the default authentication scheme reads: what makes a request signed in.</summary>
+    internal static string SignInCookie(IServiceProvider services) =>
+        services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme).Cookie.Name
+        ?? throw new InvalidOperationException("The sign-in cookie has no name, so signed-in requests cannot be told apart.");
 
     /// <summary>
     /// No sign-in cookie (a chunked cookie keeps its name on the first chunk), no Authorization header, and not an
