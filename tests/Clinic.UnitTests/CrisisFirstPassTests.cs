@@ -81,5 +81,38 @@ public sealed class CrisisFirstPassTests
         Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_rule_with_inline_options_and_a_comment_loads_and_its_options_stay_its_own()
+    {
+        // (?x) ignores the pattern's whitespace and makes '#' start a comment running to the end of the line; the
+        // rule after it has literal spaces, so it matches only if the first rule's options stay out of it.
+        var json = """
+            {"version":"1","rules":[
+              {"id":"spaced","category":"active-ideation","description":"d","pattern":"(?x) \\b want \\s to \\s die \\b  # the wish itself"},
+              {"id":"literal","category":"self-harm","description":"d","pattern":"\\bi cut my arm\\b"}
+            ]}
+            """;
+        var messages = new[] { "Some days I want to die.", "i cut my arm last night", "icutmyarm", "wanttodie", "# the wish itself", "Evenings are best." };
+
+        var asRun = CrisisLanguageRules.Parse(new MemoryStream(Encoding.UTF8.GetBytes(json)), "crisis-rules.json");
+        var kept = CrisisLanguageRules.Parse(new MemoryStream(Encoding.UTF8.GetBytes(json)), "crisis-rules.json");
+        var without = CrisisLanguageRules.Parse(new MemoryStream(Encoding.UTF8.GetBytes(json)), "crisis-rules.json");
+
+        Assert.Equal(
+            ["spaced", "literal", "none", "none", "none", "none"],
+            messages.Select(m => Rules(without.MatchWithoutFirstPass(m))));
+        Assert.Equal(messages.Select(m => Rules(without.MatchWithoutFirstPass(m))), messages.Select(m => Rules(asRun.Match(m))));
+        Assert.Equal(messages.Select(m => Rules(without.MatchWithoutFirstPass(m))), messages.Select(m => Rules(kept.MatchKeepingFirstPass(m))));
+        // The first pass itself: it names every rule that matches, and none where no rule does.
+        Assert.All(messages, m =>
+        {
+            var normalised = CrisisLanguageRules.Normalise(m);
+            var matching = without.RuleIds.Where(id => without.RuleMatches(id, normalised)).ToList();
+            var candidates = kept.FirstPassCandidates(normalised);
+            Assert.Subset(candidates.ToHashSet(), matching.ToHashSet());
+            Assert.Equal(matching.Count == 0, candidates.Count == 0);
+        });
+    }
+
     private static string Rules(CrisisMatch? match) => match is null ? "none" : string.Join(",", match.MatchedRules);
 }

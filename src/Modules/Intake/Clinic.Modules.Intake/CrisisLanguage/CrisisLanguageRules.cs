@@ -342,9 +342,17 @@ internal sealed class CrisisLanguageRules
             return candidates ?? [];
         }
 
+        /// <summary>
+        /// A pattern as one alternative, matching exactly what it matches alone. Its group keeps its inline options
+        /// (<c>(?i)</c>, <c>(?x)</c>) to itself. The closing <c>(?x)</c> and newline end a <c>#</c> comment the pattern may
+        /// end in under <c>(?x)</c>, which would otherwise run on over the group's end and the next pattern; being
+        /// whitespace under <c>(?x)</c>, the newline matches nothing either way.
+        /// </summary>
+        private static string Scoped(string pattern) => $"(?:{pattern}(?x)\n)";
+
         private void AddFirstPass(int first, int count, string where)
         {
-            var joined = string.Join('|', _entries.Skip(first).Take(count).Select(e => $"(?:{e.Pattern})"));
+            var joined = string.Join('|', _entries.Skip(first).Take(count).Select(e => Scoped(e.Pattern)));
             try
             {
                 _firstPass.Add(new Alternation(new Regex(joined, Options | RegexOptions.ExplicitCapture), first, count));
