@@ -150,8 +150,13 @@ public sealed class DeliveryLogTests(ClinicFixture clinic)
                 await using var other = Store.LightweightSession();
                 other.Insert(new DeliveryRecord
                 {
-                    Id = deliveryId, RequestId = requestId, Channel = ChannelNames.Feed, Recipient = FeedChannel.Recipient,
-                    ClaimedAt = winnersTime, DeliveredAt = winnersTime, Attempts = 1,
+                    Id = deliveryId,
+                    RequestId = requestId,
+                    Channel = ChannelNames.Feed,
+                    Recipient = FeedChannel.Recipient,
+                    ClaimedAt = winnersTime,
+                    DeliveredAt = winnersTime,
+                    Attempts = 1,
                 });
                 await other.SaveChangesAsync();
             },

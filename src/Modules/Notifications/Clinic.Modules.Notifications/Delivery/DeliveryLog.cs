@@ -144,7 +144,13 @@ internal sealed partial class DeliveryLog(INotificationsStore store, TimeProvide
         var now = time.GetUtcNow();
         session.Insert(new DeliveryRecord
         {
-            Id = deliveryId, RequestId = requestId, Channel = channel, Recipient = recipient, ClaimedAt = now, DeliveredAt = now, Attempts = 1,
+            Id = deliveryId,
+            RequestId = requestId,
+            Channel = channel,
+            Recipient = recipient,
+            ClaimedAt = now,
+            DeliveredAt = now,
+            Attempts = 1,
         });
         try
         {
