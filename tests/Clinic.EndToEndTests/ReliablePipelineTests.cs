@@ -1,8 +1,15 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Clinic.EndToEndTests.Infrastructure;
 using Clinic.Modules.Intake.Domain;
+using Clinic.Modules.Intake.ReadModels;
+using Clinic.Modules.Notifications;
+using Clinic.Modules.Notifications.Delivery;
+using Clinic.Modules.Notifications.Feed;
+using Clinic.Modules.Notifications.NotifyStaff;
+using Marten;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Integration = Clinic.Modules.Intake.Contracts;
@@ -142,5 +149,141 @@ public sealed class ReliablePipelineTests(ClinicFixture clinic)
         }
 
         Assert.Fail($"The feed ended without {reference}.");
+    }
+
+    [Fact]
+    public async Task A_feed_alert_reaches_a_connected_staff_feed_once_and_is_recorded_once_however_often_its_delivery_is_repeated()
+    {
+        await using var feed = await LiveFeed.OpenAsync(clinic);
+        var (reference, requestId) = await SubmitAsync();
+        var delivery = FeedDelivery(await clinic.RequestAsync(reference));
+        await EventsWhenAsync(requestId, e => e.OfType<StaffAlerted>().Any(a => a.Channel == ChannelNames.Feed), "the feed alert recorded");
+        await Eventually.TrueAsync(() => Task.FromResult(feed.EventIds.Contains(delivery.DeliveryId)), $"the feed item about {reference}");
+
+        // The delivery message twice more at once, as a broker redelivery or a replayed arrival brings it.
+        await Task.WhenAll(RepeatAsync(delivery), RepeatAsync(delivery));
+        await ShownAfterAllElseAsync(feed);
+
+        Assert.Single(feed.EventIds, id => id == delivery.DeliveryId);
+        var alerted = Assert.Single((await clinic.EventsAsync(requestId)).OfType<StaffAlerted>(), a => a.Channel == ChannelNames.Feed);
+        // Every report carried the time the delivery was recorded with, so the history's time is that one.
+        Assert.Equal(await DeliveredAtAsync(delivery), alerted.NotifiedAt);
+    }
+
+    [Fact]
+    public async Task A_feed_alert_sent_by_a_worker_that_died_before_recording_it_is_sent_again_under_its_id_and_shown_once()
+    {
+        await using var feed = await LiveFeed.OpenAsync(clinic);
+        var (reference, requestId) = await SubmitAsync();
+        var delivery = FeedDelivery(await clinic.RequestAsync(reference));
+        await EventsWhenAsync(requestId, e => e.OfType<StaffAlerted>().Any(a => a.Channel == ChannelNames.Feed), "the feed alert recorded");
+        await Eventually.TrueAsync(() => Task.FromResult(feed.EventIds.Contains(delivery.DeliveryId)), $"the feed item about {reference}");
+
+        // The item went out, then the worker died before the delivery log recorded it; its message comes back.
+        await using (var notifications = clinic.App.Services.GetRequiredService<INotificationsStore>().LightweightSession())
+        {
+            notifications.Delete<DeliveryRecord>(delivery.DeliveryId);
+            await notifications.SaveChangesAsync();
+        }
+
+        await RepeatAsync(delivery);
+        await ShownAfterAllElseAsync(feed);
+
+        Assert.Single(feed.EventIds, id => id == delivery.DeliveryId);
+        Assert.Single((await clinic.EventsAsync(requestId)).OfType<StaffAlerted>(), a => a.Channel == ChannelNames.Feed);
+        Assert.NotNull(await DeliveredAtAsync(delivery));
+    }
+
+    /// <summary>The arrival alert's feed delivery for a request, as the routing made it.</summary>
+    private static DeliverStaffAlert FeedDelivery(RequestView request) =>
+        new(request.Id, request.Reference, request.ConditionSlug, false, false, request.SubmittedAt, ChannelNames.Feed, FeedChannel.Recipient);
+
+    private async Task<DateTimeOffset?> DeliveredAtAsync(DeliverStaffAlert delivery)
+    {
+        await using var notifications = clinic.App.Services.GetRequiredService<INotificationsStore>().QuerySession();
+        return (await notifications.LoadAsync<DeliveryRecord>(delivery.DeliveryId))?.DeliveredAt;
+    }
+
+    /// <summary>Sends the delivery to the feed's queue again, and waits until it and the report it made were handled.</summary>
+    private async Task RepeatAsync(DeliverStaffAlert delivery)
+    {
+        var services = clinic.App.Services;
+        var conversation = NewId.NextGuid();
+        var queue = await services.GetRequiredService<IBus>().GetSendEndpoint(
+            DeliveryQueues.For(ChannelNames.Feed, services.GetRequiredService<IEndpointNameFormatter>()));
+        await queue.Send(delivery, context => context.ConversationId = conversation);
+        await Eventually.TrueAsync(() => Task.FromResult(Handled(conversation, "deliver-feed-alert")), "the repeated feed delivery to be handled");
+        await Eventually.TrueAsync(() => Task.FromResult(Handled(conversation, "staff-notified")), "the repeated report to be handled");
+    }
+
+    private bool Handled(Guid conversation, string queue) =>
+        clinic.Spans.Snapshot().Any(s =>
+            s.Kind == ActivityKind.Consumer && s.DisplayName.Contains(queue, StringComparison.Ordinal) &&
+            Equals(s.GetTagItem("messaging.message.conversation_id"), conversation.ToString()));
+
+    /// <summary>Publishes one more feed item and waits for it: whatever was published before it has reached the feed by then.</summary>
+    private async Task ShownAfterAllElseAsync(LiveFeed feed)
+    {
+        var marker = $"marker-{Guid.NewGuid():N}";
+        await clinic.App.Services.GetRequiredService<IBus>().Publish(
+            new StaffFeedItem(marker, Guid.Empty, "KC-MARKR-00000", false, false, "ptsd", DateTimeOffset.UtcNow, clinic.BaseAddress));
+        await Eventually.TrueAsync(() => Task.FromResult(feed.EventIds.Contains(marker)), "the marker item on the staff feed");
+    }
+
+    /// <summary>A signed-in staff browser's live feed, read in the background: the id of every event it received, in order.</summary>
+    private sealed class LiveFeed : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private HttpClient? _staff;
+        private HttpResponseMessage? _response;
+        private Task? _reading;
+
+        public ConcurrentQueue<string> EventIds { get; } = new();
+
+        public static async Task<LiveFeed> OpenAsync(ClinicFixture clinic)
+        {
+            var feed = new LiveFeed();
+            feed._staff = await clinic.SignInAsync(ClinicFixture.StaffUserName);
+            feed._staff.DefaultRequestHeaders.Accept.ParseAdd("text/event-stream");
+            feed._response = await feed._staff.GetAsync("/staff/feed", HttpCompletionOption.ResponseHeadersRead, feed._stop.Token);
+            var reader = new StreamReader(await feed._response.Content.ReadAsStreamAsync(feed._stop.Token));
+            Assert.Equal("event: ready", await reader.ReadLineAsync(feed._stop.Token));
+            feed._reading = feed.ReadAsync(reader);
+            return feed;
+        }
+
+        private async Task ReadAsync(StreamReader reader)
+        {
+            using (reader)
+            {
+                try
+                {
+                    while (await reader.ReadLineAsync(_stop.Token) is { } line)
+                    {
+                        if (line.StartsWith("id:", StringComparison.Ordinal))
+                        {
+                            EventIds.Enqueue(line["id:".Length..].Trim());
+                        }
+                    }
+                }
+                catch (Exception e) when (e is OperationCanceledException or IOException && _stop.IsCancellationRequested)
+                {
+                    // Closed by the test.
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            if (_reading is not null)
+            {
+                await _reading;
+            }
+
+            _response?.Dispose();
+            _staff?.Dispose();
+            _stop.Dispose();
+        }
     }
 }

@@ -3,7 +3,9 @@ namespace Clinic.Modules.Notifications.Delivery;
 /// <summary>
 /// The delivery log: one row per request, channel and recipient. A claim is taken before sending and
 /// completed after, so a redelivered message never sends twice; a claim left by a crashed worker is
-/// taken over after <see cref="ClaimTimeout"/>. Public only for Marten's generated storage code.
+/// taken over after <see cref="ClaimTimeout"/>. A channel whose receiver drops repeats itself (the staff feed) takes
+/// no claim: its row is written once, delivered, after the send (<see cref="DeliveryGuard"/>). Public only for Marten's
+/// generated storage code.
 /// </summary>
 public sealed class DeliveryRecord
 {

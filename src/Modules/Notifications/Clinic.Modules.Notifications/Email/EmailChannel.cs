@@ -1,3 +1,4 @@
+using Clinic.Modules.Notifications.Delivery;
 using Clinic.Modules.Notifications.NotifyStaff;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -11,6 +12,9 @@ namespace Clinic.Modules.Notifications.Email;
 internal sealed class EmailChannel(SmtpMailer mailer, IOptions<NotificationsOptions> options) : INotificationChannel
 {
     public string Name => ChannelNames.Email;
+
+    /// <summary>Mail clients may or may not treat a repeated Message-ID as one message: claim before sending.</summary>
+    public DeliveryGuard Guard => DeliveryGuard.ClaimBeforeSend;
 
     public Task DeliverAsync(StaffAlert alert, string recipient, string deliveryId, CancellationToken cancellationToken) =>
         mailer.SendAsync(Compose(alert, recipient, deliveryId), cancellationToken);

@@ -1,4 +1,5 @@
 using Clinic.Modules.Intake.Contracts;
+using Clinic.Modules.Notifications.Delivery;
 using Clinic.Modules.Notifications.NotifyStaff;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -11,6 +12,9 @@ internal sealed class FeedChannel(IBus bus) : INotificationChannel
     public const string Recipient = "staff-inbox";
 
     public string Name => ChannelNames.Feed;
+
+    /// <summary>The item's id is the delivery id, and every host's <see cref="StaffFeedHub"/> drops an id it has shown: no claim needed.</summary>
+    public DeliveryGuard Guard => DeliveryGuard.RecordAfterSend;
 
     public Task DeliverAsync(StaffAlert alert, string recipient, string deliveryId, CancellationToken cancellationToken) =>
         bus.Publish(

@@ -38,7 +38,7 @@ internal abstract class DeliverStaffAlertConsumer(
         try
         {
             delivery = await log.DeliverOnceAsync(
-                message.DeliveryId, message.RequestId, message.Channel, message.Recipient,
+                message.DeliveryId, message.RequestId, message.Channel, message.Recipient, channel.Guard,
                 token => channel.DeliverAsync(alert, message.Recipient, message.DeliveryId, token),
                 context.CancellationToken);
         }

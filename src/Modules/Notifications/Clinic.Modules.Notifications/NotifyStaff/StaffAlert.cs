@@ -1,4 +1,5 @@
 using Clinic.Modules.Intake.Contracts;
+using Clinic.Modules.Notifications.Delivery;
 
 namespace Clinic.Modules.Notifications.NotifyStaff;
 
@@ -30,6 +31,9 @@ internal interface INotificationChannel
 {
     /// <summary>The name routes use ("email", "webhook", "feed").</summary>
     string Name { get; }
+
+    /// <summary>How the delivery log keeps this channel's sends to one per delivery: whether its receiver drops a repeated delivery id itself.</summary>
+    DeliveryGuard Guard { get; }
 
     /// <summary>
     /// Delivers the alert to one recipient of this channel (an address, an endpoint name). The delivery id

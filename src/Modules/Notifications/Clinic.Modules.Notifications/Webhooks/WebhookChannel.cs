@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Clinic.Modules.Notifications.Delivery;
 using Clinic.Modules.Notifications.NotifyStaff;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,9 @@ internal sealed class WebhookChannel(IHttpClientFactory clients, IOptionsMonitor
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public string Name => ChannelNames.Webhook;
+
+    /// <summary>Receivers are told to drop a repeated webhook-id, but not all do: claim before sending.</summary>
+    public DeliveryGuard Guard => DeliveryGuard.ClaimBeforeSend;
 
     public async Task DeliverAsync(StaffAlert alert, string recipient, string deliveryId, CancellationToken cancellationToken)
     {
