@@ -67,6 +67,17 @@ public sealed class BenchHostMemoryTests
         Assert.Equal("none", ExtraHostEnvironment.Describe(ExtraHostEnvironment.Parse(["rss"])));
     }
 
+    [Fact]
+    public void A_report_header_names_a_connection_string_setting_without_its_password()
+    {
+        var settings = ExtraHostEnvironment.Parse(["pipeline-cpu", "--env", "ConnectionStrings__Postgres=Host=127.0.0.1;Password=s3cret;SSL Mode=Disable"]);
+
+        var header = ExtraHostEnvironment.Describe(settings);
+
+        Assert.DoesNotContain("s3cret", header, StringComparison.Ordinal);
+        Assert.Contains("SSL Mode=Disable", header, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("rss --env DOTNET_TieredPGO")]
     [InlineData("rss --env =0")]

@@ -1,10 +1,11 @@
+using System.Text.RegularExpressions;
 namespace Clinic.Drills.Bench;
 
 /// <summary>
 /// The extra host environment a measuring command takes as repeated <c>--env NAME=VALUE</c> arguments (a runtime
 /// setting to price, such as <c>DOTNET_TieredPGO=0</c>), applied over the bench's settings.
 /// </summary>
-internal static class ExtraHostEnvironment
+internal static partial class ExtraHostEnvironment
 {
     /// <exception cref="FormatException">An --env not followed by NAME=VALUE, or a name given twice (a typo, not a choice).</exception>
     public static IReadOnlyDictionary<string, string> Parse(IReadOnlyList<string> arguments)
@@ -33,7 +34,10 @@ internal static class ExtraHostEnvironment
         return settings;
     }
 
-    /// <summary>"none", or NAME=VALUE pairs separated by commas, for a report's header.</summary>
+    /// <summary>"none", or NAME=VALUE pairs separated by commas, for a report's header; a password in a value is hidden.</summary>
     public static string Describe(IReadOnlyDictionary<string, string> settings) =>
-        settings.Count == 0 ? "none" : string.Join(", ", settings.Select(e => $"{e.Key}={e.Value}"));
+        settings.Count == 0 ? "none" : string.Join(", ", settings.Select(e => $"{e.Key}={Password().Replace(e.Value, "${key}=***")}"));
+
+    [GeneratedRegex(@"(?<key>Password)=[^;]*", RegexOptions.IgnoreCase)]
+    private static partial Regex Password();
 }
