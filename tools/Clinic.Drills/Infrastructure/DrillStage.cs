@@ -95,7 +95,9 @@ internal sealed class DrillStage : IAsyncDisposable
             // Loopback without TLS, like ./clinic run.
             ["Security__AllowPlainHttp"] = "true",
             // The application name shows in pg_stat_activity, which is how the drill sees the daemon's leader.
-            ["ConnectionStrings__Postgres"] = $"{_settings.Postgres};Application Name={name}",
+            // No TLS to PostgreSQL either, as with docker-compose.yml's database: Debian's cluster offers TLS, and
+            // Npgsql's default would otherwise encrypt every round trip on loopback (docs/benchmarks.md, fifth round).
+            ["ConnectionStrings__Postgres"] = $"{_settings.Postgres};SSL Mode=Disable;Application Name={name}",
             ["ConnectionStrings__RabbitMq"] = rabbit.ToString(),
             ["Intake__Schema"] = Schema,
             // Keys for this drill's world only, shared by its hosts (they read each other's requests).
