@@ -215,6 +215,7 @@ public sealed class ErasureTests(ClinicFixture clinic)
         Assert.Contains("another admin must approve", await own.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.False((await StatusAsync(id)).IsErased);
 
+        var loggedBeforeApproval = clinic.Logs.Lines.Count;
         var approved = await PostHandlerAsync(bo, "/staff/privacy", "Approve", [new("erasure", erasureId.ToString())]);
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
         var fact = Assert.Single((await clinic.EventsAsync(id)).OfType<PersonalDataErased>());
@@ -227,6 +228,12 @@ public sealed class ErasureTests(ClinicFixture clinic)
             await using var notifications = clinic.App.Services.GetRequiredService<INotificationsStore>().QuerySession();
             return (await notifications.LoadAsync<DeliveryRecord>($"{id:N}.acknowledgement"))!.Recipient == "visitor (erased)";
         }, "the delivery log to forget the visitor's address");
+        // Read the queue only once the purge has walked it: reading takes every message off the queue until the
+        // channel closes, so a purge walking it meanwhile would not see them (it failed so under a loaded CI run).
+        await Eventually.TrueAsync(
+            () => Task.FromResult(clinic.Logs.Lines.Skip(loggedBeforeApproval).Any(l => l.Contains($"erasure of request {id}", StringComparison.Ordinal))),
+            "the error queues' purge to finish",
+            TimeSpan.FromSeconds(60));
         // Earlier tests may have left failed acknowledgements of their own in the same queue: those stay too.
         await Eventually.TrueAsync(async () => await QueueBodiesAsync(errorQueue) is var bodies
             && bodies.Any(b => b.Contains("Keepsake", StringComparison.Ordinal))
