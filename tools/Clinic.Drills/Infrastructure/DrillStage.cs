@@ -70,6 +70,11 @@ internal sealed class DrillStage : IAsyncDisposable
     public async Task<ClinicHost> StartHostAsync(string name, IReadOnlyDictionary<string, string>? overrides = null)
     {
         var environment = HostEnvironment(name);
+        foreach (var (key, value) in ImageRuntimeSettings.Load())
+        {
+            environment[key] = value;
+        }
+
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
         {
             environment[key] = value;
