@@ -188,21 +188,30 @@ public sealed class CachedPublicReadsTests(CachedPublicReadsTests.Site site) : I
             request.HttpContext.RequestServices = services;
         }
 
+        // Warm-up: every path through the call taken, so its one-off work (types loaded, the addresses built) is done.
         var cached = 0;
         for (var i = 0; i < 1_000; i++)
         {
             cached += CountCached(requests);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        // The runtime can still do one-off work on this thread during a round (tiered compilation replacing the code
+        // mid-loop, say). An allocation per call would show in every round of 70,000 calls, a one-off in one round, so the
+        // fewest bytes over the rounds must be none.
+        var allocatedPerRound = new long[5];
+        for (var round = 0; round < allocatedPerRound.Length; round++)
         {
-            cached += CountCached(requests);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10_000; i++)
+            {
+                cached += CountCached(requests);
+            }
+
+            allocatedPerRound[round] = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0L, allocated);
-        Assert.Equal(11_000 * 4, cached);
+        Assert.True(allocatedPerRound.Min() == 0, $"Bytes allocated in each round of 70,000 calls: {string.Join(", ", allocatedPerRound)}.");
+        Assert.Equal((1_000 + (allocatedPerRound.Length * 10_000)) * 4, cached);
     }
 
     private static int CountCached(HttpRequest[] requests)
