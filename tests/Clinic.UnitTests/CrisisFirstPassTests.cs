@@ -72,13 +72,26 @@ public sealed class CrisisFirstPassTests
     [InlineData("a)|(b", "crisis-rules.json: rules[2].pattern is not a valid regular expression")]
     public void A_broken_pattern_among_valid_ones_is_named_by_its_own_index(string pattern, string expected)
     {
-        var entries = new[] { "\\bfirst\\b", "\\bsecond\\b", pattern, "\\bfourth\\b" }
-            .Select((p, i) => $$"""{"id":"r{{i}}","category":"self-harm","description":"d","pattern":{{System.Text.Json.JsonSerializer.Serialize(p)}}}""");
-        var json = $$"""{"version":"1","rules":[{{string.Join(',', entries)}}]}""";
-
-        var error = Assert.Throws<InvalidDataException>(() =>
-            CrisisLanguageRules.Parse(new MemoryStream(Encoding.UTF8.GetBytes(json)), "crisis-rules.json"));
+        var error = Assert.Throws<InvalidDataException>(() => ParseAmongValidOnes(pattern));
         Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A back-reference (or a conditional on a group) is valid .NET syntax, but the non-backtracking engine runs neither;
+    /// a numbered one also names no group once joined into an alternation that captures only named groups.
+    /// </summary>
+    [Theory]
+    [InlineData(@"\b(\w+) \1\b", "backreference")]
+    [InlineData(@"\b(\w+) \k<1>\b", "backreference")]
+    [InlineData(@"\b(?<word>\w+) \k<word>\b", "backreference")]
+    [InlineData(@"\b(?<word>\w+) \k'word'\b", "backreference")]
+    [InlineData(@"\b(cut)?(?(1)ting|ing)\b", "conditional")]
+    [InlineData(@"\b(?<cut>cut)?(?(cut)ting|ing)\b", "conditional")]
+    public void A_pattern_referring_back_to_a_group_is_named_by_its_own_index_with_the_construct_the_engine_cannot_run(string pattern, string construct)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => ParseAmongValidOnes(pattern));
+        Assert.StartsWith("crisis-rules.json: rules[2].pattern uses a construct the non-backtracking engine does not support", error.Message, StringComparison.Ordinal);
+        Assert.Contains(construct, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -112,6 +125,15 @@ public sealed class CrisisFirstPassTests
             Assert.Subset(candidates.ToHashSet(), matching.ToHashSet());
             Assert.Equal(matching.Count == 0, candidates.Count == 0);
         });
+    }
+
+    /// <summary>A rule file whose third rule has the pattern, among three valid ones.</summary>
+    private static CrisisLanguageRules ParseAmongValidOnes(string pattern)
+    {
+        var entries = new[] { "\\bfirst\\b", "\\bsecond\\b", pattern, "\\bfourth\\b" }
+            .Select((p, i) => $$"""{"id":"r{{i}}","category":"self-harm","description":"d","pattern":{{System.Text.Json.JsonSerializer.Serialize(p)}}}""");
+        var json = $$"""{"version":"1","rules":[{{string.Join(',', entries)}}]}""";
+        return CrisisLanguageRules.Parse(new MemoryStream(Encoding.UTF8.GetBytes(json)), "crisis-rules.json");
     }
 
     private static string Rules(CrisisMatch? match) => match is null ? "none" : string.Join(",", match.MatchedRules);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace Clinic.Modules.Content;
@@ -6,27 +7,43 @@ namespace Clinic.Modules.Content;
 /// The request paths some route patterns match, decided as routing's template matching decides (literals ignore case, one
 /// trailing slash is ignored, an empty segment matches nothing; parameter values are not checked against constraints)
 /// but with nothing allocated per path: patterns of literals only become one set of paths, the rest lists of segments
-/// compared in place.
+/// compared in place. A pattern with a segment mixing text and parameters (such as <c>{name}.xml</c>) matches no path
+/// here: see <see cref="Unread"/>.
 /// </summary>
 internal sealed class RouteAddresses
 {
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _literalPaths;
     private readonly Segment[][] _patterns;
 
-    private RouteAddresses(HashSet<string> literalPaths, Segment[][] patterns)
+    private RouteAddresses(HashSet<string> literalPaths, Segment[][] patterns, IReadOnlyList<RoutePattern> unread)
     {
         _literalPaths = literalPaths.GetAlternateLookup<ReadOnlySpan<char>>();
         _patterns = patterns;
+        Unread = unread;
     }
 
-    /// <exception cref="NotSupportedException">A pattern has a segment mixing text and parameters (such as <c>{name}.xml</c>).</exception>
+    /// <summary>
+    /// The patterns with a segment mixing text and parameters, whose paths are answered as not among these addresses.
+    /// Routing matches such a segment right to left, each literal at its last occurrence, with a special case for an
+    /// optional last parameter after a dot; mirroring that without allocating is more code than any cached route needs
+    /// yet. Answering "no" only costs a span for each such read (as for any uncached page), never a lost one.
+    /// </summary>
+    public IReadOnlyList<RoutePattern> Unread { get; }
+
     public static RouteAddresses Of(IEnumerable<RoutePattern> patterns)
     {
         var literalPaths = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var parameterised = new List<Segment[]>();
+        var unread = new List<RoutePattern>();
         foreach (var pattern in patterns)
         {
-            Segment[] segments = [.. pattern.PathSegments.Select(segment => SegmentOf(pattern, segment))];
+            if (!pattern.PathSegments.All(segment => segment.IsSimple))
+            {
+                unread.Add(pattern);
+                continue;
+            }
+
+            Segment[] segments = [.. pattern.PathSegments.Select(segment => SegmentOf(pattern, segment.Parts[0]))];
             if (segments.All(segment => segment.Kind == SegmentKind.Literal))
             {
                 literalPaths.Add("/" + string.Join('/', segments.Select(segment => segment.Literal)));
@@ -37,7 +54,7 @@ internal sealed class RouteAddresses
             }
         }
 
-        return new RouteAddresses(literalPaths, [.. parameterised]);
+        return new RouteAddresses(literalPaths, [.. parameterised], unread);
     }
 
     public bool Contains(string? path)
@@ -107,20 +124,16 @@ internal sealed class RouteAddresses
         return true;
     }
 
-    private static Segment SegmentOf(RoutePattern pattern, RoutePatternPathSegment segment) => segment.IsSimple
-        ? segment.Parts[0] switch
-        {
-            RoutePatternLiteralPart literal => new Segment(SegmentKind.Literal, literal.Content),
-            RoutePatternParameterPart { IsCatchAll: true } => new Segment(SegmentKind.CatchAll, null),
-            RoutePatternParameterPart parameter when parameter.IsOptional || pattern.Defaults.ContainsKey(parameter.Name) =>
-                new Segment(SegmentKind.OptionalParameter, null),
-            RoutePatternParameterPart => new Segment(SegmentKind.RequiredParameter, null),
-            _ => throw Unsupported(pattern),
-        }
-        : throw Unsupported(pattern);
-
-    private static NotSupportedException Unsupported(RoutePattern pattern) =>
-        new($"The route {pattern.RawText} has a segment mixing text and parameters, which {nameof(RouteAddresses)} does not read.");
+    /// <summary>A segment of one part: a literal or a parameter (a separator only ever stands between parts).</summary>
+    private static Segment SegmentOf(RoutePattern pattern, RoutePatternPart part) => part switch
+    {
+        RoutePatternLiteralPart literal => new Segment(SegmentKind.Literal, literal.Content),
+        RoutePatternParameterPart { IsCatchAll: true } => new Segment(SegmentKind.CatchAll, null),
+        RoutePatternParameterPart parameter when parameter.IsOptional || pattern.Defaults.ContainsKey(parameter.Name) =>
+            new Segment(SegmentKind.OptionalParameter, null),
+        RoutePatternParameterPart => new Segment(SegmentKind.RequiredParameter, null),
+        _ => throw new UnreachableException($"The route {pattern.RawText} has a segment of one {part.PartKind} part."),
+    };
 
     private enum SegmentKind
     {

@@ -357,18 +357,37 @@ internal sealed class CrisisLanguageRules
             {
                 _firstPass.Add(new Alternation(new Regex(joined, Options | RegexOptions.ExplicitCapture), first, count));
             }
-            catch (NotSupportedException) when (count > 1)
+            catch (Exception e) when (e is NotSupportedException or ArgumentException && count > 1)
             {
-                // Over the engine's automaton size limit, or a pattern it cannot run: halve until each part is built
-                // or a single pattern is named.
+                // Over the engine's automaton size limit, a pattern it cannot run, or one referring to a group by number
+                // (which names no group once unnamed groups capture nothing): halve until each part is built or a single
+                // pattern is named.
                 AddFirstPass(first, count / 2, where);
                 AddFirstPass(first + (count / 2), count - (count / 2), where);
             }
             catch (NotSupportedException e)
             {
-                throw new InvalidDataException($"{where}[{first}].pattern uses a construct the non-backtracking engine does not support ({e.Message}).", e);
+                throw Unsupported(first, where, e);
+            }
+            catch (ArgumentException e)
+            {
+                // It parsed alone (Validate), so it refers to a group by number: a back-reference or a conditional, which
+                // the engine cannot run either. Built alone, as its own regex would be, it says which.
+                try
+                {
+                    _ = new Regex(_entries[first].Pattern, Options);
+                }
+                catch (NotSupportedException unsupported)
+                {
+                    throw Unsupported(first, where, unsupported);
+                }
+
+                throw new InvalidDataException($"{where}[{first}].pattern cannot be joined into the first pass ({e.Message}).", e);
             }
         }
+
+        private static InvalidDataException Unsupported(int index, string where, NotSupportedException e) =>
+            new($"{where}[{index}].pattern uses a construct the non-backtracking engine does not support ({e.Message}).", e);
     }
 
     /// <summary>Patterns First to First + Count - 1 joined; Regex is null once dropped (a plain reference, so dropping it is thread-safe).</summary>
