@@ -78,6 +78,28 @@ public sealed class BenchHostMemoryTests
         Assert.Contains("SSL Mode=Disable", header, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_env_setting_naming_one_of_the_bench_settings_replaces_its_value_and_the_others_stay()
+    {
+        var bench = new Dictionary<string, string>
+        {
+            ["Notifications__Routing__Routine__1__Channel"] = "feed",
+            ["Notifications__Routing__Urgent__1__Channel"] = "feed",
+        };
+        var extra = ExtraHostEnvironment.Parse(["pipeline-cpu", "--env", "Notifications__Routing__Routine__1__Channel=webhook", "--env", "DOTNET_TieredPGO=0"]);
+
+        var environment = ExtraHostEnvironment.Over(bench, extra);
+
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["Notifications__Routing__Routine__1__Channel"] = "webhook",
+                ["Notifications__Routing__Urgent__1__Channel"] = "feed",
+                ["DOTNET_TieredPGO"] = "0",
+            },
+            environment);
+    }
+
     [Theory]
     [InlineData("rss --env DOTNET_TieredPGO")]
     [InlineData("rss --env =0")]

@@ -34,6 +34,21 @@ internal static partial class ExtraHostEnvironment
         return settings;
     }
 
+    /// <summary>
+    /// The host environment a measuring command starts its host with: the bench's settings, each replaced by an extra
+    /// setting of the same name (pricing another value of one of the bench's own settings is the point of --env).
+    /// </summary>
+    public static Dictionary<string, string> Over(IReadOnlyDictionary<string, string> benchSettings, IReadOnlyDictionary<string, string> extra)
+    {
+        var environment = new Dictionary<string, string>(benchSettings, StringComparer.Ordinal);
+        foreach (var (name, value) in extra)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
     /// <summary>"none", or NAME=VALUE pairs separated by commas, for a report's header; a password in a value is hidden.</summary>
     public static string Describe(IReadOnlyDictionary<string, string> settings) =>
         settings.Count == 0 ? "none" : string.Join(", ", settings.Select(e => $"{e.Key}={Password().Replace(e.Value, "${key}=***")}"));
