@@ -79,6 +79,42 @@ public sealed class BenchHostMemoryTests
     }
 
     [Theory]
+    [InlineData("RabbitMq__Uri=amqp://clinic:s3cret@127.0.0.1:5672/clinic-bench", "RabbitMq__Uri=amqp://clinic:***@127.0.0.1:5672/clinic-bench")]
+    [InlineData("smtp__password=s3cret", "smtp__password=***")]
+    [InlineData("Webhooks__Secrets__0=whsec_s3cret", "Webhooks__Secrets__0=***")]
+    [InlineData("Maps__ApiKey=s3cret", "Maps__ApiKey=***")]
+    [InlineData("Relay__AccessTOKEN=s3cret", "Relay__AccessTOKEN=***")]
+    [InlineData("ConnectionStrings__Postgres=Host=127.0.0.1;SSL Key=s3cret; client_secret=s3cret;SSL Mode=Disable", "ConnectionStrings__Postgres=Host=127.0.0.1;SSL Key=***; client_secret=***;SSL Mode=Disable")]
+    [InlineData("ConnectionStrings__Bus=Endpoint=sb://bus/;SharedAccessKey=s3cret;token=s3cret", "ConnectionStrings__Bus=Endpoint=sb://bus/;SharedAccessKey=***;token=***")]
+    [InlineData("Notifications__SiteBaseUrl=http://127.0.0.1:8080/staff", "Notifications__SiteBaseUrl=http://127.0.0.1:8080/staff")]
+    public void A_report_header_hides_a_uri_password_and_any_setting_or_connection_string_key_named_as_a_secret(string setting, string header)
+    {
+        Assert.Equal(header, ExtraHostEnvironment.Describe(ExtraHostEnvironment.Parse(["rss", "--env", setting])));
+    }
+
+    [Fact]
+    public void An_env_setting_naming_one_of_the_bench_settings_replaces_its_value_and_the_others_stay()
+    {
+        var bench = new Dictionary<string, string>
+        {
+            ["Notifications__Routing__Routine__1__Channel"] = "feed",
+            ["Notifications__Routing__Urgent__1__Channel"] = "feed",
+        };
+        var extra = ExtraHostEnvironment.Parse(["pipeline-cpu", "--env", "Notifications__Routing__Routine__1__Channel=webhook", "--env", "DOTNET_TieredPGO=0"]);
+
+        var environment = ExtraHostEnvironment.Over(bench, extra);
+
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["Notifications__Routing__Routine__1__Channel"] = "webhook",
+                ["Notifications__Routing__Urgent__1__Channel"] = "feed",
+                ["DOTNET_TieredPGO"] = "0",
+            },
+            environment);
+    }
+
+    [Theory]
     [InlineData("rss --env DOTNET_TieredPGO")]
     [InlineData("rss --env =0")]
     [InlineData("rss --env")]

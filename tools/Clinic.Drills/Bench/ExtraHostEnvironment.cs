@@ -34,10 +34,39 @@ internal static partial class ExtraHostEnvironment
         return settings;
     }
 
-    /// <summary>"none", or NAME=VALUE pairs separated by commas, for a report's header; a password in a value is hidden.</summary>
-    public static string Describe(IReadOnlyDictionary<string, string> settings) =>
-        settings.Count == 0 ? "none" : string.Join(", ", settings.Select(e => $"{e.Key}={Password().Replace(e.Value, "${key}=***")}"));
+    /// <summary>
+    /// The host environment a measuring command starts its host with: the bench's settings, each replaced by an extra
+    /// setting of the same name (pricing another value of one of the bench's own settings is the point of --env).
+    /// </summary>
+    public static Dictionary<string, string> Over(IReadOnlyDictionary<string, string> benchSettings, IReadOnlyDictionary<string, string> extra)
+    {
+        var environment = new Dictionary<string, string>(benchSettings, StringComparer.Ordinal);
+        foreach (var (name, value) in extra)
+        {
+            environment[name] = value;
+        }
 
-    [GeneratedRegex(@"(?<key>Password)=[^;]*", RegexOptions.IgnoreCase)]
-    private static partial Regex Password();
+        return environment;
+    }
+
+    /// <summary>
+    /// "none", or NAME=VALUE pairs separated by commas, for a report's header. A secret is hidden: the whole value of a
+    /// setting named as one, a connection string's value for a key named as one, and a URI's password.
+    /// </summary>
+    public static string Describe(IReadOnlyDictionary<string, string> settings) =>
+        settings.Count == 0 ? "none" : string.Join(", ", settings.Select(e => $"{e.Key}={Hidden(e.Key, e.Value)}"));
+
+    private static string Hidden(string name, string value) =>
+        SecretName().IsMatch(name) ? "***" : UriPassword().Replace(SecretKeyValue().Replace(value, "${key}=***"), "${start}***@");
+
+    [GeneratedRegex("Secret|Key|Token|Password", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretName();
+
+    /// <summary>A connection string's <c>key=value</c> whose key names a secret (Password=, SSL Key=, SharedAccessKey=).</summary>
+    [GeneratedRegex("(?<key>(?:^|;)[^=;]*(?:Secret|Key|Token|Password)[^=;]*)=[^;]*", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretKeyValue();
+
+    /// <summary>The password in a URI's user-info: <c>scheme://user:password@host</c>.</summary>
+    [GeneratedRegex(@"(?<start>://[^/:@\s;]*:)[^/@\s;]*@")]
+    private static partial Regex UriPassword();
 }

@@ -25,13 +25,8 @@ internal static class HostMemory
     {
         await using var stage = await DrillStage.CreateAsync(settings, "rss");
         // Its staff accounts too in a schema of its own, dropped with the stage's others.
-        var environment = new Dictionary<string, string>(BenchRun.HostSettings) { ["Accounts__Schema"] = stage.Schema + "_accounts" };
-        foreach (var (name, value) in options.Extra)
-        {
-            environment[name] = value;
-        }
-
-        var host = await stage.StartHostAsync("rss-host", environment);
+        var benchSettings = new Dictionary<string, string>(BenchRun.HostSettings) { ["Accounts__Schema"] = stage.Schema + "_accounts" };
+        var host = await stage.StartHostAsync("rss-host", ExtraHostEnvironment.Over(benchSettings, options.Extra));
         var pid = host.ProcessId ?? throw new InvalidOperationException("The host is not running.");
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Host {settings.HostDll}; extra settings: {ExtraHostEnvironment.Describe(options.Extra)}");

@@ -15,7 +15,7 @@ internal static class PipelineCpu
     public static async Task<string> RunAsync(DrillSettings settings, IReadOnlyDictionary<string, string> extra, int repeats, Action<string> progress)
     {
         await using var stage = await DrillStage.CreateAsync(settings, "pipeline-cpu");
-        var host = await stage.StartHostAsync("pipeline-host", new Dictionary<string, string>(BenchRun.HostSettings.Concat(extra)));
+        var host = await stage.StartHostAsync("pipeline-host", ExtraHostEnvironment.Over(BenchRun.HostSettings, extra));
         var run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
         var hostPid = host.ProcessId ?? throw new InvalidOperationException("The host is not running.");
         var text = new StringBuilder();

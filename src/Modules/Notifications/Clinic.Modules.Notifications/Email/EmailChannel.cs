@@ -6,8 +6,9 @@ using MimeKit;
 namespace Clinic.Modules.Notifications.Email;
 
 /// <summary>
-/// E-mails the alert to one staff address. The Message-ID is the delivery id, so if a crash forces a
-/// re-send, mail clients see the same message again rather than a second notification.
+/// E-mails the alert to one staff address. The Message-ID is the delivery id: a host that dies after the relay
+/// accepted the mail but before the delivery log recorded it sends it again after the claim timeout under the same
+/// Message-ID, which marks it as a repeat of that alert rather than a second one (docs/reliability.md, "Known window").
 /// </summary>
 internal sealed class EmailChannel(SmtpMailer mailer, IOptions<NotificationsOptions> options) : INotificationChannel
 {
