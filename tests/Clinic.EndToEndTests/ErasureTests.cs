@@ -272,6 +272,40 @@ public sealed class ErasureTests(ClinicFixture clinic)
     }
 
     [Fact]
+    public async Task An_erased_requests_message_that_a_reader_held_while_the_purge_walked_its_error_queue_is_dropped_once_returned()
+    {
+        var (_, id) = await SpamAsync(UniqueAddress("browsed"));
+        var errorQueue = clinic.App.Services.GetRequiredService<Clinic.Host.Messaging.ReceiveEndpointNames>().All
+            .Single(n => n.EndsWith("visitor-acknowledgement-requested", StringComparison.Ordinal)) + "_error";
+        await PutInQueueAsync(errorQueue, Envelope(id, "Browsewyn", "browsewyn@example.com"));
+
+        // An operator browsing the queue (the management UI gets messages and requeues them) holds this one meanwhile.
+        var factory = new ConnectionFactory { Uri = Broker };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var browser = await connection.CreateChannelAsync();
+        var held = await TakeAsync(browser, errorQueue, id);
+
+        var logged = clinic.Logs.Lines.Count;
+        await using (var scope = clinic.App.Services.CreateAsyncScope())
+        {
+            var erased = await scope.ServiceProvider.GetRequiredService<Erasure>().EraseAsync(id, Erasure.OnRequest, ClinicFixture.AdminUserName, ClinicFixture.SecondAdminUserName, default);
+            Assert.Equal(ErasureOutcome.Erased, erased);
+        }
+
+        await Eventually.TrueAsync(
+            () => Task.FromResult(clinic.Logs.Lines.Skip(logged).Any(l => l.Contains("Error queues walked", StringComparison.Ordinal) && l.Contains(id.ToString(), StringComparison.Ordinal))),
+            "the purge to walk the error queues while the message is held",
+            TimeSpan.FromSeconds(60));
+        await browser.BasicNackAsync(held, multiple: false, requeue: true);
+
+        // Read the queue only once the purge says it is over: reading holds the messages too.
+        await Eventually.TrueAsync(async () => clinic.Logs.Lines.Skip(logged).Any(l => l.Contains($"erasure of request {id}", StringComparison.Ordinal))
+            && !(await QueueBodiesAsync(errorQueue)).Any(b => b.Contains(id.ToString(), StringComparison.OrdinalIgnoreCase) || b.Contains("Browsewyn", StringComparison.Ordinal)),
+            "the purge to drop the erased request's message the reader returned",
+            TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
     public async Task An_erasure_in_the_journal_is_re_applied_at_start_to_a_database_that_does_not_know_it()
     {
         // As after a restore to a point before the erasure: the journal has it, the database does not.
@@ -394,6 +428,33 @@ public sealed class ErasureTests(ClinicFixture clinic)
         foreach (var body in bodies)
         {
             await channel.BasicPublishAsync("", queue, mandatory: false, new BasicProperties { Persistent = true, ContentType = "application/vnd.masstransit+json" }, Encoding.UTF8.GetBytes(body));
+        }
+    }
+
+    /// <summary>Takes the request's message off the queue unacknowledged (held until returned); the others go back at once.</summary>
+    private static async Task<ulong> TakeAsync(IChannel channel, string queue, Guid requestId)
+    {
+        var others = new List<ulong>();
+        try
+        {
+            while (await channel.BasicGetAsync(queue, autoAck: false) is { } message)
+            {
+                if (Encoding.UTF8.GetString(message.Body.Span).Contains(requestId.ToString(), StringComparison.OrdinalIgnoreCase))
+                {
+                    return message.DeliveryTag;
+                }
+
+                others.Add(message.DeliveryTag);
+            }
+
+            throw new InvalidOperationException($"No message about request {requestId} in {queue}.");
+        }
+        finally
+        {
+            foreach (var tag in others)
+            {
+                await channel.BasicNackAsync(tag, multiple: false, requeue: true);
+            }
         }
     }
 

@@ -169,6 +169,9 @@ public partial class ClinicFixture : IAsyncLifetime
                 ["Intake:ResponsePolicy:Routine:Acknowledge:Within"] = "30.00:00:00",
                 ["Intake:ResponsePolicy:Routine:FirstContact:Within"] = "30.00:00:00",
                 ["Privacy:ErasureJournal"] = ErasureJournalPath,
+                // The erasure purge's later walks seconds apart rather than minutes: tests wait for the last one.
+                [Clinic.Host.Operations.ErrorQueueWalks.WalkAgainAfterKey + ":0"] = "00:00:02",
+                [Clinic.Host.Operations.ErrorQueueWalks.WalkAgainAfterKey + ":1"] = "00:00:03",
             };
             Configure(settings);
             _settings = settings;

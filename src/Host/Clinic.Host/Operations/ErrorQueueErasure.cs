@@ -2,6 +2,7 @@ using System.Text.Json;
 using Clinic.Host.Messaging;
 using Clinic.Modules.Intake.Contracts;
 using MassTransit;
+using Quartz;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
@@ -9,16 +10,35 @@ namespace Clinic.Host.Operations;
 
 /// <summary>
 /// Removes an erased request's messages from every endpoint's <c>_error</c> and <c>_skipped</c> queue (where a visitor's
-/// acknowledgement, with their name and address, waits when it could not be sent). Each queue is walked once: a
-/// message about the request is dropped, every other one is published back to the end of the same queue (confirmed by
-/// the broker) before the original is acknowledged, so nothing else is lost and the queue keeps its order.
+/// acknowledgement, with their name and address, waits when it could not be sent). A walk takes each queue's ready
+/// messages once: a message about the request is dropped, every other one is published back to the end of the same
+/// queue (confirmed by the broker) before the original is acknowledged, so nothing else is lost and the queue keeps
+/// its order. A message a reader holds unacknowledged (an operator browsing the queue) is not ready, so a walk cannot
+/// see it: <see cref="ErrorQueueWalks"/> walks again later.
 /// </summary>
 internal static class ErrorQueuePurge
 {
+    // One walk at a time in a process: each walks a queue by the count it read at the start, so a second walk
+    // holding and moving messages to the back of the same queue meanwhile could make the first miss one.
+    private static readonly SemaphoreSlim OneWalkAtATime = new(1, 1);
+
     public static IEnumerable<string> QueuesOf(IEnumerable<string> endpoints) => endpoints.SelectMany(e => new[] { e + "_error", e + "_skipped" });
 
     /// <returns>How many messages were dropped.</returns>
     public static async Task<int> PurgeAsync(Uri broker, IEnumerable<string> queues, Guid requestId, CancellationToken cancellationToken)
+    {
+        await OneWalkAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            return await WalkAsync(broker, queues, requestId, cancellationToken);
+        }
+        finally
+        {
+            OneWalkAtATime.Release();
+        }
+    }
+
+    private static async Task<int> WalkAsync(Uri broker, IEnumerable<string> queues, Guid requestId, CancellationToken cancellationToken)
     {
         var factory = new ConnectionFactory { Uri = broker, ClientProvidedName = "clinic-erasure-purge" };
         await using var connection = await factory.CreateConnectionAsync(cancellationToken);
@@ -88,26 +108,119 @@ internal static class ErrorQueuePurge
     };
 }
 
-/// <summary>Purges the erased request's messages from this site's error queues (every host's endpoints share them).</summary>
-internal sealed partial class ErrorQueueErasureConsumer(IConfiguration configuration, ReceiveEndpointNames endpoints, ILogger<ErrorQueueErasureConsumer> logger)
+/// <summary>
+/// Purges the erased request's messages from this site's error queues (every host's endpoints share them): the first
+/// walk at once, the later ones from <see cref="ErrorQueueWalks"/>.
+/// </summary>
+internal sealed class ErrorQueueErasureConsumer(
+    IConfiguration configuration, ReceiveEndpointNames endpoints, ISchedulerFactory schedulers, TimeProvider time, ILogger<ErrorQueueErasureConsumer> logger)
     : IConsumer<PersonalDataErasureRequested>
 {
     public async Task Consume(ConsumeContext<PersonalDataErasureRequested> context)
     {
-        var dropped = await ErrorQueuePurge.PurgeAsync(
-            new Uri(configuration.GetConnectionString("RabbitMq")!), ErrorQueuePurge.QueuesOf(endpoints.All), context.Message.RequestId, context.CancellationToken);
-        LogPurged(logger, context.Message.RequestId, dropped);
+        var requestId = context.Message.RequestId;
+        var dropped = await ErrorQueuePurge.PurgeAsync(ErrorQueueWalks.Broker(configuration), ErrorQueuePurge.QueuesOf(endpoints.All), requestId, context.CancellationToken);
+        await ErrorQueueWalks.AfterWalkAsync(
+            await schedulers.GetScheduler(context.CancellationToken), configuration, time, logger, requestId, walk: 1, dropped, context.CancellationToken);
     }
-
-    /// <summary>An operator (and a test) can tell the walk is over: until then a reader of the queues races it.</summary>
-    [LoggerMessage(LogLevel.Information, "Error queues walked for the erasure of request {RequestId}: {Dropped} of its messages dropped")]
-    private static partial void LogPurged(ILogger logger, Guid requestId, int dropped);
 }
 
 /// <summary>
-/// One purge at a time on a host: each walks a queue by the count it read at the start, so a second purge moving
-/// messages to the back of the same queue meanwhile could make the first miss one.
+/// The purge's later walks. A reader holding an erased request's message while a walk passes (an operator browsing an
+/// <c>_error</c> queue in the management UI holds what it shows for milliseconds to seconds) returns it to the queue
+/// afterwards; a later walk drops it. The walks are one-shot triggers in the escalation timers' clustered Quartz store,
+/// each scheduled by the walk before it (<see cref="WalkAgainAfterKey"/>): durable across restarts, each run on one
+/// host. A message held across every walk stays: the walks' span is the window that remains.
 /// </summary>
+internal static partial class ErrorQueueWalks
+{
+    /// <summary>The waits between one walk and the next, in order; one walk more than there are waits.</summary>
+    public const string WalkAgainAfterKey = "Operations:ErrorQueuePurge:WalkAgainAfter";
+
+    public const string RequestIdKey = "requestId";
+    public const string WalkKey = "walk";
+    public const string DroppedKey = "dropped";
+
+    private static readonly TimeSpan[] DefaultWaits = [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)];
+
+    public static Uri Broker(IConfiguration configuration) => new(configuration.GetConnectionString("RabbitMq")!);
+
+    public static IReadOnlyList<TimeSpan> Waits(IConfiguration configuration) =>
+        configuration.GetSection(WalkAgainAfterKey).Get<TimeSpan[]>() is { Length: > 0 } waits ? waits : DefaultWaits;
+
+    public static JobKey KeyFor(Guid requestId) => new($"request-{requestId:N}", "error-queue-purge");
+
+    /// <summary>After walk number <paramref name="walk"/> (from 1): schedules the next, or says the purge is over.</summary>
+    /// <param name="dropped">Messages dropped by this walk and the ones before it.</param>
+    public static async Task AfterWalkAsync(
+        IScheduler scheduler, IConfiguration configuration, TimeProvider time, ILogger logger, Guid requestId, int walk, int dropped, CancellationToken cancellationToken)
+    {
+        var waits = Waits(configuration);
+        if (walk > waits.Count)
+        {
+            LogPurged(logger, requestId, dropped);
+            return;
+        }
+
+        LogWalked(logger, requestId, walk, waits.Count + 1, dropped);
+        var key = KeyFor(requestId);
+        var next = TriggerBuilder.Create()
+            // Named by the walk, so a walk run again (recovered after a crash) finds its successor already there.
+            .WithIdentity($"{key.Name}.walk-{walk + 1}", key.Group)
+            .ForJob(key)
+            .StartAt(time.GetUtcNow() + waits[walk - 1])
+            .UsingJobData(WalkKey, walk + 1)
+            .UsingJobData(DroppedKey, dropped)
+            // Hosts all down when it was due: walk as soon as one is back.
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            .Build();
+        if (walk > 1)
+        {
+            await scheduler.ScheduleTrigger(next, TriggerConflict.Keep, cancellationToken);
+            return;
+        }
+
+        var job = JobBuilder.Create<ErrorQueueWalkJob>()
+            .WithIdentity(key)
+            .UsingJobData(RequestIdKey, requestId.ToString("N"))
+            // A host killed mid-walk: another host of the cluster walks again (a walk is idempotent).
+            .RequestRecovery()
+            .Build();
+        try
+        {
+            await scheduler.ScheduleJob(job, next, default, cancellationToken);
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+            // The erasure heard again (a redelivery, the journal's replay) while its walks are still going: they go on.
+        }
+    }
+
+    /// <summary>An operator (and a test) can tell the purge is over: until then a reader of the queues races it.</summary>
+    [LoggerMessage(LogLevel.Information, "Error queues walked for the erasure of request {RequestId}: {Dropped} of its messages dropped")]
+    private static partial void LogPurged(ILogger logger, Guid requestId, int dropped);
+
+    [LoggerMessage(LogLevel.Information, "Error queues walked for request {RequestId}, walk {Walk} of {Walks}: {Dropped} of its messages dropped so far")]
+    private static partial void LogWalked(ILogger logger, Guid requestId, int walk, int walks, int dropped);
+}
+
+/// <summary>One of the purge's later walks (<see cref="ErrorQueueWalks"/>). A walk that fails (the broker away) is retried by Quartz.</summary>
+[DisallowConcurrentExecution]
+[RetryPolicy(12, "00:00:05", 2.0, MaxDelay = "00:05:00")]
+internal sealed class ErrorQueueWalkJob(IConfiguration configuration, ReceiveEndpointNames endpoints, TimeProvider time, ILogger<ErrorQueueWalkJob> logger) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var data = context.MergedJobDataMap;
+        var requestId = Guid.ParseExact(data.GetString(ErrorQueueWalks.RequestIdKey)!, "N");
+        var walk = data.GetInt(ErrorQueueWalks.WalkKey);
+        var dropped = data.GetInt(ErrorQueueWalks.DroppedKey)
+            + await ErrorQueuePurge.PurgeAsync(ErrorQueueWalks.Broker(configuration), ErrorQueuePurge.QueuesOf(endpoints.All), requestId, cancellationToken);
+        await ErrorQueueWalks.AfterWalkAsync(context.Scheduler, configuration, time, logger, requestId, walk, dropped, cancellationToken);
+    }
+}
+
+/// <summary>One erasure at a time on a host: its first walk would wait for any other walk anyway (<see cref="ErrorQueuePurge"/>).</summary>
 internal sealed class ErrorQueueErasureConsumerDefinition : ConsumerDefinition<ErrorQueueErasureConsumer>
 {
     public ErrorQueueErasureConsumerDefinition() => ConcurrentMessageLimit = 1;
