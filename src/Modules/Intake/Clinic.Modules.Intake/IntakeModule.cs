@@ -149,6 +149,15 @@ public static class IntakeModule
         {
             e.Temporary = true;
             e.InstanceId = instance;
+            // Faults here are dropped: a temporary endpoint's _error queue is exclusive to this host's connection, so no
+            // operator's tool and not the error-queue health check (its probe is refused) can read or count it, and it goes
+            // when the connection does. The notices only say "drop your cached copy";
+            // a lost notice costs at most the cached choices' 30 s expiry.
+            e.AddConfigureEndpointCallback(endpoint =>
+            {
+                endpoint.DiscardFaultedMessages();
+                endpoint.DiscardSkippedMessages();
+            });
         });
         // Delivery reports are recorded a batch at a time (one transaction for many requests' reports).
         bus.AddConsumer<StaffNotifiedConsumer>((registration, c) =>
