@@ -82,6 +82,15 @@ public static class ContentModule
         {
             e.Temporary = true;
             e.InstanceId = instance;
+            // Faults here are dropped: a temporary endpoint's _error queue is exclusive to this host's connection, so no
+            // operator's tool and not the error-queue health check (its probe is refused) can read or count it, and it goes
+            // when the connection does. The notices only say "drop your cached copy";
+            // a lost notice costs at most a wait for the next periodic check of the store (ContentRefresh).
+            e.AddConfigureEndpointCallback(endpoint =>
+            {
+                endpoint.DiscardFaultedMessages();
+                endpoint.DiscardSkippedMessages();
+            });
         });
         return bus;
     }

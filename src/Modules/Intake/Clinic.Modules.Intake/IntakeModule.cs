@@ -22,6 +22,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Clinic.Modules.Intake;
 
@@ -51,6 +52,11 @@ public static class IntakeModule
         Privacy.PrivacyRegistration.AddPrivacy(builder.Services, builder.Configuration);
         builder.Services.AddSingleton<OnCallSchedules>();
         builder.Services.AddOptions<IntakeAlertOptions>().Bind(builder.Configuration.GetSection(IntakeAlertOptions.Section)).ValidateOnStart();
+        builder.Services.AddOptions<DeliveryReportBatchOptions>()
+            .Bind(builder.Configuration.GetSection(DeliveryReportBatchOptions.Section))
+            .Validate(o => o.Window > TimeSpan.Zero, $"{DeliveryReportBatchOptions.Section}:Window must be a positive time span, e.g. 00:00:00.050.")
+            .Validate(o => o.MessageLimit >= 1, $"{DeliveryReportBatchOptions.Section}:MessageLimit must be at least 1.")
+            .ValidateOnStart();
         builder.Services.AddHealthChecks().AddCheck<ForwarderLagHealthCheck>("intake-forwarder-lag", tags: ["ops"]);
         builder.Services.AddSingleton<IntakeMetrics>();
         builder.Services.AddSingleton<DaemonLag>();
@@ -143,12 +149,22 @@ public static class IntakeModule
         {
             e.Temporary = true;
             e.InstanceId = instance;
+            // Faults here are dropped: a temporary endpoint's _error queue is exclusive to this host's connection, so no
+            // operator's tool and not the error-queue health check (its probe is refused) can read or count it, and it goes
+            // when the connection does. The notices only say "drop your cached copy";
+            // a lost notice costs at most the cached choices' 30 s expiry.
+            e.AddConfigureEndpointCallback(endpoint =>
+            {
+                endpoint.DiscardFaultedMessages();
+                endpoint.DiscardSkippedMessages();
+            });
         });
         // Delivery reports are recorded a batch at a time (one transaction for many requests' reports).
-        bus.AddConsumer<StaffNotifiedConsumer>(c =>
+        bus.AddConsumer<StaffNotifiedConsumer>((registration, c) =>
         {
             Transient(c);
-            c.Options<BatchOptions>(batch => batch.SetMessageLimit(StaffNotifiedConsumer.BatchLimit).SetTimeLimit(StaffNotifiedConsumer.BatchWindow));
+            var options = registration.GetRequiredService<IOptions<DeliveryReportBatchOptions>>().Value;
+            c.Options<BatchOptions>(batch => batch.SetMessageLimit(options.MessageLimit).SetTimeLimit(options.Window));
         });
         bus.AddConsumer<StaffNotificationFailedConsumer>(Transient);
         return bus;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Clinic.Modules.Intake.Domain;
 using Clinic.Modules.Intake.ReadModels;
 using MassTransit;
+using MassTransit.Logging;
 using Integration = Clinic.Modules.Notifications.Contracts;
 
 namespace Clinic.Modules.Intake.RecordStaffNotification;
@@ -15,13 +16,9 @@ namespace Clinic.Modules.Intake.RecordStaffNotification;
 /// <remarks>The class keeps its name: the queue is named after it, and reports waiting in it must still be read after an upgrade.</remarks>
 internal sealed class StaffNotifiedConsumer(IIntakeStore store) : IConsumer<Batch<Integration.StaffNotified>>
 {
-    /// <summary>A batch waits at most this long for more reports after its first one.</summary>
-    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(50);
-
-    public const int BatchLimit = 50;
-
     public async Task Consume(ConsumeContext<Batch<Integration.StaffNotified>> context)
     {
+        using var activity = StartBatchActivity(context.Message);
         var cancellationToken = context.CancellationToken;
         // Reports an earlier attempt at this batch recorded (and marked consumed, below) are not tried again.
         var pending = context.Message.Where(report => !report.ReceiveContext.IsDelivered).ToList();
@@ -56,6 +53,32 @@ internal sealed class StaffNotifiedConsumer(IIntakeStore store) : IConsumer<Batc
                 throw new AggregateException(failures);
             }
         }
+    }
+
+    /// <summary>
+    /// One span per attempt at a batch (its size in <c>messaging.batch.message_count</c>), linked to each report's publish,
+    /// so a trace shows which reports were recorded together: MassTransit puts a batch in its last report's trace alone.
+    /// </summary>
+    private static Activity? StartBatchActivity(Batch<Integration.StaffNotified> batch)
+    {
+        if (!IntakeTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var links = new List<ActivityLink>(batch.Length);
+        foreach (var report in batch)
+        {
+            if (report.Headers.Get<string>(DiagnosticHeaders.ActivityId) is { } publishedBy
+                && ActivityContext.TryParse(publishedBy, null, isRemote: true, out var published))
+            {
+                links.Add(new ActivityLink(published));
+            }
+        }
+
+        var activity = IntakeTelemetry.Source.StartActivity("intake.record_delivery_reports", ActivityKind.Internal, default(ActivityContext), links: links);
+        activity?.SetTag("messaging.batch.message_count", batch.Length);
+        return activity;
     }
 
     private async Task RecordAsync(IEnumerable<ConsumeContext<Integration.StaffNotified>> reports, CancellationToken cancellationToken)
