@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Clinic.EndToEndTests.Infrastructure;
 using Clinic.Modules.Content.Editing;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,16 +15,7 @@ public sealed class ConditionCatalogueEditingTests(ClinicFixture clinic)
         var key = ContentItems.ConditionKey(slug);
         using var scope = clinic.App.Services.CreateScope();
         var editing = scope.ServiceProvider.GetRequiredService<ContentEditing>();
-        var body = JsonSerializer.Serialize(new
-        {
-            slug,
-            name = "Catalogue test condition",
-            description = new[] { "A condition that exists only while this test runs." },
-            facts = new { heading = "Facts", items = new[] { "One fact." } },
-            warningSigns = new { heading = "Signs", items = new[] { "One sign." } },
-            order = 99,
-        });
-        var version = await editing.PublishAsync(key, ContentKinds.Condition, body, 0);
+        var version = await editing.PublishAsync(key, ContentKinds.Condition, ContentPublishing.TestCondition(slug, "Catalogue test condition", 99), 0);
 
         using var visitor = clinic.CreateBrowser();
         var option = $"value=\"{slug}\"";

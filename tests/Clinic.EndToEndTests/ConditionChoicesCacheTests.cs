@@ -12,19 +12,6 @@ namespace Clinic.EndToEndTests;
 [Collection(ClinicCollection.Name)]
 public sealed class ConditionChoicesCacheTests(ClinicFixture clinic)
 {
-    private static Dictionary<string, object?> Body(string condition) => new()
-    {
-        ["firstName"] = "Noor",
-        ["lastName"] = "Haddad",
-        ["email"] = "noor@example.com",
-        ["phone"] = "+1 555 010 4444",
-        ["preferredContact"] = "email",
-        ["condition"] = condition,
-        ["bestTimeToCall"] = "morning",
-        ["message"] = "Mornings suit me.",
-        ["acceptTerms"] = true,
-    };
-
     [Fact]
     public async Task A_condition_the_store_offers_but_the_cached_copy_lacks_is_accepted_at_once()
     {
@@ -49,7 +36,7 @@ public sealed class ConditionChoicesCacheTests(ClinicFixture clinic)
             var form = await visitor.GetStringAsync($"/schedule?condition={slug}");
             Assert.Contains($"<option value=\"{slug}\" selected=\"selected\">", form, StringComparison.Ordinal);
 
-            var response = await visitor.PostAsJsonAsync("/api/intake/requests", Body(slug));
+            var response = await visitor.PostAsJsonAsync("/api/intake/requests", Visitor.ApiBody(condition: slug));
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
         finally
@@ -70,23 +57,14 @@ public sealed class ConditionChoicesCacheTests(ClinicFixture clinic)
         var key = ContentItems.ConditionKey(slug);
         using var scope = clinic.App.Services.CreateScope();
         var editing = scope.ServiceProvider.GetRequiredService<ContentEditing>();
-        var body = JsonSerializer.Serialize(new
-        {
-            slug,
-            name = "API catalogue test condition",
-            description = new[] { "A condition that exists only while this test runs." },
-            facts = new { heading = "Facts", items = new[] { "One fact." } },
-            warningSigns = new { heading = "Signs", items = new[] { "One sign." } },
-            order = 98,
-        });
         using var visitor = clinic.CreateBrowser();
         // The copy in memory holds the list without the new condition before it is published.
         Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync("/schedule")).StatusCode);
-        var version = await editing.PublishAsync(key, ContentKinds.Condition, body, 0);
+        var version = await editing.PublishAsync(key, ContentKinds.Condition, ContentPublishing.TestCondition(slug, "API catalogue test condition", 98), 0);
         try
         {
             await Eventually.TrueAsync(
-                async () => (await visitor.PostAsJsonAsync("/api/intake/requests", Body(slug))).StatusCode == HttpStatusCode.Created,
+                async () => (await visitor.PostAsJsonAsync("/api/intake/requests", Visitor.ApiBody(condition: slug))).StatusCode == HttpStatusCode.Created,
                 "the API to accept the newly published condition");
         }
         finally
@@ -98,7 +76,7 @@ public sealed class ConditionChoicesCacheTests(ClinicFixture clinic)
         var refused = await Eventually.GetAsync(
             async () =>
             {
-                var response = await visitor.PostAsJsonAsync("/api/intake/requests", Body(slug));
+                var response = await visitor.PostAsJsonAsync("/api/intake/requests", Visitor.ApiBody(condition: slug));
                 return response.StatusCode == HttpStatusCode.BadRequest ? await response.Content.ReadAsStringAsync() : null;
             },
             "the API to refuse the unpublished condition",

@@ -78,10 +78,13 @@ public sealed class CrisisFirstPassTests
 
     /// <summary>
     /// A back-reference (or a conditional on a group) is valid .NET syntax, but the non-backtracking engine runs neither;
-    /// a numbered one also names no group once joined into an alternation that captures only named groups.
+    /// a numbered one also names no group once joined into an alternation that captures only named groups, and from
+    /// group 10 on, .NET then reads it as an octal escape rather than refusing it.
     /// </summary>
     [Theory]
     [InlineData(@"\b(\w+) \1\b", "backreference")]
+    [InlineData(@"\b(a)(b)(c)(d)(e)(f)(g)(h)(i)(j) \10\b", "backreference")]
+    [InlineData(@"\b\\\12 (a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)(l)\b", "backreference")]
     [InlineData(@"\b(\w+) \k<1>\b", "backreference")]
     [InlineData(@"\b(?<word>\w+) \k<word>\b", "backreference")]
     [InlineData(@"\b(?<word>\w+) \k'word'\b", "backreference")]
@@ -92,6 +95,17 @@ public sealed class CrisisFirstPassTests
         var error = Assert.Throws<InvalidDataException>(() => ParseAmongValidOnes(pattern));
         Assert.StartsWith("crisis-rules.json: rules[2].pattern uses a construct the non-backtracking engine does not support", error.Message, StringComparison.Ordinal);
         Assert.Contains(construct, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_octal_escape_in_a_rule_with_ten_groups_loads_and_matches_as_it_does_alone()
+    {
+        // \101 is 'A': group 101 does not exist, so .NET reads it as an octal escape alone and in the first pass alike.
+        var rules = ParseAmongValidOnes(@"\b(a)(b)(c)(d)(e)(f)(g)(h)(i)(j) \101\b");
+
+        Assert.Equal("r2", Rules(rules.Match("abcdefghij a")));
+        Assert.Equal("r2", Rules(rules.MatchWithoutFirstPass("abcdefghij a")));
+        Assert.Null(rules.Match("abcdefghij 101"));
     }
 
     [Fact]

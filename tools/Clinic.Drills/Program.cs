@@ -14,10 +14,11 @@ using Clinic.Drills.Reliability;
 //   Clinic.Drills profile [--rate R] [--seconds N] [--host path/to/Clinic.Host.dll] [--out dir]
 //   Clinic.Drills bench-spread run1/bench.json run2/bench.json run3/bench.json [--out spread.md]
 //   Clinic.Drills matcher [--repeats N]   (the crisis matcher's memory and CPU, in-process; needs no services)
+//   Clinic.Drills image-env   (deploy/Dockerfile's ENV DOTNET_ settings as NAME=VALUE lines, for ./clinic run)
 // Services come from CLINIC_TEST_POSTGRES and CLINIC_TEST_RABBITMQ (./clinic writes them). The drill
 // stops and restarts RabbitMQ and PostgreSQL and the bench loads the machine: run each alone.
 var arguments = args.ToList();
-if (arguments.FirstOrDefault() is not ("reliability" or "bench" or "counts" or "bench-spread" or "profile" or "matcher" or "pipeline-cpu" or "rss" or "content"))
+if (arguments.FirstOrDefault() is not ("reliability" or "bench" or "counts" or "bench-spread" or "profile" or "matcher" or "pipeline-cpu" or "rss" or "content" or "image-env"))
 {
     Console.Error.WriteLine("usage: Clinic.Drills reliability [--only name,...] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("       Clinic.Drills bench [--quick] [--events N] [--keep] [--profile] [--host Clinic.Host.dll] [--out dir]");
@@ -26,6 +27,7 @@ if (arguments.FirstOrDefault() is not ("reliability" or "bench" or "counts" or "
     Console.Error.WriteLine("       Clinic.Drills profile [--rate R] [--seconds N] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("       Clinic.Drills bench-spread run1/bench.json run2/bench.json run3/bench.json [--out spread.md]");
     Console.Error.WriteLine("       Clinic.Drills matcher [--repeats N]");
+    Console.Error.WriteLine("       Clinic.Drills image-env");
     Console.Error.WriteLine("       Clinic.Drills pipeline-cpu [--env NAME=VALUE]... [--repeats N] [--host Clinic.Host.dll] [--out dir]");
     Console.Error.WriteLine("       Clinic.Drills rss [--label NAME] [--env NAME=VALUE]... [--submit-seconds N] [--page-seconds N] [--metrics file]");
     Console.Error.WriteLine("                         [--host Clinic.Host.dll] [--out dir]");
@@ -65,6 +67,25 @@ async Task WriteAsync(string directory, string name, string markdown, object res
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
             NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
         }));
+}
+
+if (arguments[0] == "image-env")
+{
+    // ./clinic run exports these, so the site it runs gets the image's runtime settings read as the drills read them.
+    try
+    {
+        foreach (var (name, value) in ImageRuntimeSettings.Load())
+        {
+            Console.WriteLine($"{name}={value}");
+        }
+    }
+    catch (FormatException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 1;
+    }
+
+    return 0;
 }
 
 if (arguments[0] == "bench")

@@ -28,6 +28,20 @@ internal static partial class Visitor
             ["Form.SendAcknowledgement"] = acknowledge ? "true" : "false",
         };
 
+    /// <summary>The same request as the JSON body of <c>POST /api/intake/requests</c>.</summary>
+    public static Dictionary<string, object?> ApiBody(string condition = "ptsd", string message = "Evenings are best.") => new()
+    {
+        ["firstName"] = "Dana",
+        ["lastName"] = "Rivera",
+        ["email"] = "dana.visitor@example.com",
+        ["phone"] = "555-010-2222",
+        ["preferredContact"] = "phone",
+        ["condition"] = condition,
+        ["bestTimeToCall"] = "evening",
+        ["message"] = message,
+        ["acceptTerms"] = true,
+    };
+
     /// <summary>The reference a successful POST redirected to.</summary>
     public static string ReferenceOf(HttpResponseMessage response)
     {

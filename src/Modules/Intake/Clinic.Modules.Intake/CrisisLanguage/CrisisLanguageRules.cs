@@ -20,7 +20,7 @@ internal sealed record CrisisMatch(string RuleSetVersion, IReadOnlyList<string> 
 /// few alternations, a first pass that answers "none of these can match" for ordinary messages; a rule's own
 /// regex is built the first time its alternation matches, and it alone decides, so answers are unchanged.
 /// </remarks>
-internal sealed class CrisisLanguageRules
+internal sealed partial class CrisisLanguageRules
 {
     private const string ResourceName = "Clinic.Intake.crisis-rules.json";
 
@@ -221,13 +221,29 @@ internal sealed class CrisisLanguageRules
                 throw new InvalidDataException($"{where}.pattern is required (an empty pattern would match everything).");
             }
 
+            Regex parsed;
             try
             {
-                _ = new Regex(entry.Pattern, Options & ~RegexOptions.NonBacktracking);
+                parsed = new Regex(entry.Pattern, Options & ~RegexOptions.NonBacktracking);
             }
             catch (ArgumentException e)
             {
                 throw new InvalidDataException($"{where}.pattern is not a valid regular expression ({e.Message}).", e);
+            }
+
+            // With a group numbered 10 or more, "\10" is a back-reference here but an octal escape in the first pass, where
+            // unnamed groups capture nothing: the alternation would build and the rule's own regex fail on the first
+            // message to reach it. A pattern that may hold one is built now, as it will run.
+            if (TwoDigitEscape().IsMatch(entry.Pattern) && parsed.GetGroupNumbers().Max() >= 10)
+            {
+                try
+                {
+                    _ = new Regex(entry.Pattern, Options);
+                }
+                catch (NotSupportedException e)
+                {
+                    throw UnsupportedConstruct(where, e);
+                }
             }
 
             validated.Add(new Rule(entry.Id, entry.Pattern));
@@ -386,9 +402,15 @@ internal sealed class CrisisLanguageRules
             }
         }
 
-        private static InvalidDataException Unsupported(int index, string where, NotSupportedException e) =>
-            new($"{where}[{index}].pattern uses a construct the non-backtracking engine does not support ({e.Message}).", e);
+        private static InvalidDataException Unsupported(int index, string where, NotSupportedException e) => UnsupportedConstruct($"{where}[{index}]", e);
     }
+
+    /// <summary>A backslash, itself unescaped, before two or more digits: where a pattern may refer back to group 10 or above.</summary>
+    [GeneratedRegex(@"(?<!\\)(?:\\\\)*\\[1-9][0-9]")]
+    private static partial Regex TwoDigitEscape();
+
+    private static InvalidDataException UnsupportedConstruct(string where, NotSupportedException e) =>
+        new($"{where}.pattern uses a construct the non-backtracking engine does not support ({e.Message}).", e);
 
     /// <summary>Patterns First to First + Count - 1 joined; Regex is null once dropped (a plain reference, so dropping it is thread-safe).</summary>
     private sealed class Alternation(Regex regex, int first, int count)
