@@ -19,9 +19,9 @@ public sealed class SecondHostTests(ClinicFixture clinic)
     private IReadOnlyList<string> Queues => [.. clinic.App.Services.GetRequiredService<ReceiveEndpointNames>().All
         .Where(n => n.StartsWith(clinic.Schema.Replace('_', '-'), StringComparison.Ordinal))];
 
-    // Fails today even with the bus and the host stopped before disposal (ClinicFixture.StopThenDisposeAsync): the
-    // queues keep the second host's consumers. Skipped so it does not stall the shared clinic until that is found.
-    [Fact(Skip = "Open: a stopped second host's consumers stay on the shared queues; see the fx/privacy report")]
+    // The second host's bus once never finished starting (its staff feed queue, exclusive, was named after the machine
+    // and process, so the first host held it): MassTransit ignores a stop until the start has finished, and it kept them.
+    [Fact]
     public async Task A_disposed_second_host_leaves_no_consumer_on_the_shared_queues_and_later_requests_are_alerted_normally()
     {
         var before = await ConsumersAsync();
@@ -34,9 +34,9 @@ public sealed class SecondHostTests(ClinicFixture clinic)
         Assert.Equal(before, await ConsumersAsync());
 
         // Several requests, so a left-over consumer would have had its turn at their messages.
-        for (var i = 0; i < 3; i++)
+        foreach (var name in new[] { "Ana", "Ben", "Cleo" })
         {
-            await clinic.SubmitAndSettleAsync(Visitor.Form(firstName: $"Afterwards{i}"));
+            await clinic.SubmitAndSettleAsync(Visitor.Form(firstName: name));
         }
 
         foreach (var queue in Queues)

@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -63,10 +64,23 @@ public partial class ClinicFixture
     /// </summary>
     internal static async ValueTask StopThenDisposeAsync(WebApplicationFactory<Program> app)
     {
+        var bus = app.Services.GetRequiredService<IBusControl>();
+        try
+        {
+            // The host starts its bus in the background, and MassTransit ignores a stop until that start has finished
+            // (every endpoint consuming): a host stopped moments after it started would go on consuming.
+            await Eventually.TrueAsync(() => Task.FromResult(bus.CheckHealth().Status != BusHealthStatus.Unhealthy), "the host's bus to finish starting");
+        }
+        catch (TimeoutException e)
+        {
+            var waiting = bus.CheckHealth().Endpoints.Where(x => x.Value.Status != BusHealthStatus.Healthy).Select(x => $"{x.Key} ({x.Value.Description})");
+            throw new TimeoutException($"{e.Message} It cannot be stopped and keeps its consumers; not ready: {string.Join(", ", waiting)}", e);
+        }
+
         using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
             // The bus first and by name: it is what holds consumers on the shared queues.
-            await app.Services.GetRequiredService<MassTransit.IBusControl>().StopAsync(deadline.Token);
+            await bus.StopAsync(deadline.Token);
             await app.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHost>().StopAsync(deadline.Token);
         }
 

@@ -104,11 +104,15 @@ public static class NotificationsModule
         bus.AddConsumer<Erasure.PersonalDataErasureRequestedConsumer>(Brief);
         bus.AddConsumer<VisitorAcknowledgementRequestedConsumer>(Deliveries);
         bus.AddConsumer<AccountMail.StaffAccountMailRequestedConsumer>(Deliveries);
-        // A temporary queue per host: every host's connected staff browsers get every feed item.
+        // A temporary queue per host: every host's connected staff browsers get every feed item. The queue is exclusive
+        // to the host's connection, so its name is new at every start: two hosts of one machine name and process id (two
+        // in one process, or containers sharing the host's network, both process 1) would otherwise name the same queue,
+        // and the second would be refused it for good, its bus never started and so never stopped.
+        var instance = Guid.NewGuid().ToString("N")[..12];
         bus.AddConsumer<StaffFeedItemConsumer>().Endpoint(e =>
         {
             e.Temporary = true;
-            e.InstanceId = $"{Environment.MachineName}-{Environment.ProcessId}".ToLowerInvariant();
+            e.InstanceId = instance;
         });
         return bus;
     }
