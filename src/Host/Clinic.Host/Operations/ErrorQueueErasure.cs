@@ -2,6 +2,7 @@ using System.Text.Json;
 using Clinic.Host.Messaging;
 using Clinic.Modules.Intake.Contracts;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Quartz;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -113,7 +114,8 @@ internal static class ErrorQueuePurge
 /// walk at once, the later ones from <see cref="ErrorQueueWalks"/>.
 /// </summary>
 internal sealed class ErrorQueueErasureConsumer(
-    IConfiguration configuration, ReceiveEndpointNames endpoints, ISchedulerFactory schedulers, TimeProvider time, ILogger<ErrorQueueErasureConsumer> logger)
+    IConfiguration configuration, IOptions<ErrorQueueWalkOptions> options, ReceiveEndpointNames endpoints, ISchedulerFactory schedulers, TimeProvider time,
+    ILogger<ErrorQueueErasureConsumer> logger)
     : IConsumer<PersonalDataErasureRequested>
 {
     public async Task Consume(ConsumeContext<PersonalDataErasureRequested> context)
@@ -121,7 +123,7 @@ internal sealed class ErrorQueueErasureConsumer(
         var requestId = context.Message.RequestId;
         var dropped = await ErrorQueuePurge.PurgeAsync(ErrorQueueWalks.Broker(configuration), ErrorQueuePurge.QueuesOf(endpoints.All), requestId, context.CancellationToken);
         await ErrorQueueWalks.AfterWalkAsync(
-            await schedulers.GetScheduler(context.CancellationToken), configuration, time, logger, requestId, walk: 1, dropped, context.CancellationToken);
+            await schedulers.GetScheduler(context.CancellationToken), options.Value.Waits, time, logger, requestId, walk: 1, dropped, context.CancellationToken);
     }
 }
 
@@ -141,7 +143,7 @@ internal static partial class ErrorQueueWalks
     public const string WalkKey = "walk";
     public const string DroppedKey = "dropped";
 
-    private static readonly TimeSpan[] DefaultWaits = [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)];
+    internal static readonly TimeSpan[] DefaultWaits = [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)];
 
     public static Uri Broker(IConfiguration configuration) => new(configuration.GetConnectionString("RabbitMq")!);
 
@@ -151,11 +153,11 @@ internal static partial class ErrorQueueWalks
     public static JobKey KeyFor(Guid requestId) => new($"request-{requestId:N}", "error-queue-purge");
 
     /// <summary>After walk number <paramref name="walk"/> (from 1): schedules the next, or says the purge is over.</summary>
+    /// <param name="waits">The waits between walks (<see cref="ErrorQueueWalkOptions.Waits"/>).</param>
     /// <param name="dropped">Messages dropped by this walk and the ones before it.</param>
     public static async Task AfterWalkAsync(
-        IScheduler scheduler, IConfiguration configuration, TimeProvider time, ILogger logger, Guid requestId, int walk, int dropped, CancellationToken cancellationToken)
+        IScheduler scheduler, IReadOnlyList<TimeSpan> waits, TimeProvider time, ILogger logger, Guid requestId, int walk, int dropped, CancellationToken cancellationToken)
     {
-        var waits = Waits(configuration);
         if (walk > waits.Count)
         {
             LogPurged(logger, requestId, dropped);
@@ -207,7 +209,8 @@ internal static partial class ErrorQueueWalks
 /// <summary>One of the purge's later walks (<see cref="ErrorQueueWalks"/>). A walk that fails (the broker away) is retried by Quartz.</summary>
 [DisallowConcurrentExecution]
 [RetryPolicy(12, "00:00:05", 2.0, MaxDelay = "00:05:00")]
-internal sealed class ErrorQueueWalkJob(IConfiguration configuration, ReceiveEndpointNames endpoints, TimeProvider time, ILogger<ErrorQueueWalkJob> logger) : IJob
+internal sealed class ErrorQueueWalkJob(
+    IConfiguration configuration, IOptions<ErrorQueueWalkOptions> options, ReceiveEndpointNames endpoints, TimeProvider time, ILogger<ErrorQueueWalkJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -216,7 +219,7 @@ internal sealed class ErrorQueueWalkJob(IConfiguration configuration, ReceiveEnd
         var walk = data.GetInt(ErrorQueueWalks.WalkKey);
         var dropped = data.GetInt(ErrorQueueWalks.DroppedKey)
             + await ErrorQueuePurge.PurgeAsync(ErrorQueueWalks.Broker(configuration), ErrorQueuePurge.QueuesOf(endpoints.All), requestId, cancellationToken);
-        await ErrorQueueWalks.AfterWalkAsync(context.Scheduler, configuration, time, logger, requestId, walk, dropped, cancellationToken);
+        await ErrorQueueWalks.AfterWalkAsync(context.Scheduler, options.Value.Waits, time, logger, requestId, walk, dropped, cancellationToken);
     }
 }
 
@@ -224,4 +227,25 @@ internal sealed class ErrorQueueWalkJob(IConfiguration configuration, ReceiveEnd
 internal sealed class ErrorQueueErasureConsumerDefinition : ConsumerDefinition<ErrorQueueErasureConsumer>
 {
     public ErrorQueueErasureConsumerDefinition() => ConcurrentMessageLimit = 1;
+}
+
+/// <summary>The waits between the purge's walks (<see cref="ErrorQueueWalks.WalkAgainAfterKey"/>), read once and checked at start.</summary>
+internal sealed class ErrorQueueWalkOptions
+{
+    public IReadOnlyList<TimeSpan> Waits { get; set; } = ErrorQueueWalks.DefaultWaits;
+}
+
+internal static class ErrorQueueErasureRegistration
+{
+    /// <summary>The walks' options, checked at start.</summary>
+    public static IServiceCollection AddErrorQueueErasure(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ErrorQueueWalkOptions>()
+            .Configure(options => options.Waits = ErrorQueueWalks.Waits(configuration))
+            // A zero or negative wait would walk again at once: no time for a reader to return what it held.
+            .Validate(options => options.Waits.All(wait => wait > TimeSpan.Zero),
+                $"{ErrorQueueWalks.WalkAgainAfterKey} must list positive time spans, e.g. 00:00:05, 00:01:00, 00:05:00.")
+            .ValidateOnStart();
+        return services;
+    }
 }
