@@ -223,10 +223,19 @@ internal sealed class ErrorQueueWalkJob(
     }
 }
 
-/// <summary>One erasure at a time on a host: its first walk would wait for any other walk anyway (<see cref="ErrorQueuePurge"/>).</summary>
+/// <summary>
+/// One erasure at a time on a host: its first walk would wait for any other walk anyway (<see cref="ErrorQueuePurge"/>).
+/// A failure (the broker, or the timers' database while the later walks are scheduled) is retried: the walk again,
+/// then the scheduling, both idempotent.
+/// </summary>
 internal sealed class ErrorQueueErasureConsumerDefinition : ConsumerDefinition<ErrorQueueErasureConsumer>
 {
     public ErrorQueueErasureConsumerDefinition() => ConcurrentMessageLimit = 1;
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ErrorQueueErasureConsumer> consumerConfigurator, IRegistrationContext context) =>
+        // As Intake's consumers ride out a database blip: about a minute and a half, then _error.
+        consumerConfigurator.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
 }
 
 /// <summary>The waits between the purge's walks (<see cref="ErrorQueueWalks.WalkAgainAfterKey"/>), read once and checked at start.</summary>
