@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using Clinic.EndToEndTests.Infrastructure;
 using Clinic.Host.Messaging;
@@ -7,8 +8,10 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Quartz;
+using IJob = Quartz.IJob;
 
 namespace Clinic.EndToEndTests;
 
@@ -17,6 +20,8 @@ namespace Clinic.EndToEndTests;
 public sealed class ErrorQueueWalkTests(ClinicFixture clinic)
 {
     private async Task<IScheduler> SchedulerAsync() => await clinic.App.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+
+    private bool Logged(int since, string text) => clinic.Logs.Lines.Skip(since).Any(l => l.Contains(text, StringComparison.Ordinal));
 
     [Fact]
     public async Task An_erasure_whose_later_walks_could_not_be_scheduled_is_retried_and_hearing_it_again_is_harmless()
@@ -50,6 +55,52 @@ public sealed class ErrorQueueWalkTests(ClinicFixture clinic)
         finally
         {
             await scheduler.DeleteJob(ErrorQueueWalks.KeyFor(requestId));
+        }
+    }
+
+    [Fact]
+    public async Task Walks_waiting_for_one_another_leave_the_timers_threads_to_an_escalation_due_meanwhile()
+    {
+        var scheduler = await SchedulerAsync();
+        var waits = clinic.App.Services.GetRequiredService<IOptions<ErrorQueueWalkOptions>>().Value.Waits;
+        // More erasures than the scheduler has threads.
+        var requests = Enumerable.Range(0, (await scheduler.GetMetadata()).ThreadPoolSize + 2).Select(_ => Guid.NewGuid()).ToList();
+        var escalation = new JobKey(Guid.NewGuid().ToString("N"), "erasure-tests");
+        var logged = clinic.Logs.Lines.Count;
+
+        // A walk that takes long (a long queue, a slow broker) holds the others back meanwhile.
+        await ErrorQueuePurge.OneWalkAtATime.WaitAsync();
+        try
+        {
+            foreach (var id in requests)
+            {
+                await ErrorQueueWalks.AfterWalkAsync(scheduler, waits, TimeProvider.System, NullLogger.Instance, id, walk: 1, dropped: 0, default);
+            }
+
+            // Due once every second walk is.
+            var job = JobBuilder.Create<StandInEscalation>().WithIdentity(escalation).Build();
+            await scheduler.ScheduleJob(job, TriggerBuilder.Create().ForJob(escalation).StartAt(DateTimeOffset.UtcNow + waits[0] + TimeSpan.FromSeconds(1)).Build(), default, default);
+            await Eventually.TrueAsync(
+                () => Task.FromResult(StandInEscalation.Ran.ContainsKey(escalation.Name)), "the escalation to run while the walks wait", waits[0] + TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            ErrorQueuePurge.OneWalkAtATime.Release();
+        }
+
+        await Eventually.TrueAsync(
+            () => Task.FromResult(requests.All(id => Logged(logged, $"erasure of request {id}"))), "every erasure's walks to end", TimeSpan.FromSeconds(120));
+    }
+
+    /// <summary>Stands for an escalation timer's job: notes that it ran.</summary>
+    private sealed class StandInEscalation : IJob
+    {
+        public static readonly ConcurrentDictionary<string, bool> Ran = new();
+
+        public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+        {
+            Ran[context.JobDetail.Key.Name] = true;
+            return ValueTask.CompletedTask;
         }
     }
 

@@ -21,7 +21,7 @@ internal static class ErrorQueuePurge
 {
     // One walk at a time in a process: each walks a queue by the count it read at the start, so a second walk
     // holding and moving messages to the back of the same queue meanwhile could make the first miss one.
-    private static readonly SemaphoreSlim OneWalkAtATime = new(1, 1);
+    internal static readonly SemaphoreSlim OneWalkAtATime = new(1, 1);
 
     public static IEnumerable<string> QueuesOf(IEnumerable<string> endpoints) => endpoints.SelectMany(e => new[] { e + "_error", e + "_skipped" });
 
@@ -143,6 +143,13 @@ internal static partial class ErrorQueueWalks
     public const string WalkKey = "walk";
     public const string DroppedKey = "dropped";
 
+    /// <summary>
+    /// The walks' triggers, limited to one running at a time on a host (<see cref="ErrorQueueErasureRegistration"/>): a walk
+    /// waits for the one before it (<see cref="ErrorQueuePurge"/>), and waiting in the store rather than on a Quartz thread
+    /// leaves the threads to the escalation timers, however many erasures there are.
+    /// </summary>
+    public const string ExecutionGroup = "error-queue-walks";
+
     internal static readonly TimeSpan[] DefaultWaits = [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)];
 
     public static Uri Broker(IConfiguration configuration) => new(configuration.GetConnectionString("RabbitMq")!);
@@ -173,6 +180,7 @@ internal static partial class ErrorQueueWalks
             .StartAt(time.GetUtcNow() + waits[walk - 1])
             .UsingJobData(WalkKey, walk + 1)
             .UsingJobData(DroppedKey, dropped)
+            .WithExecutionGroup(ExecutionGroup)
             // Hosts all down when it was due: walk as soon as one is back.
             .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
@@ -246,7 +254,7 @@ internal sealed class ErrorQueueWalkOptions
 
 internal static class ErrorQueueErasureRegistration
 {
-    /// <summary>The walks' options, checked at start.</summary>
+    /// <summary>The walks' options, and their share of the escalation timers' scheduler.</summary>
     public static IServiceCollection AddErrorQueueErasure(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ErrorQueueWalkOptions>()
@@ -255,6 +263,10 @@ internal static class ErrorQueueErasureRegistration
             .Validate(options => options.Waits.All(wait => wait > TimeSpan.Zero),
                 $"{ErrorQueueWalks.WalkAgainAfterKey} must list positive time spans, e.g. 00:00:05, 00:01:00, 00:05:00.")
             .ValidateOnStart();
+        services.AddQuartz(quartz =>
+        {
+            quartz.UseExecutionLimits(limits => limits.ForGroup(ErrorQueueWalks.ExecutionGroup, 1, ExecutionLimitScope.Node));
+        });
         return services;
     }
 }
