@@ -92,6 +92,25 @@ public sealed class ErrorQueueWalkTests(ClinicFixture clinic)
             () => Task.FromResult(requests.All(id => Logged(logged, $"erasure of request {id}"))), "every erasure's walks to end", TimeSpan.FromSeconds(120));
     }
 
+    [Fact]
+    public async Task A_walk_that_fails_through_its_retries_says_the_purge_of_its_erasure_was_given_up()
+    {
+        var requestId = Guid.NewGuid();
+        var key = ErrorQueueWalks.KeyFor(requestId);
+        var logged = clinic.Logs.Lines.Count;
+        var job = JobBuilder.Create<BrokerAwayWalk>().WithIdentity(key).UsingJobData(ErrorQueueWalks.RequestIdKey, requestId.ToString("N")).Build();
+        var walk = TriggerBuilder.Create().ForJob(key)
+            .UsingJobData(ErrorQueueWalks.WalkKey, 2)
+            .UsingJobData(ErrorQueueWalks.DroppedKey, 0)
+            // The walks' own policy, shortened: the trigger's policy wins over the job type's.
+            .WithRetryPolicy(Quartz.RetryPolicy.Fixed(1, TimeSpan.FromMilliseconds(100)))
+            .StartNow()
+            .Build();
+        await (await SchedulerAsync()).ScheduleJob(job, walk, default, default);
+
+        await Eventually.TrueAsync(() => Task.FromResult(Logged(logged, $"erasure of request {requestId} given up: walk 2 failed after 1 retries")), "the purge's last word");
+    }
+
     /// <summary>Stands for an escalation timer's job: notes that it ran.</summary>
     private sealed class StandInEscalation : IJob
     {
@@ -102,6 +121,13 @@ public sealed class ErrorQueueWalkTests(ClinicFixture clinic)
             Ran[context.JobDetail.Key.Name] = true;
             return ValueTask.CompletedTask;
         }
+    }
+
+    /// <summary>A walk of the purge's while the broker is away: every try fails.</summary>
+    private sealed class BrokerAwayWalk : IJob
+    {
+        public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The broker is away (a test's stand-in).");
     }
 
     /// <summary>A scheduler factory whose first calls fail. A proxy, so not sealed: <see cref="DispatchProxy"/> derives from it.</summary>

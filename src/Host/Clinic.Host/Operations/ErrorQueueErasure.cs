@@ -143,6 +143,9 @@ internal static partial class ErrorQueueWalks
     public const string WalkKey = "walk";
     public const string DroppedKey = "dropped";
 
+    /// <summary>The walks' jobs.</summary>
+    public const string Group = "error-queue-purge";
+
     /// <summary>
     /// The walks' triggers, limited to one running at a time on a host (<see cref="ErrorQueueErasureRegistration"/>): a walk
     /// waits for the one before it (<see cref="ErrorQueuePurge"/>), and waiting in the store rather than on a Quartz thread
@@ -157,7 +160,7 @@ internal static partial class ErrorQueueWalks
     public static IReadOnlyList<TimeSpan> Waits(IConfiguration configuration) =>
         configuration.GetSection(WalkAgainAfterKey).Get<TimeSpan[]>() is { Length: > 0 } waits ? waits : DefaultWaits;
 
-    public static JobKey KeyFor(Guid requestId) => new($"request-{requestId:N}", "error-queue-purge");
+    public static JobKey KeyFor(Guid requestId) => new($"request-{requestId:N}", Group);
 
     /// <summary>After walk number <paramref name="walk"/> (from 1): schedules the next, or says the purge is over.</summary>
     /// <param name="waits">The waits between walks (<see cref="ErrorQueueWalkOptions.Waits"/>).</param>
@@ -212,9 +215,16 @@ internal static partial class ErrorQueueWalks
 
     [LoggerMessage(LogLevel.Information, "Error queues walked for request {RequestId}, walk {Walk} of {Walks}: {Dropped} of its messages dropped so far")]
     private static partial void LogWalked(ILogger logger, Guid requestId, int walk, int walks, int dropped);
+
+    /// <summary>The purge's other last word: a walk failed through all its retries, so no walk follows.</summary>
+    [LoggerMessage(LogLevel.Error, "Error queue purge for the erasure of request {RequestId} given up: walk {Walk} failed after {Retries} retries, and no walk follows; its messages may remain in the _error and _skipped queues")]
+    public static partial void LogGaveUp(ILogger logger, Exception? exception, Guid requestId, int walk, int retries);
 }
 
-/// <summary>One of the purge's later walks (<see cref="ErrorQueueWalks"/>). A walk that fails (the broker away) is retried by Quartz.</summary>
+/// <summary>
+/// One of the purge's later walks (<see cref="ErrorQueueWalks"/>). A walk that fails (the broker away) is retried by
+/// Quartz; one that fails every retry ends the chain (<see cref="ErrorQueueWalkGaveUp"/>).
+/// </summary>
 [DisallowConcurrentExecution]
 [RetryPolicy(12, "00:00:05", 2.0, MaxDelay = "00:05:00")]
 internal sealed class ErrorQueueWalkJob(
@@ -228,6 +238,25 @@ internal sealed class ErrorQueueWalkJob(
         var dropped = data.GetInt(ErrorQueueWalks.DroppedKey)
             + await ErrorQueuePurge.PurgeAsync(ErrorQueueWalks.Broker(configuration), ErrorQueuePurge.QueuesOf(endpoints.All), requestId, cancellationToken);
         await ErrorQueueWalks.AfterWalkAsync(context.Scheduler, options.Value.Waits, time, logger, requestId, walk, dropped, cancellationToken);
+    }
+}
+
+/// <summary>
+/// A walk whose last retry failed ends its chain: this says so, naming the erasure's request, as the last walk would
+/// have said the purge was over.
+/// </summary>
+internal sealed class ErrorQueueWalkGaveUp(ILogger<ErrorQueueWalkGaveUp> logger) : IJobListener
+{
+    public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken)
+    {
+        if (context.Outcome == ExecutionOutcome.Failed && !context.RetryScheduled)
+        {
+            var data = context.MergedJobDataMap;
+            ErrorQueueWalks.LogGaveUp(
+                logger, jobException, Guid.ParseExact(data.GetString(ErrorQueueWalks.RequestIdKey)!, "N"), data.GetInt(ErrorQueueWalks.WalkKey), context.RetryAttempt);
+        }
+
+        return ValueTask.CompletedTask;
     }
 }
 
@@ -254,7 +283,7 @@ internal sealed class ErrorQueueWalkOptions
 
 internal static class ErrorQueueErasureRegistration
 {
-    /// <summary>The walks' options, and their share of the escalation timers' scheduler.</summary>
+    /// <summary>The walks' options, their share of the escalation timers' scheduler and their last word when one gives up.</summary>
     public static IServiceCollection AddErrorQueueErasure(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ErrorQueueWalkOptions>()
@@ -266,6 +295,7 @@ internal static class ErrorQueueErasureRegistration
         services.AddQuartz(quartz =>
         {
             quartz.UseExecutionLimits(limits => limits.ForGroup(ErrorQueueWalks.ExecutionGroup, 1, ExecutionLimitScope.Node));
+            quartz.AddJobListener<ErrorQueueWalkGaveUp>([GroupMatcher<JobKey>.GroupEquals(ErrorQueueWalks.Group)]);
         });
         return services;
     }
