@@ -63,6 +63,16 @@ public sealed class ErasureTests(ClinicFixture clinic)
         Assert.True(exit == 0, output);
     }
 
+    /// <summary>
+    /// Waits for the purges of these requests' erasures to end. Their later walks run seconds apart (the fixture's
+    /// WalkAgainAfter); one still going when the next test of the collection reads or browses an _error queue would take
+    /// that test's messages from under it.
+    /// </summary>
+    private Task PurgedAsync(int logged, IEnumerable<Guid> requestIds) => Eventually.TrueAsync(
+        () => Task.FromResult(requestIds.All(id => clinic.Logs.Lines.Skip(logged).Any(l => l.Contains($"erasure of request {id}", StringComparison.Ordinal)))),
+        "the error queues' purge to end",
+        TimeSpan.FromSeconds(120));
+
     /// <summary>The erased request's details are unreadable: its data key is gone.</summary>
     private async Task AssertUnreadableAsync(Guid id) =>
         Assert.Null(await clinic.App.Services.GetRequiredService<IPersonalData>().ReadAsync(id, default));
@@ -80,10 +90,11 @@ public sealed class ErasureTests(ClinicFixture clinic)
         Assert.Contains("Litigation hold, case 2026-17", await staff.GetStringAsync("/staff/privacy/holds"), StringComparison.Ordinal);
 
         // 31 days on, past the default 30-day retention of suspected spam.
+        var logged = clinic.Logs.Lines.Count;
+        var later = new FixedClock(DateTimeOffset.UtcNow.AddDays(31));
         await using (var scope = clinic.App.Services.CreateAsyncScope())
         {
             var services = scope.ServiceProvider;
-            var later = new FixedClock(DateTimeOffset.UtcNow.AddDays(31));
             var erasure = new Erasure(clinic.Store as IIntakeStore ?? throw new InvalidOperationException(), services.GetRequiredService<IPersonalData>(),
                 services.GetRequiredService<ErasureJournal>(), services.GetRequiredService<MassTransit.IBus>(), later, NullLogger<Erasure>.Instance);
             var sweep = new RetentionSweep((IIntakeStore)clinic.Store, erasure, services.GetRequiredService<IOptions<RetentionOptions>>(), later, NullLogger<RetentionSweep>.Instance);
@@ -111,6 +122,12 @@ public sealed class ErasureTests(ClinicFixture clinic)
         Assert.Contains(oldSpamId.ToString(), await File.ReadAllTextAsync(clinic.ErasureJournalPath), StringComparison.Ordinal);
 
         await AssertVerifiedAndSealedAsync();
+        // The sweep erased every earlier test's spam too, each erasure dated by the clock a month on.
+        var aMonthOn = later.GetUtcNow().AddDays(-1);
+        await using var query = clinic.Store.QuerySession();
+        var swept = await query.Query<PrivacyStatus>().Where(s => s.ErasedAt > aMonthOn).Select(s => s.Id).ToListAsync();
+        Assert.Contains(oldSpamId, swept);
+        await PurgedAsync(logged, swept);
     }
 
     [Fact]
@@ -154,6 +171,7 @@ public sealed class ErasureTests(ClinicFixture clinic)
     {
         var email = UniqueAddress("late");
         var (_, id) = await SpamAsync(email);
+        var loggedBeforeErasure = clinic.Logs.Lines.Count;
         await using (var scope = clinic.App.Services.CreateAsyncScope())
         {
             var erased = await scope.ServiceProvider.GetRequiredService<Erasure>().EraseAsync(id, Erasure.OnRequest, ClinicFixture.AdminUserName, ClinicFixture.SecondAdminUserName, default);
@@ -179,6 +197,7 @@ public sealed class ErasureTests(ClinicFixture clinic)
         Assert.DoesNotContain(await clinic.Inbox.ReadAllAsync(), m => m.EnvelopeRecipients.Contains(email));
         Assert.DoesNotContain(clinic.Logs.Lines.Skip(logged), l => l.Contains("Latecomer", StringComparison.Ordinal) || l.Contains(email, StringComparison.OrdinalIgnoreCase));
         await PutInQueueAsync(queue + "_error"); // declared, should no fault have made it yet
+        await PurgedAsync(loggedBeforeErasure, [id]);
         Assert.DoesNotContain(await QueueBodiesAsync(queue + "_error"), b => b.Contains(id.ToString(), StringComparison.OrdinalIgnoreCase));
     }
 
@@ -316,6 +335,7 @@ public sealed class ErasureTests(ClinicFixture clinic)
         await journal.AppendAsync(new ErasureJournalEntry(id, ErasureJournal.Purged, "request", "ada.admin", "bo.admin", at), default);
         Assert.False((await StatusAsync(id)).IsErased);
 
+        var logged = clinic.Logs.Lines.Count;
         var replay = new ErasureJournalReplay(clinic.App.Services, journal, NullLogger<ErasureJournalReplay>.Instance);
         await replay.StartAsync(default);
         await replay.Completed.WaitAsync(TimeSpan.FromSeconds(60));
@@ -332,6 +352,7 @@ public sealed class ErasureTests(ClinicFixture clinic)
         await again.StopAsync(default);
         Assert.Single((await clinic.EventsAsync(id)).OfType<PersonalDataErased>());
         await AssertVerifiedAndSealedAsync();
+        await PurgedAsync(logged, [id]);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Clinic.Host;
 using Clinic.Host.Accounts;
 using Clinic.Host.Messaging;
+using Clinic.Host.Operations;
 using Clinic.Host.Privacy;
 using Clinic.Host.RateLimiting;
 using Clinic.Host.ServiceDefaults;
@@ -20,7 +21,8 @@ builder.AddContentModule(postgres);
 builder.AddIntakeModule(postgres);
 builder.AddNotificationsModule(postgres);
 builder.UseRedactedMartenLogging();
-builder.AddClinicMessaging(bus => bus.AddIntakeConsumers().AddNotificationsConsumers().AddContentConsumers().AddConsumer<Clinic.Host.Operations.ErrorQueueErasureConsumer>(typeof(Clinic.Host.Operations.ErrorQueueErasureConsumerDefinition)));
+builder.Services.AddErrorQueueErasure(builder.Configuration);
+builder.AddClinicMessaging(bus => bus.AddIntakeConsumers().AddNotificationsConsumers().AddContentConsumers().AddConsumer<ErrorQueueErasureConsumer>(typeof(ErrorQueueErasureConsumerDefinition)));
 
 var app = builder.Build();
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Clinic.Host.Messaging;
 using Clinic.Modules.Intake.Contracts;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Quartz;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -20,7 +21,7 @@ internal static class ErrorQueuePurge
 {
     // One walk at a time in a process: each walks a queue by the count it read at the start, so a second walk
     // holding and moving messages to the back of the same queue meanwhile could make the first miss one.
-    private static readonly SemaphoreSlim OneWalkAtATime = new(1, 1);
+    internal static readonly SemaphoreSlim OneWalkAtATime = new(1, 1);
 
     public static IEnumerable<string> QueuesOf(IEnumerable<string> endpoints) => endpoints.SelectMany(e => new[] { e + "_error", e + "_skipped" });
 
@@ -113,7 +114,8 @@ internal static class ErrorQueuePurge
 /// walk at once, the later ones from <see cref="ErrorQueueWalks"/>.
 /// </summary>
 internal sealed class ErrorQueueErasureConsumer(
-    IConfiguration configuration, ReceiveEndpointNames endpoints, ISchedulerFactory schedulers, TimeProvider time, ILogger<ErrorQueueErasureConsumer> logger)
+    IConfiguration configuration, IOptions<ErrorQueueWalkOptions> options, ReceiveEndpointNames endpoints, ISchedulerFactory schedulers, TimeProvider time,
+    ILogger<ErrorQueueErasureConsumer> logger)
     : IConsumer<PersonalDataErasureRequested>
 {
     public async Task Consume(ConsumeContext<PersonalDataErasureRequested> context)
@@ -121,7 +123,7 @@ internal sealed class ErrorQueueErasureConsumer(
         var requestId = context.Message.RequestId;
         var dropped = await ErrorQueuePurge.PurgeAsync(ErrorQueueWalks.Broker(configuration), ErrorQueuePurge.QueuesOf(endpoints.All), requestId, context.CancellationToken);
         await ErrorQueueWalks.AfterWalkAsync(
-            await schedulers.GetScheduler(context.CancellationToken), configuration, time, logger, requestId, walk: 1, dropped, context.CancellationToken);
+            await schedulers.GetScheduler(context.CancellationToken), options.Value.Waits, time, logger, requestId, walk: 1, dropped, context.CancellationToken);
     }
 }
 
@@ -141,21 +143,31 @@ internal static partial class ErrorQueueWalks
     public const string WalkKey = "walk";
     public const string DroppedKey = "dropped";
 
-    private static readonly TimeSpan[] DefaultWaits = [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)];
+    /// <summary>The walks' jobs.</summary>
+    public const string Group = "error-queue-purge";
+
+    /// <summary>
+    /// The walks' triggers, limited to one running at a time on a host (<see cref="ErrorQueueErasureRegistration"/>): a walk
+    /// waits for the one before it (<see cref="ErrorQueuePurge"/>), and waiting in the store rather than on a Quartz thread
+    /// leaves the threads to the escalation timers, however many erasures there are.
+    /// </summary>
+    public const string ExecutionGroup = "error-queue-walks";
+
+    internal static readonly TimeSpan[] DefaultWaits = [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)];
 
     public static Uri Broker(IConfiguration configuration) => new(configuration.GetConnectionString("RabbitMq")!);
 
     public static IReadOnlyList<TimeSpan> Waits(IConfiguration configuration) =>
         configuration.GetSection(WalkAgainAfterKey).Get<TimeSpan[]>() is { Length: > 0 } waits ? waits : DefaultWaits;
 
-    public static JobKey KeyFor(Guid requestId) => new($"request-{requestId:N}", "error-queue-purge");
+    public static JobKey KeyFor(Guid requestId) => new($"request-{requestId:N}", Group);
 
     /// <summary>After walk number <paramref name="walk"/> (from 1): schedules the next, or says the purge is over.</summary>
+    /// <param name="waits">The waits between walks (<see cref="ErrorQueueWalkOptions.Waits"/>).</param>
     /// <param name="dropped">Messages dropped by this walk and the ones before it.</param>
     public static async Task AfterWalkAsync(
-        IScheduler scheduler, IConfiguration configuration, TimeProvider time, ILogger logger, Guid requestId, int walk, int dropped, CancellationToken cancellationToken)
+        IScheduler scheduler, IReadOnlyList<TimeSpan> waits, TimeProvider time, ILogger logger, Guid requestId, int walk, int dropped, CancellationToken cancellationToken)
     {
-        var waits = Waits(configuration);
         if (walk > waits.Count)
         {
             LogPurged(logger, requestId, dropped);
@@ -171,6 +183,7 @@ internal static partial class ErrorQueueWalks
             .StartAt(time.GetUtcNow() + waits[walk - 1])
             .UsingJobData(WalkKey, walk + 1)
             .UsingJobData(DroppedKey, dropped)
+            .WithExecutionGroup(ExecutionGroup)
             // Hosts all down when it was due: walk as soon as one is back.
             .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
@@ -202,12 +215,20 @@ internal static partial class ErrorQueueWalks
 
     [LoggerMessage(LogLevel.Information, "Error queues walked for request {RequestId}, walk {Walk} of {Walks}: {Dropped} of its messages dropped so far")]
     private static partial void LogWalked(ILogger logger, Guid requestId, int walk, int walks, int dropped);
+
+    /// <summary>The purge's other last word: a walk failed through all its retries, so no walk follows.</summary>
+    [LoggerMessage(LogLevel.Error, "Error queue purge for the erasure of request {RequestId} given up: walk {Walk} failed after {Retries} retries, and no walk follows; its messages may remain in the _error and _skipped queues")]
+    public static partial void LogGaveUp(ILogger logger, Exception? exception, Guid requestId, int walk, int retries);
 }
 
-/// <summary>One of the purge's later walks (<see cref="ErrorQueueWalks"/>). A walk that fails (the broker away) is retried by Quartz.</summary>
+/// <summary>
+/// One of the purge's later walks (<see cref="ErrorQueueWalks"/>). A walk that fails (the broker away) is retried by
+/// Quartz; one that fails every retry ends the chain (<see cref="ErrorQueueWalkGaveUp"/>).
+/// </summary>
 [DisallowConcurrentExecution]
 [RetryPolicy(12, "00:00:05", 2.0, MaxDelay = "00:05:00")]
-internal sealed class ErrorQueueWalkJob(IConfiguration configuration, ReceiveEndpointNames endpoints, TimeProvider time, ILogger<ErrorQueueWalkJob> logger) : IJob
+internal sealed class ErrorQueueWalkJob(
+    IConfiguration configuration, IOptions<ErrorQueueWalkOptions> options, ReceiveEndpointNames endpoints, TimeProvider time, ILogger<ErrorQueueWalkJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -216,12 +237,66 @@ internal sealed class ErrorQueueWalkJob(IConfiguration configuration, ReceiveEnd
         var walk = data.GetInt(ErrorQueueWalks.WalkKey);
         var dropped = data.GetInt(ErrorQueueWalks.DroppedKey)
             + await ErrorQueuePurge.PurgeAsync(ErrorQueueWalks.Broker(configuration), ErrorQueuePurge.QueuesOf(endpoints.All), requestId, cancellationToken);
-        await ErrorQueueWalks.AfterWalkAsync(context.Scheduler, configuration, time, logger, requestId, walk, dropped, cancellationToken);
+        await ErrorQueueWalks.AfterWalkAsync(context.Scheduler, options.Value.Waits, time, logger, requestId, walk, dropped, cancellationToken);
     }
 }
 
-/// <summary>One erasure at a time on a host: its first walk would wait for any other walk anyway (<see cref="ErrorQueuePurge"/>).</summary>
+/// <summary>
+/// A walk whose last retry failed ends its chain: this says so, naming the erasure's request, as the last walk would
+/// have said the purge was over.
+/// </summary>
+internal sealed class ErrorQueueWalkGaveUp(ILogger<ErrorQueueWalkGaveUp> logger) : IJobListener
+{
+    public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken)
+    {
+        if (context.Outcome == ExecutionOutcome.Failed && !context.RetryScheduled)
+        {
+            var data = context.MergedJobDataMap;
+            ErrorQueueWalks.LogGaveUp(
+                logger, jobException, Guid.ParseExact(data.GetString(ErrorQueueWalks.RequestIdKey)!, "N"), data.GetInt(ErrorQueueWalks.WalkKey), context.RetryAttempt);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// One erasure at a time on a host: its first walk would wait for any other walk anyway (<see cref="ErrorQueuePurge"/>).
+/// A failure (the broker, or the timers' database while the later walks are scheduled) is retried: the walk again,
+/// then the scheduling, both idempotent.
+/// </summary>
 internal sealed class ErrorQueueErasureConsumerDefinition : ConsumerDefinition<ErrorQueueErasureConsumer>
 {
     public ErrorQueueErasureConsumerDefinition() => ConcurrentMessageLimit = 1;
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ErrorQueueErasureConsumer> consumerConfigurator, IRegistrationContext context) =>
+        // As Intake's consumers ride out a database blip: about a minute and a half, then _error.
+        consumerConfigurator.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
+}
+
+/// <summary>The waits between the purge's walks (<see cref="ErrorQueueWalks.WalkAgainAfterKey"/>), read once and checked at start.</summary>
+internal sealed class ErrorQueueWalkOptions
+{
+    public IReadOnlyList<TimeSpan> Waits { get; set; } = ErrorQueueWalks.DefaultWaits;
+}
+
+internal static class ErrorQueueErasureRegistration
+{
+    /// <summary>The walks' options, their share of the escalation timers' scheduler and their last word when one gives up.</summary>
+    public static IServiceCollection AddErrorQueueErasure(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ErrorQueueWalkOptions>()
+            .Configure(options => options.Waits = ErrorQueueWalks.Waits(configuration))
+            // A zero or negative wait would walk again at once: no time for a reader to return what it held.
+            .Validate(options => options.Waits.All(wait => wait > TimeSpan.Zero),
+                $"{ErrorQueueWalks.WalkAgainAfterKey} must list positive time spans, e.g. 00:00:05, 00:01:00, 00:05:00.")
+            .ValidateOnStart();
+        services.AddQuartz(quartz =>
+        {
+            quartz.UseExecutionLimits(limits => limits.ForGroup(ErrorQueueWalks.ExecutionGroup, 1, ExecutionLimitScope.Node));
+            quartz.AddJobListener<ErrorQueueWalkGaveUp>([GroupMatcher<JobKey>.GroupEquals(ErrorQueueWalks.Group)]);
+        });
+        return services;
+    }
 }
