@@ -54,9 +54,8 @@ public static class IntakeModule
         builder.Services.AddOptions<IntakeAlertOptions>().Bind(builder.Configuration.GetSection(IntakeAlertOptions.Section)).ValidateOnStart();
         builder.Services.AddOptions<DeliveryReportBatchOptions>()
             .Bind(builder.Configuration.GetSection(DeliveryReportBatchOptions.Section))
-            .Validate(o => o.Window > TimeSpan.Zero, $"{DeliveryReportBatchOptions.Section}:Window must be a positive time span, e.g. 00:00:00.050.")
-            .Validate(o => o.MessageLimit >= 1, $"{DeliveryReportBatchOptions.Section}:MessageLimit must be at least 1.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DeliveryReportBatchOptions>, DeliveryReportBatchOptionsValidator>();
         builder.Services.AddHealthChecks().AddCheck<ForwarderLagHealthCheck>("intake-forwarder-lag", tags: ["ops"]);
         builder.Services.AddSingleton<IntakeMetrics>();
         builder.Services.AddSingleton<DaemonLag>();
