@@ -143,6 +143,7 @@ public static class IntakeModule
             c.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
         bus.AddConsumer<ConditionCatalogPublishedConsumer>(Transient);
         // A temporary queue of this host's own (a new instance id at every start): every host drops its cached choices.
+        // No retry: dropping the copy touches memory alone, so only a notice that can never be read fails, and it fails again.
         var instance = Guid.NewGuid().ToString("N")[..12];
         bus.AddConsumer<ConditionCatalogHeardConsumer>().Endpoint(e =>
         {
