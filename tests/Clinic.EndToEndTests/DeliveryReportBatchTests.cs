@@ -69,14 +69,15 @@ public sealed class DeliveryReportBatchTests(DeliveryReportBatchFixture clinic)
             async () => (await clinic.EventsAsync(requestId)).OfType<StaffAlerted>().Count(a => a.Recipient.StartsWith("batchmate", StringComparison.Ordinal)) == good.Count,
             "the good reports to be recorded");
 
+        var queue = clinic.App.Services.GetRequiredService<ReceiveEndpointNames>().All
+            .Single(n => n.StartsWith(clinic.Schema.Replace('_', '-'), StringComparison.Ordinal) && n.EndsWith("staff-notified", StringComparison.Ordinal));
         // The isolation above is shown only if the seven were one batch: the batch's span links each report's publish.
-        var batchSizes = await BatchesOfAsync(messageIds.Values.ToHashSet());
+        var batchSizes = await BatchesOfAsync(queue, messageIds.Values.ToHashSet());
         Assert.True(
             batchSizes.Contains(reports.Count),
             $"The {reports.Count} reports were not recorded as one batch: batches held {string.Join(", ", batchSizes)} of them.");
 
-        var errorQueue = clinic.App.Services.GetRequiredService<ReceiveEndpointNames>().All
-            .Single(n => n.StartsWith(clinic.Schema.Replace('_', '-'), StringComparison.Ordinal) && n.EndsWith("staff-notified", StringComparison.Ordinal)) + "_error";
+        var errorQueue = queue + "_error";
         var faulted = await Eventually.GetAsync(
             async () => await QueueBodiesAsync(errorQueue) is var bodies && bodies.Any(b => b.Contains(poisonId.ToString(), StringComparison.OrdinalIgnoreCase)) ? bodies : null,
             "the failing report to reach the error queue once its retries are used up",
@@ -98,15 +99,23 @@ public sealed class DeliveryReportBatchTests(DeliveryReportBatchFixture clinic)
     }
 
     /// <summary>
-    /// For each batch span that links a publish of any of the reports, how many of the reports it links; waits until
-    /// every report's publish is linked by some batch. Publishes are known by their message id alone, so a publish
-    /// retried (two spans, one message id) or any other span counts for nothing more.
+    /// For each batch span of this host's <paramref name="queue"/> that links a publish of any of the reports, how many of
+    /// the reports it links; waits until every report's publish is linked by such a batch. Publishes are known by their
+    /// message id alone, so a publish retried (two spans, one message id) or any other span counts for nothing more.
+    /// The other clinics in this process hear the same reports on queues of their own, and their spans are captured here
+    /// too: a batch counts only if it ran under a receive from this host's queue.
     /// </summary>
-    private Task<List<int>> BatchesOfAsync(IReadOnlySet<Guid> reports) =>
+    private Task<List<int>> BatchesOfAsync(string queue, IReadOnlySet<Guid> reports) =>
         Eventually.GetAsync(
             () =>
             {
                 var spans = clinic.Spans.Snapshot();
+                var bySpanId = new Dictionary<ActivitySpanId, Activity>();
+                foreach (var span in spans)
+                {
+                    bySpanId[span.SpanId] = span;
+                }
+
                 var publishes = new Dictionary<ActivitySpanId, Guid>();
                 foreach (var span in spans.Where(s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Producer))
                 {
@@ -117,7 +126,7 @@ public sealed class DeliveryReportBatchTests(DeliveryReportBatchFixture clinic)
                 }
 
                 var batches = spans
-                    .Where(s => s.OperationName == "intake.record_delivery_reports")
+                    .Where(s => s.OperationName == "intake.record_delivery_reports" && ReceivedFrom(s, bySpanId) == queue)
                     .Select(s => s.Links.Select(l => l.Context.SpanId).Where(publishes.ContainsKey).Select(id => publishes[id]).ToHashSet())
                     .Where(linked => linked.Count > 0)
                     .ToList();
@@ -125,6 +134,20 @@ public sealed class DeliveryReportBatchTests(DeliveryReportBatchFixture clinic)
                 return Task.FromResult(covered.SetEquals(reports) ? batches.Select(b => b.Count).ToList() : null);
             },
             $"the batch spans that link the {reports.Count} reports' publishes");
+
+    /// <summary>The queue of the receive a span ran under, if its ancestors were captured.</summary>
+    private static string? ReceivedFrom(Activity span, Dictionary<ActivitySpanId, Activity> spans)
+    {
+        for (Activity? current = span; current is not null; current = spans.GetValueOrDefault(current.ParentSpanId))
+        {
+            if (current.GetTagItem(DiagnosticHeaders.Messaging.Operation) as string == "receive")
+            {
+                return current.GetTagItem(DiagnosticHeaders.Messaging.DestinationName) as string;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The bodies of a queue's messages, which stay in the queue.</summary>
     private async Task<List<string>> QueueBodiesAsync(string queue)
