@@ -64,6 +64,22 @@ public sealed partial class BrowserJourneyTests
     }
 
     [Fact]
+    public async Task The_inbox_announces_a_feed_item_once_when_the_feed_sends_it_again_under_its_id()
+    {
+        var page = await SignedInPageAsync(ClinicFixture.StaffUserName);
+        // The feed is played by the test: an item, another, then the first again under its id, as a host that never saw
+        // the first sends it to a browser that reconnected to it. The long retry keeps the browser from reconnecting.
+        static string Item(string id, string reference) => $"id: {id}\nevent: request\ndata: {{\"reference\":\"{reference}\"}}\n\n";
+        var first = Guid.NewGuid().ToString("N");
+        var feed = "retry: 600000\n\nevent: ready\ndata: {}\n\n"
+            + Item(first, "KC-FEED-FIRST") + Item(Guid.NewGuid().ToString("N"), "KC-FEED-SECOND") + Item(first, "KC-FEED-FIRST");
+        await page.RouteAsync("**/staff/feed", route => route.FulfillAsync(new() { Status = 200, ContentType = "text/event-stream", Body = feed }));
+        await page.GotoAsync("/staff?condition=depression");
+
+        await Assertions.Expect(page.Locator("#live-status")).ToHaveTextAsync("New request KC-FEED-FIRST; New request KC-FEED-SECOND. The list is up to date.");
+    }
+
+    [Fact]
     public async Task Staff_filter_overdue_requests_and_the_list_refreshes_itself_when_a_colleague_acknowledges_one()
     {
         // An urgent request nobody acknowledged for three hours; its first-contact deadline is still ahead.

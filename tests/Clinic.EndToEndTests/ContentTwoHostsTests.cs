@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Clinic.EndToEndTests.Infrastructure;
 using Clinic.Modules.Content.Editing;
+using Clinic.Modules.Content.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Clinic.EndToEndTests;
@@ -62,5 +63,59 @@ public sealed class ContentTwoHostsTests(TwoHostsFixture clinic)
         Assert.Contains(System.Text.Encodings.Web.HtmlEncoder.Default.Encode(json["name"]!.GetValue<string>()), restored, StringComparison.Ordinal);
         using var visitorOfA = clinic.CreateBrowser();
         Assert.DoesNotContain(revised, await visitorOfA.GetStringAsync($"/conditions/{slug}"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_host_whose_first_handling_of_a_publication_notice_fails_tries_again_and_shows_the_new_version_promptly()
+    {
+        const string slug = "ocd";
+        var key = ContentItems.ConditionKey(slug);
+        var revised = $"Revised while host B stumbled, {Guid.NewGuid():N}.";
+        var stumble = new NextHandlingFails();
+        await using var hostB = clinic.StartSecondHost(services => services.AddScoped<PublishedContentChangedConsumer>(stumble.Resolve));
+        using var visitorOfB = hostB.CreateBrowser();
+        // B's page is in B's output cache before the publication.
+        Assert.DoesNotContain(revised, await visitorOfB.GetStringAsync($"/conditions/{slug}"), StringComparison.Ordinal);
+
+        stumble.Arm();
+        using (var scope = clinic.App.Services.CreateScope())
+        {
+            var editing = scope.ServiceProvider.GetRequiredService<ContentEditing>();
+            var item = (await editing.ListAsync(CancellationToken.None)).Single(i => i.Id == key);
+            var json = JsonNode.Parse(scope.ServiceProvider.GetRequiredService<PublishedContent>().Current.Items.Single(i => i.Key == key).Body)!;
+            json["description"]!.AsArray().Insert(0, revised);
+            await editing.PublishAsync(key, ContentKinds.Condition, json.ToJsonString(), item.Version);
+        }
+
+        // Well before B's periodic check: only the notice, handled again after its first handling failed, makes it.
+        await Eventually.TrueAsync(
+            async () => (await visitorOfB.GetStringAsync($"/conditions/{slug}")).Contains(revised, StringComparison.Ordinal),
+            "host B to show the new version", Promptly);
+        Assert.Equal(1, stumble.Failures);
+    }
+
+    /// <summary>
+    /// Host B's consumer of publication notices, resolved anew for each handling (inside the consumer's retry, as its
+    /// work is): once armed, the next resolution throws, as a reload that met a brief database blip would.
+    /// </summary>
+    private sealed class NextHandlingFails
+    {
+        private int _armed;
+        private int _failures;
+
+        public int Failures => Volatile.Read(ref _failures);
+
+        public void Arm() => Volatile.Write(ref _armed, 1);
+
+        public PublishedContentChangedConsumer Resolve(IServiceProvider provider)
+        {
+            if (Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                Interlocked.Increment(ref _failures);
+                throw new InvalidOperationException("The handling of this notice fails once, as the test asked.");
+            }
+
+            return ActivatorUtilities.CreateInstance<PublishedContentChangedConsumer>(provider);
+        }
     }
 }

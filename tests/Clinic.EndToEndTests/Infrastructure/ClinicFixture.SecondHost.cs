@@ -16,7 +16,8 @@ public partial class ClinicFixture
     /// Another running host on the same database, broker and queues, as a second replica behind a load balancer
     /// would be: its own memory, output cache and temporary queues. Dispose it at the end of the test.
     /// </summary>
-    internal SecondHost StartSecondHost()
+    /// <param name="configureServices">Replaces services of the second host alone (say, to make one of its consumers fail).</param>
+    internal SecondHost StartSecondHost(Action<IServiceCollection>? configureServices = null)
     {
         var app = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
@@ -30,7 +31,11 @@ public partial class ClinicFixture
             web.UseSetting("Intake:Daemon", "Disabled");
 
             web.UseUrls("https://127.0.0.1:0");
-            web.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, SimulatedClientAddress>());
+            web.ConfigureTestServices(services =>
+            {
+                services.AddSingleton<IStartupFilter, SimulatedClientAddress>();
+                configureServices?.Invoke(services);
+            });
         });
         app.UseKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = Certificate));
         app.StartServer();

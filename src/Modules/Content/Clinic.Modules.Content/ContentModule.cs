@@ -78,13 +78,16 @@ public static class ContentModule
     public static IBusRegistrationConfigurator AddContentConsumers(this IBusRegistrationConfigurator bus)
     {
         var instance = Guid.NewGuid().ToString("N")[..12];
-        bus.AddConsumer<Publishing.PublishedContentChangedConsumer>().Endpoint(e =>
+        // The reload reads the store: a brief database blip is ridden out here, where the notice would otherwise be dropped.
+        static void Reload(IConsumerConfigurator<Publishing.PublishedContentChangedConsumer> c) =>
+            c.UseMessageRetry(r => r.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)));
+        bus.AddConsumer<Publishing.PublishedContentChangedConsumer>(Reload).Endpoint(e =>
         {
             e.Temporary = true;
             e.InstanceId = instance;
-            // Faults here are dropped: a temporary endpoint's _error queue is exclusive to this host's connection, so no
-            // operator's tool and not the error-queue health check (its probe is refused) can read or count it, and it goes
-            // when the connection does. The notices only say "drop your cached copy";
+            // Faults here (retries used up) are dropped: a temporary endpoint's _error queue is exclusive to this host's
+            // connection, so no operator's tool and not the error-queue health check (its probe is refused) can read or
+            // count it, and it goes when the connection does. The notices only say "drop your cached copy";
             // a lost notice costs at most a wait for the next periodic check of the store (ContentRefresh).
             e.AddConfigureEndpointCallback(endpoint =>
             {

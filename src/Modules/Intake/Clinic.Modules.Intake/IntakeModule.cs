@@ -54,9 +54,8 @@ public static class IntakeModule
         builder.Services.AddOptions<IntakeAlertOptions>().Bind(builder.Configuration.GetSection(IntakeAlertOptions.Section)).ValidateOnStart();
         builder.Services.AddOptions<DeliveryReportBatchOptions>()
             .Bind(builder.Configuration.GetSection(DeliveryReportBatchOptions.Section))
-            .Validate(o => o.Window > TimeSpan.Zero, $"{DeliveryReportBatchOptions.Section}:Window must be a positive time span, e.g. 00:00:00.050.")
-            .Validate(o => o.MessageLimit >= 1, $"{DeliveryReportBatchOptions.Section}:MessageLimit must be at least 1.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DeliveryReportBatchOptions>, DeliveryReportBatchOptionsValidator>();
         builder.Services.AddHealthChecks().AddCheck<ForwarderLagHealthCheck>("intake-forwarder-lag", tags: ["ops"]);
         builder.Services.AddSingleton<IntakeMetrics>();
         builder.Services.AddSingleton<DaemonLag>();
@@ -144,6 +143,7 @@ public static class IntakeModule
             c.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
         bus.AddConsumer<ConditionCatalogPublishedConsumer>(Transient);
         // A temporary queue of this host's own (a new instance id at every start): every host drops its cached choices.
+        // No retry: dropping the copy touches memory alone, so only a notice that can never be read fails, and it fails again.
         var instance = Guid.NewGuid().ToString("N")[..12];
         bus.AddConsumer<ConditionCatalogHeardConsumer>().Endpoint(e =>
         {

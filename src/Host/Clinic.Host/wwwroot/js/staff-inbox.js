@@ -12,6 +12,11 @@
   }
 
   var heard = [];
+  // Ids of the items already heard. A host's hub drops a repeat it has seen itself, but a host that never saw an item
+  // (one reconnected to, or started after a crash) sends it again under the same id: it is announced once.
+  var seenIds = Object.create(null);
+  var seenOrder = [];
+  var rememberedIds = 500;
   var urgent = false;
   var timer = null;
   var busy = false;
@@ -98,7 +103,29 @@
     }
   }
 
+  function firstTime(id) {
+    if (!id) {
+      return true;
+    }
+
+    if (seenIds[id]) {
+      return false;
+    }
+
+    seenIds[id] = true;
+    seenOrder.push(id);
+    if (seenOrder.length > rememberedIds) {
+      delete seenIds[seenOrder.shift()];
+    }
+
+    return true;
+  }
+
   function hear(event, describe, isUrgent) {
+    if (!firstTime(event.lastEventId)) {
+      return;
+    }
+
     var data = {};
     try { data = JSON.parse(event.data); } catch (e) { /* keep the generic wording */ }
     heard.push(describe(data));
