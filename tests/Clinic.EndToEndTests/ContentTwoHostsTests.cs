@@ -16,9 +16,9 @@ public sealed class TwoHostsCollection : ICollectionFixture<TwoHostsFixture>
 
 /// <summary>
 /// A clinic of its own for the tests that start a second host in this process: while one runs it takes its share of
-/// the shared queues' messages, which the other tests' clinic need not see. (A disposed second host can still take
-/// messages from its clinic's queues: SecondHostTests, still open.) Between real processes the reliability drills show hosts
-/// coming and going without loss.
+/// the shared queues' messages, which the other tests' clinic need not see, and its instruments share the clinic's
+/// metric streams by name (in one process), so disposing it ends those streams for the clinic's scrapes
+/// (MetricsTests, PrivacyTests). Between real processes the reliability drills show hosts coming and going without loss.
 /// </summary>
 public sealed class TwoHostsFixture : ClinicFixture;
 

@@ -11,8 +11,8 @@ namespace Clinic.EndToEndTests;
 /// A second host started in this process and then disposed leaves the shared clinic as it found it: its bus stops before
 /// its services go, so no consumer of a dead host keeps taking the shared queues' messages and faulting them.
 /// </summary>
-[Collection(ClinicCollection.Name)]
-public sealed class SecondHostTests(ClinicFixture clinic)
+[Collection(TwoHostsCollection.Name)]
+public sealed class SecondHostTests(TwoHostsFixture clinic)
 {
     private Uri Broker => new(clinic.App.Services.GetRequiredService<IConfiguration>().GetConnectionString("RabbitMq")!);
 
