@@ -70,6 +70,7 @@ public partial class ClinicFixture
     internal static async ValueTask StopThenDisposeAsync(WebApplicationFactory<Program> app)
     {
         var bus = app.Services.GetRequiredService<IBusControl>();
+        TimeoutException? neverStarted = null;
         try
         {
             // The host starts its bus in the background, and MassTransit ignores a stop until that start has finished
@@ -79,16 +80,25 @@ public partial class ClinicFixture
         catch (TimeoutException e)
         {
             var waiting = bus.CheckHealth().Endpoints.Where(x => x.Value.Status != BusHealthStatus.Healthy).Select(x => $"{x.Key} ({x.Value.Description})");
-            throw new TimeoutException($"{e.Message} It cannot be stopped and keeps its consumers; not ready: {string.Join(", ", waiting)}", e);
+            neverStarted = new TimeoutException($"{e.Message} It cannot be stopped and keeps its consumers; not ready: {string.Join(", ", waiting)}", e);
         }
 
-        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        try
         {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             // The bus first and by name: it is what holds consumers on the shared queues.
             await bus.StopAsync(deadline.Token);
             await app.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHost>().StopAsync(deadline.Token);
         }
+        finally
+        {
+            // Stopped or not, the host is disposed (the fixture's own clean-up runs after this), and the test still hears why.
+            await app.DisposeAsync();
+        }
 
-        await app.DisposeAsync();
+        if (neverStarted is not null)
+        {
+            throw neverStarted;
+        }
     }
 }
