@@ -4,6 +4,7 @@ using Clinic.EndToEndTests.Infrastructure;
 using Clinic.Host.Operations;
 using Clinic.Modules.Intake;
 using Clinic.Modules.Intake.Audit;
+using Clinic.Modules.Intake.Contracts;
 using Clinic.Modules.Intake.Domain;
 using Clinic.Modules.Intake.Privacy;
 using Clinic.Modules.Intake.Triage;
@@ -413,20 +414,23 @@ public sealed class ErasureTests(ClinicFixture clinic)
             Envelope(erased, "Gone", "gone@example.com"),
             "not json at all",
             "{\"message\":{\"alert\":{\"requestId\":\"" + erased + "\"}}}",
+            // The erasure itself, faulted in a module's consumer (a long database outage): an operator sends it again.
+            ErasureEnvelope(erased),
             Envelope(kept, "Last", "last@example.com"));
         try
         {
             Assert.Equal(2, await ErrorQueuePurge.PurgeAsync(Broker, [queue, "no-such-queue_error"], erased, default));
             var left = await QueueBodiesAsync(queue);
-            Assert.Equal(3, left.Count);
+            Assert.Equal(4, left.Count);
             Assert.Contains("First", left[0], StringComparison.Ordinal);
             Assert.Equal("not json at all", left[1]);
-            Assert.Contains("Last", left[2], StringComparison.Ordinal);
-            Assert.DoesNotContain(left, body => body.Contains(erased.ToString(), StringComparison.Ordinal));
+            Assert.Equal(ErasureEnvelope(erased), left[2]);
+            Assert.Contains("Last", left[3], StringComparison.Ordinal);
+            Assert.DoesNotContain(left, body => body.Contains(erased.ToString(), StringComparison.Ordinal) && !body.Contains(nameof(PersonalDataErasureRequested), StringComparison.Ordinal));
 
             // Running it again (a redelivered erasure message) drops nothing more.
             Assert.Equal(0, await ErrorQueuePurge.PurgeAsync(Broker, [queue], erased, default));
-            Assert.Equal(3, (await QueueBodiesAsync(queue)).Count);
+            Assert.Equal(4, (await QueueBodiesAsync(queue)).Count);
         }
         finally
         {
@@ -436,6 +440,9 @@ public sealed class ErasureTests(ClinicFixture clinic)
             await channel.QueueDeleteAsync(queue);
         }
     }
+
+    private static string ErasureEnvelope(Guid requestId) =>
+        $$$"""{"messageId":"5a0b0000-aaaa-bbbb-cccc-000000000001","messageType":["urn:message:Clinic.Modules.Intake.Contracts:PersonalDataErasureRequested"],"message":{"requestId":"{{{requestId}}}","erasedAt":"2026-12-03T06:00:00+00:00"}}""";
 
     private static string Envelope(Guid requestId, string firstName, string email) =>
         $$$"""{"messageId":"{{{Guid.NewGuid()}}}","messageType":["urn:message:Clinic.Modules.Intake.Contracts:VisitorAcknowledgementRequested"],"message":{"requestId":"{{{requestId}}}","reference":"KC-AAAAA-AAAAA","firstName":"{{{firstName}}}","emailAddress":"{{{email}}}"}}""";

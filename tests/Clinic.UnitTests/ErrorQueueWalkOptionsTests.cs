@@ -32,7 +32,9 @@ public sealed class ErrorQueueWalkOptionsTests
     [Theory]
     [InlineData("00:00:00")]
     [InlineData("-00:00:05")]
-    public void A_zero_or_negative_wait_stops_the_host_at_startup_naming_the_key(string wait)
+    [InlineData("1.00:00:01")]
+    [InlineData("10675199.02:48:05")]
+    public void A_wait_not_positive_or_longer_than_a_day_stops_the_host_at_startup_naming_the_key(string wait)
     {
         using var services = Services("00:00:05", wait);
 

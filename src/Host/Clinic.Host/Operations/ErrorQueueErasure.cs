@@ -68,7 +68,7 @@ internal static class ErrorQueuePurge
                 }
 
                 var body = message.Body.ToArray();
-                if (Mentions(body, requestId))
+                if (HoldsDataOf(body, requestId))
                 {
                     dropped++;
                 }
@@ -84,19 +84,29 @@ internal static class ErrorQueuePurge
         return dropped;
     }
 
-    /// <summary>Whether a message body (a MassTransit envelope, or plain JSON) names the request in a <c>requestId</c> property.</summary>
-    public static bool Mentions(ReadOnlySpan<byte> body, Guid requestId)
+    /// <summary>
+    /// Whether a message body (a MassTransit envelope, or plain JSON) names the request in a <c>requestId</c> property and
+    /// is not the erasure itself: a faulted erasure waits in its <c>_error</c> queue for an operator to send it again, and
+    /// dropping it would leave the data it was sent to erase.
+    /// </summary>
+    public static bool HoldsDataOf(ReadOnlySpan<byte> body, Guid requestId)
     {
         try
         {
             using var document = JsonDocument.Parse(body.ToArray());
-            return Names(document.RootElement, requestId);
+            return Names(document.RootElement, requestId) && !IsErasure(document.RootElement);
         }
         catch (JsonException)
         {
             return false;
         }
     }
+
+    private static bool IsErasure(JsonElement envelope) =>
+        envelope.ValueKind == JsonValueKind.Object
+        && envelope.TryGetProperty("messageType", out var types) && types.ValueKind == JsonValueKind.Array
+        && types.EnumerateArray().Any(t => t.ValueKind == JsonValueKind.String
+            && (t.GetString() ?? "").EndsWith(":" + nameof(PersonalDataErasureRequested), StringComparison.Ordinal));
 
     private static bool Names(JsonElement element, Guid requestId) => element.ValueKind switch
     {
@@ -153,6 +163,9 @@ internal static partial class ErrorQueueWalks
     /// </summary>
     public const string ExecutionGroup = "error-queue-walks";
 
+    // Anything longer is a slip of the unit, and a huge one would only fail when a walk is scheduled.
+    internal static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
+
     internal static readonly TimeSpan[] DefaultWaits = [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)];
 
     public static Uri Broker(IConfiguration configuration) => new(configuration.GetConnectionString("RabbitMq")!);
@@ -184,8 +197,9 @@ internal static partial class ErrorQueueWalks
             .UsingJobData(WalkKey, walk + 1)
             .UsingJobData(DroppedKey, dropped)
             .WithExecutionGroup(ExecutionGroup)
-            // Hosts all down when it was due: walk as soon as one is back.
-            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            // Hosts all down, or the walks' group busy, when it was due: walk as soon as one can, without the misfire
+            // sweep re-arming every waiting trigger meanwhile.
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.IgnoreMisfires))
             .Build();
         if (walk > 1)
         {
@@ -289,8 +303,8 @@ internal static class ErrorQueueErasureRegistration
         services.AddOptions<ErrorQueueWalkOptions>()
             .Configure(options => options.Waits = ErrorQueueWalks.Waits(configuration))
             // A zero or negative wait would walk again at once: no time for a reader to return what it held.
-            .Validate(options => options.Waits.All(wait => wait > TimeSpan.Zero),
-                $"{ErrorQueueWalks.WalkAgainAfterKey} must list positive time spans, e.g. 00:00:05, 00:01:00, 00:05:00.")
+            .Validate(options => options.Waits.All(wait => wait > TimeSpan.Zero && wait <= ErrorQueueWalks.LongestWait),
+                $"{ErrorQueueWalks.WalkAgainAfterKey} must list positive time spans of at most a day, e.g. 00:00:05, 00:01:00, 00:05:00.")
             .ValidateOnStart();
         services.AddQuartz(quartz =>
         {
