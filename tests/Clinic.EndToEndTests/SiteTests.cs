@@ -155,6 +155,19 @@ public sealed class SiteTests(ClinicFixture clinic)
     }
 
     [Fact]
+    public async Task Static_files_may_be_cached_by_browsers_and_still_carry_the_security_headers()
+    {
+        using var visitor = clinic.CreateBrowser();
+        var stylesheet = await visitor.GetAsync("/css/site.css");
+
+        Assert.Equal(HttpStatusCode.OK, stylesheet.StatusCode);
+        Assert.Equal("text/css", stylesheet.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("public, max-age=3600", stylesheet.Headers.CacheControl?.ToString());
+        Assert.Contains("frame-ancestors 'none'", stylesheet.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("nosniff", stylesheet.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    [Fact]
     public async Task A_request_for_a_host_the_site_does_not_serve_is_refused()
     {
         using var client = clinic.CreateBrowser();
