@@ -51,6 +51,27 @@ public sealed class MetricCardinalityTests
         Assert.Equal(MetricCardinality.Limit, MetricCardinality.For(hosting.CreateUpDownCounter<long>("http.server.active_requests")).CardinalityLimit);
     }
 
+    [Fact]
+    public void Kestrels_per_buffer_pool_measures_are_not_listened_to_while_its_growth_and_eviction_are()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.AddServiceDefaults("Host=127.0.0.1;Username=clinic;Database=clinic");
+        using var app = builder.Build();
+        _ = app.Services.GetRequiredService<MeterProvider>();
+        // The meter and instrument names Kestrel's memory pool publishes (ASP.NET Core 10).
+        using var pool = new Meter("Microsoft.AspNetCore.MemoryPool");
+        var rented = pool.CreateCounter<long>("aspnetcore.memory_pool.rented");
+        var pooled = pool.CreateUpDownCounter<long>("aspnetcore.memory_pool.pooled");
+        var allocated = pool.CreateCounter<long>("aspnetcore.memory_pool.allocated");
+        var evicted = pool.CreateCounter<long>("aspnetcore.memory_pool.evicted");
+
+        // An instrument nobody listens to is skipped by Kestrel before it builds the measurement.
+        Assert.False(rented.Enabled);
+        Assert.False(pooled.Enabled);
+        Assert.True(allocated.Enabled);
+        Assert.True(evicted.Enabled);
+    }
+
     private static bool IsOverflow(MetricPoint point)
     {
         foreach (var tag in point.Tags)

@@ -17,8 +17,19 @@ internal static class MetricCardinality
     public const int RequestDurationLimit = 2000;
 
     /// <summary>The one view every stream goes through (a second matching view would publish the stream twice).</summary>
-    public static MetricStreamConfiguration For(Instrument instrument) => new()
-    {
-        CardinalityLimit = instrument is { Name: "http.server.request.duration", Meter.Name: "Microsoft.AspNetCore.Hosting" } ? RequestDurationLimit : Limit,
-    };
+    public static MetricStreamConfiguration For(Instrument instrument) => IsPerBufferMeasure(instrument)
+        ? MetricStreamConfiguration.Drop
+        : new()
+        {
+            CardinalityLimit = instrument is { Name: "http.server.request.duration", Meter.Name: "Microsoft.AspNetCore.Hosting" } ? RequestDurationLimit : Limit,
+        };
+
+    /// <summary>
+    /// Kestrel's memory pool counts every buffer rented and returned, several per request; recorded, they were a
+    /// measurable share of a cached page's CPU (docs/benchmarks.md). Dropped, the instruments are not listened to at
+    /// all. The pool's allocations and evictions, which say when it grows or shrinks, are kept.
+    /// </summary>
+    internal static bool IsPerBufferMeasure(Instrument instrument) =>
+        instrument.Meter.Name == "Microsoft.AspNetCore.MemoryPool"
+        && instrument.Name is "aspnetcore.memory_pool.rented" or "aspnetcore.memory_pool.pooled";
 }
