@@ -1,5 +1,8 @@
 using System.Diagnostics.Metrics;
 using Clinic.Host.ServiceDefaults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
@@ -9,7 +12,8 @@ namespace Clinic.UnitTests;
 
 /// <summary>
 /// The room each metric stream gets, through the host's own telemetry setup: a stream keeps its limit's worth of
-/// attribute combinations and counts the rest under otel.metric.overflow rather than dropping them.
+/// attribute combinations and counts the rest under otel.metric.overflow rather than dropping them; Kestrel's per-rent
+/// pool streams are not listened to at all.
 /// </summary>
 public sealed class MetricCardinalityTests
 {
@@ -70,6 +74,43 @@ public sealed class MetricCardinalityTests
         Assert.False(pooled.Enabled);
         Assert.True(allocated.Enabled);
         Assert.True(evicted.Enabled);
+    }
+
+    [Fact]
+    public void Kestrels_memory_pool_publishes_only_the_streams_the_view_knows_by_name()
+    {
+        // The test above names the instruments itself; this one asks the framework, so a renamed instrument (10.0
+        // renamed "used" to "pooled") fails here instead of being listened to again unnoticed.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrelCore();
+        using var app = builder.Build();
+        var published = new List<Instrument>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == "Microsoft.AspNetCore.MemoryPool")
+                {
+                    lock (published)
+                    {
+                        published.Add(instrument);
+                    }
+                }
+            },
+        };
+        using var pool = app.Services.GetRequiredService<IMemoryPoolFactory<byte>>().Create();
+        pool.Rent().Dispose();
+        listener.Start();
+
+        lock (published)
+        {
+            Assert.Equal(
+                ["aspnetcore.memory_pool.allocated", "aspnetcore.memory_pool.evicted", "aspnetcore.memory_pool.pooled", "aspnetcore.memory_pool.rented"],
+                published.Select(i => i.Name).Distinct().Order(StringComparer.Ordinal));
+            Assert.Equal(
+                ["aspnetcore.memory_pool.pooled", "aspnetcore.memory_pool.rented"],
+                published.Where(MetricCardinality.IsPerRentInstrument).Select(i => i.Name).Distinct().Order(StringComparer.Ordinal));
+        }
     }
 
     private static bool IsOverflow(MetricPoint point)
