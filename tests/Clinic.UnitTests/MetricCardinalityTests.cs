@@ -84,12 +84,14 @@ public sealed class MetricCardinalityTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrelCore();
         using var app = builder.Build();
+        // Only this application's meters: the sibling test's hand-made meter of the same name must not count.
+        var meters = app.Services.GetRequiredService<IMeterFactory>();
         var published = new List<Instrument>();
         using var listener = new MeterListener
         {
             InstrumentPublished = (instrument, _) =>
             {
-                if (instrument.Meter.Name == "Microsoft.AspNetCore.MemoryPool")
+                if (instrument.Meter.Name == "Microsoft.AspNetCore.MemoryPool" && ReferenceEquals(instrument.Meter.Scope, meters))
                 {
                     lock (published)
                     {
