@@ -3,7 +3,7 @@ using Clinic.Drills.Infrastructure;
 namespace Clinic.UnitTests;
 
 /// <summary>
-/// deploy/Dockerfile's ENV DOTNET_ settings, read as Docker reads them: the drills, the bench and ./clinic run start
+/// deploy/Dockerfile's ENV DOTNET_ and MALLOC_ settings, read as Docker reads them: the drills, the bench and ./clinic run start
 /// the host with what this parser reads, so anything it read differently from Docker would test another host.
 /// </summary>
 public sealed class ImageRuntimeSettingsTests

@@ -14,7 +14,7 @@ using Clinic.Drills.Reliability;
 //   Clinic.Drills profile [--rate R] [--seconds N] [--host path/to/Clinic.Host.dll] [--out dir]
 //   Clinic.Drills bench-spread run1/bench.json run2/bench.json run3/bench.json [--out spread.md]
 //   Clinic.Drills matcher [--repeats N]   (the crisis matcher's memory and CPU, in-process; needs no services)
-//   Clinic.Drills image-env   (deploy/Dockerfile's ENV DOTNET_ settings as NAME=VALUE lines, for ./clinic run)
+//   Clinic.Drills image-env   (deploy/Dockerfile's ENV DOTNET_ and MALLOC_ settings as NAME=VALUE lines, for ./clinic run)
 // Services come from CLINIC_TEST_POSTGRES and CLINIC_TEST_RABBITMQ (./clinic writes them). The drill
 // stops and restarts RabbitMQ and PostgreSQL and the bench loads the machine: run each alone.
 var arguments = args.ToList();

@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 namespace Clinic.Drills.Infrastructure;
 
 /// <summary>
-/// The runtime settings the host's image sets as <c>ENV DOTNET_…</c> instructions in <c>deploy/Dockerfile</c>: settings
-/// the runtime reads only from the environment, not from the runtimeconfig.json the build writes. The drills, the bench
+/// The runtime settings the host's image sets as <c>ENV DOTNET_…</c> (the .NET runtime) and <c>ENV MALLOC_…</c> (glibc's
+/// allocator) instructions in <c>deploy/Dockerfile</c>: settings read only from the environment, not from the
+/// runtimeconfig.json the build writes. The drills, the bench
 /// and <c>./clinic run</c> (through <c>Clinic.Drills image-env</c>) start the host with them, so all three run the host
 /// as shipped and read the file the same way.
 /// </summary>
@@ -18,7 +19,7 @@ namespace Clinic.Drills.Infrastructure;
 /// </remarks>
 internal static partial class ImageRuntimeSettings
 {
-    private const string Prefix = "DOTNET_";
+    private static readonly string[] Prefixes = ["DOTNET_", "MALLOC_"];
 
     /// <exception cref="FormatException">An instruction that sets a runtime setting is not read as Docker reads it.</exception>
     public static IReadOnlyDictionary<string, string> Parse(IEnumerable<string> dockerfileLines)
@@ -45,7 +46,7 @@ internal static partial class ImageRuntimeSettings
             {
                 foreach (var (name, value) in Variables(arguments, line))
                 {
-                    if (name.StartsWith(Prefix, StringComparison.Ordinal))
+                    if (Prefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal)))
                     {
                         settings[name] = Word(value, line);
                     }
