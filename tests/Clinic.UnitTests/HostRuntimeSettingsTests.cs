@@ -68,10 +68,8 @@ public sealed class HostRuntimeSettingsTests
     [Fact]
     public void Host_image_limits_the_C_allocator_to_two_arenas()
     {
-        // glibc gives each thread that allocates natively (the JIT's compilations, OpenSSL) an arena of its own, up to
-        // eight per core, and their free pages stay resident: two arenas held the loaded host about 10 MB lower at the
-        // same page and submission rates (docs/benchmarks.md, issue 16's ninth round). glibc reads it from the
-        // environment only.
+        // glibc's default is up to eight arenas per core; with two, the loaded host stayed 10-15 MB lower at the same
+        // CPU per request (docs/benchmarks.md, issue 16's ninth round). glibc reads it from the environment only.
         Assert.True(ImageRuntimeSettings.Load().TryGetValue("MALLOC_ARENA_MAX", out var arenas), "deploy/Dockerfile sets no MALLOC_ARENA_MAX: glibc's default of eight arenas per core applies");
         Assert.Equal("2", arenas);
     }

@@ -84,7 +84,7 @@ public sealed class MetricCardinalityTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrelCore();
         using var app = builder.Build();
-        // Only this application's meters: the sibling test's hand-made meter of the same name must not count.
+        // Only this application's pool: a host of another test class running in parallel has a Kestrel pool too.
         var meters = app.Services.GetRequiredService<IMeterFactory>();
         var published = new List<Instrument>();
         using var listener = new MeterListener
