@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Clinic.EndToEndTests.Infrastructure;
+using Clinic.Modules.Content.Contracts;
 using Clinic.Modules.Content.Editing;
 using Clinic.Modules.Content.Publishing;
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Clinic.EndToEndTests;
@@ -71,13 +73,13 @@ public sealed class ContentTwoHostsTests(TwoHostsFixture clinic)
         const string slug = "ocd";
         var key = ContentItems.ConditionKey(slug);
         var revised = $"Revised while host B stumbled, {Guid.NewGuid():N}.";
-        var stumble = new NextHandlingFails();
+        var stumble = new NextHandlingFails(clinic.App.Services.GetRequiredService<IBus>().Address);
         await using var hostB = clinic.StartSecondHost(services => services.AddScoped<PublishedContentChangedConsumer>(stumble.Resolve));
         using var visitorOfB = hostB.CreateBrowser();
         // B's page is in B's output cache before the publication.
         Assert.DoesNotContain(revised, await visitorOfB.GetStringAsync($"/conditions/{slug}"), StringComparison.Ordinal);
 
-        stumble.Arm();
+        stumble.Arm(DateTimeOffset.UtcNow);
         using (var scope = clinic.App.Services.CreateScope())
         {
             var editing = scope.ServiceProvider.GetRequiredService<ContentEditing>();
@@ -92,27 +94,72 @@ public sealed class ContentTwoHostsTests(TwoHostsFixture clinic)
             async () => (await visitorOfB.GetStringAsync($"/conditions/{slug}")).Contains(revised, StringComparison.Ordinal),
             "host B to show the new version", Promptly);
         Assert.Equal(1, stumble.Failures);
+        Assert.True(stumble.FailedNoticeHandledAgain, "The notice whose handling failed was not handled again: something else made B reload.");
     }
 
     /// <summary>
     /// Host B's consumer of publication notices, resolved anew for each handling (inside the consumer's retry, as its
-    /// work is): once armed, the next resolution throws, as a reload that met a brief database blip would.
+    /// work is): once armed, the resolution for the first notice the first host sent since then throws, as a reload
+    /// that met a brief database blip would. Only that host's notices count, so a notice from anywhere else on the
+    /// broker (another test class's clinic, in parallel) cannot use the failure up.
     /// </summary>
-    private sealed class NextHandlingFails
+    private sealed class NextHandlingFails(Uri publisher)
     {
-        private int _armed;
+        private readonly Lock _gate = new();
+        private DateTimeOffset? _armedFrom;
+        private Guid? _failedNotice;
         private int _failures;
+        private bool _failedNoticeHandledAgain;
 
-        public int Failures => Volatile.Read(ref _failures);
+        public int Failures
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _failures;
+                }
+            }
+        }
 
-        public void Arm() => Volatile.Write(ref _armed, 1);
+        public bool FailedNoticeHandledAgain
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _failedNoticeHandledAgain;
+                }
+            }
+        }
+
+        public void Arm(DateTimeOffset from)
+        {
+            lock (_gate)
+            {
+                _armedFrom = from;
+            }
+        }
 
         public PublishedContentChangedConsumer Resolve(IServiceProvider provider)
         {
-            if (Interlocked.Exchange(ref _armed, 0) == 1)
+            var handling = provider.GetRequiredService<ConsumeContext>();
+            lock (_gate)
             {
-                Interlocked.Increment(ref _failures);
-                throw new InvalidOperationException("The handling of this notice fails once, as the test asked.");
+                if (handling.MessageId is { } id && id == _failedNotice)
+                {
+                    _failedNoticeHandledAgain = true;
+                }
+                else if (_armedFrom is { } from
+                    && handling.SourceAddress == publisher
+                    && handling.TryGetMessage<PublishedContentChanged>(out var notice)
+                    && notice.Message.At >= from)
+                {
+                    _armedFrom = null;
+                    _failedNotice = handling.MessageId;
+                    _failures++;
+                    throw new InvalidOperationException("The handling of this notice fails once, as the test asked.");
+                }
             }
 
             return ActivatorUtilities.CreateInstance<PublishedContentChangedConsumer>(provider);
