@@ -13,8 +13,8 @@ namespace Clinic.EndToEndTests;
 /// temporary queues of its own, named anew at every start. A message the host cannot handle there is dropped: such an
 /// endpoint's _error queue is exclusive to the host's connection, so neither the error-queue health check, the erasure's
 /// purge nor an operator could read or count it. Nothing is lost that matters: the notices only tell a host to drop a
-/// cached copy, which also expires by itself; a feed item only pushes a request staff are also e-mailed and find in
-/// the inbox.
+/// cached copy, which also expires by itself; a feed item only pushes to open browsers what the staff inbox lists
+/// anyway.
 /// </summary>
 [Collection(ClinicCollection.Name)]
 public sealed class TemporaryQueueFaultTests(ClinicFixture clinic)

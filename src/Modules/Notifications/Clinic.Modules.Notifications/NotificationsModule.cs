@@ -113,9 +113,10 @@ public static class NotificationsModule
         {
             e.Temporary = true;
             e.InstanceId = instance;
-            // A fault here is dropped, as on Content's and Intake's temporary queues: this endpoint's _error queue would be
-            // exclusive to the host's connection, out of reach of the error-queue health check, the erasure's purge and
-            // any operator, so nobody could have moved it back; the request is in the staff inbox either way.
+            // A fault here (an item or change hint the host cannot read) is dropped, and so is a skipped message, as on
+            // Content's and Intake's temporary queues: this endpoint's _error queue would be exclusive to the host's
+            // connection, out of reach of the error-queue health check, the erasure's purge and any operator, so nobody
+            // could have moved it back; the request is in the staff inbox either way.
             e.AddConfigureEndpointCallback(endpoint =>
             {
                 endpoint.DiscardFaultedMessages();
