@@ -130,6 +130,39 @@ public sealed partial class ContentSiteTests(ClinicFixture clinic)
         Assert.DoesNotContain("Sign out", await visitor.GetStringAsync("/conditions/ptsd"), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/conditions/depression")]
+    [InlineData("/")]
+    [InlineData("/sitemap.xml")]
+    public async Task A_visitor_who_sends_nothing_personal_gets_the_same_page_and_headers_as_one_who_does(string path)
+    {
+        // No cookie: answered from the pages kept before routing (PublishedPageCache) from the second read on.
+        using var plain = clinic.CreateBrowser();
+        await plain.GetAsync(path);
+        var kept = await plain.GetAsync(path);
+        var keptHead = await plain.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        // A cookie: the request goes through routing and the output cache.
+        using var withCookie = clinic.CreateBrowser();
+        withCookie.DefaultRequestHeaders.Add("Cookie", "clinic.consent=1");
+        var routed = await withCookie.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        Assert.NotNull(kept.Headers.Age);
+        Assert.Equal(await routed.Content.ReadAsByteArrayAsync(), await kept.Content.ReadAsByteArrayAsync());
+        Assert.Equal(AnswerHeaders(routed), AnswerHeaders(kept));
+        Assert.Equal(HttpStatusCode.OK, keptHead.StatusCode);
+        Assert.Empty(await keptHead.Content.ReadAsByteArrayAsync());
+        Assert.Equal(kept.Content.Headers.ContentLength, keptHead.Content.Headers.ContentLength);
+        Assert.Equal(AnswerHeaders(kept), AnswerHeaders(keptHead));
+    }
+
+    /// <summary>Every header of an answer but its moment and its framing (a fresh render may be sent in chunks).</summary>
+    private static string AnswerHeaders(HttpResponseMessage response) => string.Join("\n",
+        response.Headers.Concat(response.Content.Headers)
+            .Where(header => header.Key is not ("Date" or "Age" or "Content-Length" or "Transfer-Encoding"))
+            .OrderBy(header => header.Key, StringComparer.OrdinalIgnoreCase)
+            .Select(header => $"{header.Key}: {string.Join(", ", header.Value)}"));
+
     private static string SecurityHeaders(HttpResponseMessage response) => string.Join("\n",
         new[] { "Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Permissions-Policy", "Cache-Control" }
             .Select(name => $"{name}: {string.Join(", ", response.Headers.TryGetValues(name, out var values) ? values : [])}"));

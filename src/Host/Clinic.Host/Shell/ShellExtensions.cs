@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using Clinic.Modules.Content;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.WebEncoders;
 
@@ -46,6 +47,8 @@ internal static class ShellExtensions
         app.UseSecurityHeaders();
         app.UseAllowedHosts();
         app.UseHttpsOnly(app.Configuration);
+        // Public pages for requests that carry nothing personal, before the error pages, static files and routing.
+        app.UsePublishedPageCache();
         // APIs answer in RFC 7807 problem details; people get pages.
         app.UseWhen(IsApi, api =>
         {

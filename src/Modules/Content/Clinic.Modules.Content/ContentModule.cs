@@ -5,6 +5,7 @@ using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
@@ -46,6 +47,7 @@ public static class ContentModule
         builder.Services.AddSingleton<ScheduledPublishing>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ScheduledPublishing>());
         builder.Services.AddSingleton<CachedPublicReads>();
+        builder.Services.AddSingleton<PublishedPageCache>();
         builder.Services.AddOutputCache(cache => cache.AddPolicy(ContentCaching.PolicyName, policy => policy
             .Expire(ContentCaching.Duration)
             .SetVaryByQuery("condition", "q")
@@ -97,6 +99,13 @@ public static class ContentModule
         });
         return bus;
     }
+
+    /// <summary>
+    /// Answers reads of public pages that carry nothing personal from the pages as last rendered (<see cref="PublishedPageCache"/>);
+    /// placed before routing, after the middleware every answer needs (forwarded headers, security headers, allowed hosts).
+    /// </summary>
+    public static IApplicationBuilder UsePublishedPageCache(this IApplicationBuilder app) =>
+        app.UseMiddleware<PublishedPageCacheMiddleware>();
 
     public static IEndpointRouteBuilder MapContentEndpoints(this IEndpointRouteBuilder app)
     {

@@ -1,0 +1,209 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using Clinic.Modules.Content;
+using Clinic.Modules.Content.Editing;
+using Clinic.Modules.Content.Library;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+
+namespace Clinic.UnitTests;
+
+/// <summary>
+/// Which answers the page cache in front of routing keeps and serves (PublishedPageCache): a public page read by
+/// someone who sent nothing personal, rendered and served again until the next publication, byte for byte.
+/// </summary>
+public sealed class PublishedPageCacheTests
+{
+    private const string PagePath = "/conditions/ptsd";
+
+    /// <summary>Stands for "no endpoint was chosen" (a request no route answered).</summary>
+    private static readonly Endpoint Unrouted = new(null, null, "unrouted");
+
+    private readonly PublishedContent _published = new(ContentLibrary.LoadEmbedded());
+    private readonly ManualClock _clock = new();
+    private readonly Endpoint _conditionPage = Route("/conditions/{slug}", new OutputCacheAttribute());
+    private readonly PublishedPageCache _cache;
+    private int _renders;
+
+    public PublishedPageCacheTests() =>
+        _cache = new PublishedPageCache(_published, new CachedPublicReads(new DefaultEndpointDataSource(_conditionPage)), _clock);
+
+    [Fact]
+    public async Task A_second_read_of_a_page_is_answered_as_first_rendered_without_rendering_again()
+    {
+        var first = await ReadAsync("GET", PagePath);
+        _clock.Advance(TimeSpan.FromSeconds(42));
+        var second = await ReadAsync("GET", PagePath);
+
+        Assert.Equal(1, _renders);
+        Assert.Equal(200, second.StatusCode);
+        Assert.Equal(first.Body, second.Body);
+        Assert.Equal("text/html; charset=utf-8", second.Headers.ContentType);
+        Assert.Equal("kept", second.Headers["X-Page"]);
+        Assert.Equal("42", second.Headers.Age);
+        Assert.Equal(Encoding.UTF8.GetByteCount(first.Body), second.Headers.ContentLength);
+    }
+
+    [Fact]
+    public async Task A_head_request_gets_the_kept_pages_headers_and_no_body()
+    {
+        var page = await ReadAsync("GET", PagePath);
+        var head = await ReadAsync("HEAD", PagePath);
+
+        Assert.Equal(1, _renders);
+        Assert.Equal(200, head.StatusCode);
+        Assert.Equal("", head.Body);
+        Assert.Equal(Encoding.UTF8.GetByteCount(page.Body), head.Headers.ContentLength);
+    }
+
+    [Fact]
+    public async Task A_publication_retires_every_kept_page_at_once()
+    {
+        await ReadAsync("GET", PagePath);
+        Publish();
+
+        var after = await ReadAsync("GET", PagePath);
+
+        Assert.Equal(2, _renders);
+        Assert.Contains("render 2", after.Body, StringComparison.Ordinal);
+        Assert.Equal(2, (await ReadAsync("GET", PagePath)).Renders);
+    }
+
+    [Fact]
+    public async Task A_page_rendered_while_a_publication_landed_is_served_but_not_kept()
+    {
+        var straddling = await ReadAsync("GET", PagePath, during: Publish);
+        var next = await ReadAsync("GET", PagePath);
+
+        Assert.Contains("render 1", straddling.Body, StringComparison.Ordinal);
+        Assert.Contains("render 2", next.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_kept_page_is_rendered_again_once_its_lifetime_is_over()
+    {
+        await ReadAsync("GET", PagePath);
+        _clock.Advance(TimeSpan.FromMinutes(10));
+
+        await ReadAsync("GET", PagePath);
+
+        Assert.Equal(2, _renders);
+    }
+
+    [Theory]
+    [InlineData("Cookie", "clinic.af=token")]
+    [InlineData("Authorization", "Bearer token")]
+    public async Task A_read_that_carries_credentials_or_cookies_is_always_rendered_and_never_kept(string header, string value)
+    {
+        await ReadAsync("GET", PagePath, request => request.Headers[header] = value);
+        await ReadAsync("GET", PagePath, request => request.Headers[header] = value);
+        await ReadAsync("GET", PagePath);
+
+        Assert.Equal(3, _renders);
+    }
+
+    [Fact]
+    public async Task A_read_with_a_query_is_always_rendered_and_never_kept()
+    {
+        await ReadAsync("GET", PagePath, request => request.QueryString = new QueryString("?q=ketamine"));
+        await ReadAsync("GET", PagePath, request => request.QueryString = new QueryString("?q=ketamine"));
+
+        Assert.Equal(2, _renders);
+        Assert.Equal(0, _cache.Count);
+    }
+
+    [Fact]
+    public async Task Writes_other_than_reads_always_reach_the_page()
+    {
+        await ReadAsync("GET", PagePath);
+        await ReadAsync("POST", PagePath);
+
+        Assert.Equal(2, _renders);
+    }
+
+    [Fact]
+    public async Task Only_an_ok_answer_that_sets_no_cookie_from_a_cached_public_endpoint_is_kept()
+    {
+        await ReadAsync("GET", PagePath, page: response => response.StatusCode = 404);
+        await ReadAsync("GET", PagePath, page: response => response.Headers.SetCookie = "visitor=1");
+        await ReadAsync("GET", PagePath, endpoint: Route("/conditions/{slug}"));
+        await ReadAsync("GET", PagePath, endpoint: Route("/conditions/{slug}", new OutputCacheAttribute(), new PreviewEndpoint()));
+        await ReadAsync("GET", PagePath, endpoint: Unrouted);
+
+        Assert.Equal(0, _cache.Count);
+        Assert.Equal(5, _renders);
+    }
+
+    [Fact]
+    public async Task A_page_written_through_the_responses_pipe_is_kept_whole()
+    {
+        var first = await ReadAsync("GET", PagePath, page: response => response.BodyWriter.Write(Encoding.UTF8.GetBytes(" and the pipe")));
+        var second = await ReadAsync("GET", PagePath);
+
+        Assert.EndsWith(" and the pipe", first.Body, StringComparison.Ordinal);
+        Assert.Equal(first.Body, second.Body);
+        Assert.Equal(1, _renders);
+    }
+
+    [Fact]
+    public async Task Addresses_no_cached_endpoint_answers_go_to_the_pipeline_untouched()
+    {
+        await ReadAsync("GET", "/schedule", endpoint: Route("/schedule"));
+        await ReadAsync("GET", "/schedule", endpoint: Route("/schedule"));
+
+        Assert.Equal(2, _renders);
+        Assert.Equal(0, _cache.Count);
+    }
+
+    private void Publish() =>
+        _published.Replace(new PublishedContent.Snapshot(ContentLibrary.LoadEmbedded(), [], $"publication at render {_renders}"));
+
+    private async Task<Answer> ReadAsync(
+        string method,
+        string path,
+        Action<HttpRequest>? request = null,
+        Action? during = null,
+        Action<HttpResponse>? page = null,
+        Endpoint? endpoint = null)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.Scheme = "https";
+        context.Request.Host = new HostString("clinic.example");
+        context.Request.Path = path;
+        request?.Invoke(context.Request);
+        var body = new MemoryStream();
+        context.Response.Body = body;
+        var chosen = endpoint ?? _conditionPage;
+
+        await _cache.InvokeAsync(context, async rendering =>
+        {
+            _renders++;
+            rendering.SetEndpoint(chosen == Unrouted ? null : chosen);
+            during?.Invoke();
+            rendering.Response.ContentType = "text/html; charset=utf-8";
+            rendering.Response.Headers["X-Page"] = "kept";
+            await rendering.Response.WriteAsync($"<p>{path}, render {_renders}</p>");
+            page?.Invoke(rendering.Response);
+        });
+        await context.Response.CompleteAsync();
+        return new Answer(context.Response.StatusCode, context.Response.Headers, Encoding.UTF8.GetString(body.ToArray()), _renders);
+    }
+
+    private static RouteEndpoint Route(string template, params object[] metadata) =>
+        new(_ => Task.CompletedTask, RoutePatternFactory.Parse(template), 0, new EndpointMetadataCollection(metadata), template);
+
+    private sealed record Answer(int StatusCode, IHeaderDictionary Headers, string Body, int Renders);
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _timestamp = Stopwatch.GetTimestamp();
+
+        public override long GetTimestamp() => _timestamp;
+
+        public void Advance(TimeSpan by) => _timestamp += (long)(by.TotalSeconds * TimestampFrequency);
+    }
+}
