@@ -1,8 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Clinic.EndToEndTests.Infrastructure;
+using Clinic.Modules.Content;
+using Clinic.Modules.Content.Editing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Clinic.EndToEndTests;
 
@@ -147,6 +151,7 @@ public sealed partial class ContentSiteTests(ClinicFixture clinic)
         var routed = await withCookie.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        Assert.True(clinic.App.Services.GetRequiredService<PublishedPageCache>().Holds(path), $"{path} is not among the kept pages");
         Assert.NotNull(kept.Headers.Age);
         Assert.Equal(await routed.Content.ReadAsByteArrayAsync(), await kept.Content.ReadAsByteArrayAsync());
         Assert.Equal(AnswerHeaders(routed), AnswerHeaders(kept));
@@ -154,6 +159,43 @@ public sealed partial class ContentSiteTests(ClinicFixture clinic)
         Assert.Empty(await keptHead.Content.ReadAsByteArrayAsync());
         Assert.Equal(kept.Content.Headers.ContentLength, keptHead.Content.Headers.ContentLength);
         Assert.Equal(AnswerHeaders(kept), AnswerHeaders(keptHead));
+    }
+
+    [Fact]
+    public async Task No_cache_serves_a_page_rendered_from_a_snapshot_visitors_no_longer_read()
+    {
+        // A render that straddles a publication can store its answer after the caches were emptied. Here the snapshot
+        // is replaced without emptying anything: only what ties each kept answer to its snapshot keeps visitors current.
+        const string path = "/conditions/fibromyalgia";
+        var published = clinic.App.Services.GetRequiredService<PublishedContent>();
+        var before = published.Current;
+        using var plain = clinic.CreateBrowser();
+        using var withCookie = clinic.CreateBrowser();
+        withCookie.DefaultRequestHeaders.Add("Cookie", "clinic.consent=1");
+        foreach (var visitor in new[] { plain, withCookie })
+        {
+            await visitor.GetAsync(path);
+            Assert.NotNull((await visitor.GetAsync(path)).Headers.Age);
+        }
+
+        var key = ContentItems.ConditionKey("fibromyalgia");
+        var revised = JsonNode.Parse(before.Items.Single(i => i.Key == key).Body)!;
+        revised["description"]!.AsArray().Insert(0, "Rendered from the newer snapshot.");
+        var items = before.Items.Select(i => i.Key == key ? i with { Body = revised.ToJsonString() } : i).ToList();
+        try
+        {
+            published.Replace(new PublishedContent.Snapshot(ContentItems.Build(items, before.Library.ConditionsVersion), items, before.Fingerprint));
+
+            Assert.Contains("Rendered from the newer snapshot.", await plain.GetStringAsync(path), StringComparison.Ordinal);
+            Assert.Contains("Rendered from the newer snapshot.", await withCookie.GetStringAsync(path), StringComparison.Ordinal);
+        }
+        finally
+        {
+            published.Replace(before);
+        }
+
+        Assert.DoesNotContain("Rendered from the newer snapshot.", await plain.GetStringAsync(path), StringComparison.Ordinal);
+        Assert.DoesNotContain("Rendered from the newer snapshot.", await withCookie.GetStringAsync(path), StringComparison.Ordinal);
     }
 
     /// <summary>Every header of an answer but its moment and its framing (a fresh render may be sent in chunks).</summary>

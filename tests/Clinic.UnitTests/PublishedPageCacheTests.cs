@@ -48,6 +48,22 @@ public sealed class PublishedPageCacheTests
     }
 
     [Fact]
+    public async Task The_servers_own_headers_are_written_afresh_not_replayed()
+    {
+        await ReadAsync("GET", PagePath, page: response =>
+        {
+            response.Headers.Date = "Tue, 01 Dec 2026 08:00:00 GMT";
+            response.Headers.Server = "rendering";
+        });
+
+        var kept = await ReadAsync("GET", PagePath);
+
+        Assert.Equal(1, _renders);
+        Assert.False(kept.Headers.ContainsKey("Date"));
+        Assert.False(kept.Headers.ContainsKey("Server"));
+    }
+
+    [Fact]
     public async Task A_head_request_gets_the_kept_pages_headers_and_no_body()
     {
         var page = await ReadAsync("GET", PagePath);
@@ -135,6 +151,79 @@ public sealed class PublishedPageCacheTests
 
         Assert.Equal(0, _cache.Count);
         Assert.Equal(5, _renders);
+    }
+
+    [Theory]
+    [InlineData("Cache-Control", "private, max-age=60")]
+    [InlineData("Cache-Control", "no-store")]
+    [InlineData("Vary", "Accept-Language")]
+    public async Task A_page_that_marks_its_answer_private_or_varying_is_not_kept(string header, string value)
+    {
+        await ReadAsync("GET", PagePath, page: response => response.Headers[header] = value);
+        await ReadAsync("GET", PagePath, page: response => response.Headers[header] = value);
+
+        Assert.Equal(2, _renders);
+        Assert.Equal(0, _cache.Count);
+    }
+
+    [Fact]
+    public async Task A_head_request_that_misses_is_rendered_and_not_kept()
+    {
+        await ReadAsync("HEAD", PagePath);
+        await ReadAsync("HEAD", PagePath);
+
+        Assert.Equal(2, _renders);
+        Assert.Equal(0, _cache.Count);
+    }
+
+    [Fact]
+    public async Task A_failing_render_leaves_the_response_writable_and_nothing_kept()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.Request.Path = PagePath;
+        var body = new MemoryStream();
+        context.Response.Body = body;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _cache.InvokeAsync(context, rendering =>
+        {
+            rendering.SetEndpoint(_conditionPage);
+            throw new InvalidOperationException("the page failed");
+        }));
+
+        Assert.Same(body, context.Response.Body);
+        Assert.Equal(0, _cache.Count);
+    }
+
+    [Fact]
+    public async Task An_answer_the_output_cache_served_is_kept_only_for_the_rest_of_its_lifetime()
+    {
+        await ReadAsync("GET", PagePath, page: response => response.Headers.Age = "540");
+        var kept = await ReadAsync("GET", PagePath);
+        _clock.Advance(TimeSpan.FromSeconds(61));
+        await ReadAsync("GET", PagePath);
+
+        Assert.Equal("540", kept.Headers.Age);
+        Assert.Equal(2, _renders);
+    }
+
+    [Fact]
+    public async Task Once_full_only_retired_pages_make_room()
+    {
+        for (var page = 0; page < PublishedPageCache.MaxPages; page++)
+        {
+            await ReadAsync("GET", $"/conditions/condition-{page}");
+        }
+
+        await ReadAsync("GET", PagePath);
+        Assert.False(_cache.Holds(PagePath));
+        Assert.True(_cache.Holds("/conditions/condition-0"));
+
+        Publish();
+        await ReadAsync("GET", PagePath);
+
+        Assert.True(_cache.Holds(PagePath));
+        Assert.Equal(1, _cache.Count);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Clinic.Modules.Content.Conditions;
 using Clinic.Modules.Content.Editing;
 using Clinic.Modules.Content.Library;
@@ -51,6 +52,9 @@ public static class ContentModule
         builder.Services.AddOutputCache(cache => cache.AddPolicy(ContentCaching.PolicyName, policy => policy
             .Expire(ContentCaching.Duration)
             .SetVaryByQuery("condition", "q")
+            // An answer is found only under the snapshot it was asked for in: one stored by a render that straddled a
+            // publication, after ContentRefresh emptied the cache, is never found again.
+            .VaryByValue(context => new("published", context.RequestServices.GetRequiredService<PublishedContent>().Current.Generation.ToString(CultureInfo.InvariantCulture)))
             .Tag(ContentCaching.Tag)
             .AddPolicy<NeverCachePreviews>()));
         return builder;

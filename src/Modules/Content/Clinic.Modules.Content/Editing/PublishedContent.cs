@@ -10,13 +10,18 @@ namespace Clinic.Modules.Content.Editing;
 internal sealed class PublishedContent
 {
     private volatile Snapshot _current;
+    private long _generations;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public PublishedContent(ContentLibrary initial) =>
         _current = new Snapshot(initial, [], "");
 
     /// <param name="Fingerprint">Each published item's key and live version, to tell whether anything visitors see changed.</param>
-    internal sealed record Snapshot(ContentLibrary Library, IReadOnlyList<PublishedItem> Items, string Fingerprint);
+    internal sealed record Snapshot(ContentLibrary Library, IReadOnlyList<PublishedItem> Items, string Fingerprint)
+    {
+        /// <summary>The replacements since start, this one included: what the caches tell kept answers apart by.</summary>
+        public long Generation { get; init; }
+    }
 
     public ContentLibrary Library => _current.Library;
 
@@ -27,7 +32,7 @@ internal sealed class PublishedContent
 
     public void Replace(Snapshot next)
     {
-        _current = next;
+        _current = next with { Generation = Interlocked.Increment(ref _generations) };
         Interlocked.Exchange(ref _changed, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 }
