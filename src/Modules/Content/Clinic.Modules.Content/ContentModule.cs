@@ -53,7 +53,8 @@ public static class ContentModule
             .Expire(ContentCaching.Duration)
             .SetVaryByQuery("condition", "q")
             // An answer is found only under the snapshot it was asked for in: one stored by a render that straddled a
-            // publication, after ContentRefresh emptied the cache, is never found again.
+            // publication, after ContentRefresh emptied the cache, is never found again. The generation counts per host,
+            // as this in-memory cache is per host; a shared cache store would need the snapshot's fingerprint instead.
             .VaryByValue(context => new("published", context.RequestServices.GetRequiredService<PublishedContent>().Current.Generation.ToString(CultureInfo.InvariantCulture)))
             .Tag(ContentCaching.Tag)
             .AddPolicy<NeverCachePreviews>()));

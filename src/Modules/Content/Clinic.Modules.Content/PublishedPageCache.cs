@@ -20,7 +20,7 @@ namespace Clinic.Modules.Content;
 /// </summary>
 internal sealed class PublishedPageCache(PublishedContent published, CachedPublicReads reads, TimeProvider time)
 {
-    /// <summary>More addresses than the site has pages; once reached, only retired pages make room.</summary>
+    /// <summary>More addresses than the site has pages (only canonical ones are kept); once reached, only retired pages make room.</summary>
     internal const int MaxPages = 256;
 
     /// <summary>Larger answers (none of today's) are served as rendered and not kept.</summary>
@@ -40,14 +40,14 @@ internal sealed class PublishedPageCache(PublishedContent published, CachedPubli
 
     public int Count => _pages.Count;
 
-    /// <summary>Whether a page is kept for this path, of the snapshot visitors read now.</summary>
+    /// <summary>Whether a page is kept for this path and would be served now.</summary>
     internal bool Holds(string path) =>
-        _pages.Any(page => page.Key.Path == path && page.Value.Generation == published.Current.Generation);
+        _pages.Any(page => page.Key.Path == path && !Retired(page.Value, published.Current.Generation));
 
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
-        if (!MayShareAnswer(request))
+        if (!MayShareAnswer(request) || !IsCanonical(context))
         {
             return next(context);
         }
@@ -68,6 +68,21 @@ internal sealed class PublishedPageCache(PublishedContent published, CachedPubli
         && !request.QueryString.HasValue
         && !request.Headers.ContainsKey(HeaderNames.Cookie)
         && !request.Headers.ContainsKey(HeaderNames.Authorization);
+
+    /// <summary>
+    /// One address per page: routing would answer other letter cases, a trailing slash and any port the allowed hosts
+    /// let through with the same page, and keeping each would let anyone fill the cache with copies.
+    /// </summary>
+    internal static bool IsCanonical(HttpContext context)
+    {
+        var request = context.Request;
+        var path = request.Path.Value ?? "";
+        var host = request.Host;
+        return !path.AsSpan().ContainsAnyInRange('A', 'Z')
+            && (path.Length <= 1 || path[^1] != '/')
+            && !host.Host.AsSpan().ContainsAnyInRange('A', 'Z')
+            && (host.Port is null || host.Port == context.Connection.LocalPort);
+    }
 
     private bool Retired(Page page, long currentGeneration) =>
         page.Generation != currentGeneration || time.GetElapsedTime(page.StoredAt) >= ContentCaching.Duration;
@@ -151,9 +166,15 @@ internal sealed class PublishedPageCache(PublishedContent published, CachedPubli
 
     private void Keep(PageKey key, Page page)
     {
+        var current = published.Current.Generation;
+        if (page.Generation != current)
+        {
+            return;
+        }
+
         if (_pages.Count >= MaxPages && !_pages.ContainsKey(key))
         {
-            foreach (var retired in _pages.Where(kept => Retired(kept.Value, page.Generation)))
+            foreach (var retired in _pages.Where(kept => Retired(kept.Value, current)))
             {
                 _pages.TryRemove(retired.Key, out _);
             }
@@ -164,7 +185,8 @@ internal sealed class PublishedPageCache(PublishedContent published, CachedPubli
             }
         }
 
-        _pages[key] = page;
+        // Two renders of one page racing a publication: the later snapshot's stays.
+        _pages.AddOrUpdate(key, page, (_, kept) => kept.Generation > page.Generation ? kept : page);
     }
 
     private static KeyValuePair<string, StringValues>[] KeptHeaders(IHeaderDictionary headers) =>

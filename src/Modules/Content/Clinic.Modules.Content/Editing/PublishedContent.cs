@@ -10,6 +10,7 @@ namespace Clinic.Modules.Content.Editing;
 internal sealed class PublishedContent
 {
     private volatile Snapshot _current;
+    private readonly Lock _replacing = new();
     private long _generations;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -32,7 +33,12 @@ internal sealed class PublishedContent
 
     public void Replace(Snapshot next)
     {
-        _current = next with { Generation = Interlocked.Increment(ref _generations) };
+        // Under the lock, two replacements cannot leave the older generation current.
+        lock (_replacing)
+        {
+            _current = next with { Generation = ++_generations };
+        }
+
         Interlocked.Exchange(ref _changed, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 }
